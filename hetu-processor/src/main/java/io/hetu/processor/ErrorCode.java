@@ -1,0 +1,46 @@
+package io.hetu.processor;
+
+/**
+ * Every error the processor reports, with a code that never changes meaning. Messages are
+ * prefixed with {@code [HETU-Ennn]} so users can search for them and tests can assert them.
+ */
+public enum ErrorCode {
+    NOT_A_RECORD(101),
+    GENERIC_RECORD(102),
+    INACCESSIBLE_RECORD(103),
+    UNSUPPORTED_TYPE(104),
+    MISSING_MAX_LENGTH(105),
+    BAD_MAX_LENGTH(106),
+    MAX_LENGTH_ON_FIXED_TYPE(107),
+    RESERVED_NAME(108),
+    DUPLICATE_COMPONENT(109),
+    INVALID_NAMESPACE(110),
+    OWNER_WITHOUT_OWNER_FIELD(111),
+    RLS_RULE_MISSING(112),
+    RLS_RULE_WITHOUT_RLS(113),
+    RLS_UNKNOWN_FIELD(114),
+    RLS_NOT_COMPARABLE(115),
+    INDEX_NOT_ORDERABLE(116),
+    INDEX_ON_NULLABLE(117),
+    UNIQUE_AND_INDEX(118),
+    NULLABLE_PRIMITIVE(119),
+    NO_COLUMNS(120),
+    ACCESSOR_CLASH(121),
+    RLS_INVALID_SESSION_KEY(122);
+
+    private final int number;
+
+    ErrorCode(int number) {
+        this.number = number;
+    }
+
+    /** The stable code, such as {@code HETU-E101}. */
+    public String code() {
+        return "HETU-E" + number;
+    }
+
+    /** The message as shown to the user: code first, then what was wrong and what to do. */
+    public String format(String message) {
+        return "[" + code() + "] " + message;
+    }
+}

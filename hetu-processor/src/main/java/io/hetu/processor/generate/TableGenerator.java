@@ -1,0 +1,113 @@
+package io.hetu.processor.generate;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import io.hetu.annotations.Comparison;
+import io.hetu.annotations.Permission;
+import io.hetu.annotations.TableKind;
+import io.hetu.processor.model.ComponentModel;
+import io.hetu.processor.model.IndexKind;
+import io.hetu.schema.FieldLayout;
+import io.hetu.schema.FieldType;
+import io.hetu.schema.IndexDef;
+import io.hetu.schema.RlsRule;
+import io.hetu.schema.RowLayout;
+import io.hetu.schema.TableDescriptor;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/** Generates the table descriptor of a component: its identity, permissions, layout and indexes. */
+public final class TableGenerator {
+
+    private TableGenerator() {}
+
+    public static JavaFile generate(ComponentModel model) {
+        ClassName table = model.tableClass();
+        RowLayout layout = model.layout();
+
+        CodeBlock fields = layout.fields().stream()
+                .map(TableGenerator::fieldLayout)
+                .collect(CodeBlock.joining(",\n"));
+        CodeBlock rowLayout = CodeBlock.builder()
+                .add("new $T($L, $L, $L, $L, $T.of(\n", RowLayout.class, layout.size(), layout.alignment(),
+                        layout.nullBitmapOffset(), layout.nullBitmapSize(), List.class)
+                .indent().indent().add(fields).unindent().unindent()
+                .add("))")
+                .build();
+        CodeBlock indexes = model.columns().stream()
+                .filter(c -> c.index() != IndexKind.NONE)
+                .map(c -> CodeBlock.of("new $T($S, $L)", IndexDef.class, c.name(), c.index() == IndexKind.UNIQUE))
+                .collect(CodeBlock.joining(", "));
+        CodeBlock rls = model.rls() == null
+                ? CodeBlock.of("null")
+                : CodeBlock.of("new $T($S, $T.$L, $S)", RlsRule.class, model.rls().field(),
+                        Comparison.class, model.rls().op().name(), model.rls().sessionKey());
+
+        TypeSpec type = TypeSpec.classBuilder(table)
+                .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+                .addAnnotation(Generation.generatedAnnotation())
+                .addOriginatingElement(model.element())
+                .addSuperinterface(ParameterizedTypeName.get(ClassName.get(TableDescriptor.class),
+                        model.recordClass(), model.rowClass()))
+                .addJavadoc("The table descriptor of component {@link $T}.\n", model.recordClass())
+                .addField(FieldSpec.builder(table, "TABLE", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                        .addJavadoc("The one instance.\n")
+                        .initializer("new $T()", table).build())
+                .addField(FieldSpec.builder(RowLayout.class, "LAYOUT", Modifier.PRIVATE, Modifier.STATIC,
+                                Modifier.FINAL)
+                        .initializer(rowLayout).build())
+                .addField(FieldSpec.builder(ParameterizedTypeName.get(List.class, IndexDef.class), "INDEXES",
+                                Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .initializer("$T.of($L)", List.class, indexes).build())
+                .addField(FieldSpec.builder(RlsRule.class, "RLS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                        .initializer(rls).build())
+                .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
+                .addMethod(getter("name", String.class, CodeBlock.of("$S", model.name())))
+                .addMethod(getter("namespace", String.class, CodeBlock.of("$S", model.namespace())))
+                .addMethod(getter("permission", Permission.class,
+                        CodeBlock.of("$T.$L", Permission.class, model.permission().name())))
+                .addMethod(getter("rls", RlsRule.class, CodeBlock.of("RLS")))
+                .addMethod(getter("kind", TableKind.class, CodeBlock.of("$T.$L", TableKind.class, model.kind().name())))
+                .addMethod(getter("durable", boolean.class, CodeBlock.of("$L", model.durable())))
+                .addMethod(getter("layout", RowLayout.class, CodeBlock.of("LAYOUT")))
+                .addMethod(getter("indexes", ParameterizedTypeName.get(List.class, IndexDef.class),
+                        CodeBlock.of("INDEXES")))
+                .addMethod(getter("layoutHash", String.class, CodeBlock.of("$S", model.layoutHash())))
+                .addMethod(getter("recordType", ParameterizedTypeName.get(ClassName.get(Class.class),
+                        model.recordClass()), CodeBlock.of("$T.class", model.recordClass())))
+                .addMethod(getter("newRow", model.rowClass(), CodeBlock.of("new $T()", model.rowClass())))
+                .build();
+        return JavaFile.builder(table.packageName(), type)
+                .addFileComment(Generation.header(model.recordClass()))
+                .skipJavaLangImports(true)
+                .build();
+    }
+
+    private static CodeBlock fieldLayout(FieldLayout field) {
+        CodeBlock enums = field.enumConstants().stream()
+                .map(name -> CodeBlock.of("$S", name))
+                .collect(CodeBlock.joining(", "));
+        return CodeBlock.of("new $T($S, $T.$L, $L, $L, $L, $L, $T.of($L))", FieldLayout.class, field.name(),
+                FieldType.class, field.type().name(), field.offset(), field.size(), field.nullBit(),
+                field.maxLength(), List.class, enums);
+    }
+
+    private static MethodSpec getter(String name, java.lang.reflect.Type type, CodeBlock value) {
+        return getter(name, TypeName.get(type), value);
+    }
+
+    private static MethodSpec getter(String name, TypeName type, CodeBlock value) {
+        return MethodSpec.methodBuilder(name)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .returns(type)
+                .addStatement("return $L", value)
+                .build();
+    }
+}
