@@ -143,8 +143,15 @@ public final class RowCodec {
         if (value == null) {
             throw notNullable(column);
         }
+        long seconds = value.getEpochSecond();
+        long nanos = value.getNano();
+        if (seconds < 0) {
+            // Borrow one second so the intermediate product of the earliest instants does not overflow.
+            seconds += 1;
+            nanos -= NANOS_PER_SECOND;
+        }
         try {
-            return Math.addExact(Math.multiplyExact(value.getEpochSecond(), NANOS_PER_SECOND), value.getNano());
+            return Math.addExact(Math.multiplyExact(seconds, NANOS_PER_SECOND), nanos);
         } catch (ArithmeticException e) {
             throw new FieldValueException(column + ": " + value + " is outside the storable range "
                     + nanosToInstant(Long.MIN_VALUE) + " .. " + nanosToInstant(Long.MAX_VALUE));

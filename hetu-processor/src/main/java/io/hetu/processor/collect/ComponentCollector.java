@@ -30,7 +30,6 @@ import javax.lang.model.element.AnnotationMirror;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
-import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.RecordComponentElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.ArrayType;
@@ -126,11 +125,6 @@ public final class ComponentCollector {
             error(ErrorCode.GENERIC_RECORD, record, "component " + name + " is generic; a table has one fixed "
                     + "schema, so remove the type parameters and use concrete column types");
         }
-        if (record.getNestingKind() == NestingKind.LOCAL || record.getNestingKind() == NestingKind.ANONYMOUS) {
-            error(ErrorCode.INACCESSIBLE_RECORD, record, "component " + name + " is declared inside a method, "
-                    + "where generated code cannot reach it; move it to the top level or make it a member of a class");
-            return;
-        }
         for (Element e = record; e instanceof TypeElement; e = e.getEnclosingElement()) {
             if (e.getModifiers().contains(Modifier.PRIVATE)) {
                 error(ErrorCode.INACCESSIBLE_RECORD, record, "component " + name + " is not visible to the code "
@@ -210,8 +204,9 @@ public final class ComponentCollector {
 
         boolean primitive = type.getKind().isPrimitive();
         if (primitive && markedNullable) {
-            error(ErrorCode.NULLABLE_PRIMITIVE, rc, "column " + where + " is a " + type + " marked @Nullable, but a "
-                    + "primitive cannot hold null; use " + javaType.box() + " for a nullable column");
+            error(ErrorCode.NULLABLE_PRIMITIVE, rc, "column " + where + " is a " + javaType + " marked @Nullable, but "
+                    + "a primitive cannot hold null; use " + ((ClassName) javaType.box()).simpleName()
+                    + " for a nullable column");
         }
         boolean nullable = boxed || (!primitive && markedNullable);
 
