@@ -11,14 +11,17 @@ import com.palantir.javapoet.TypeSpec;
 import io.hetu.annotations.Comparison;
 import io.hetu.annotations.Permission;
 import io.hetu.annotations.TableKind;
+import io.hetu.processor.model.ColumnModel;
 import io.hetu.processor.model.ComponentModel;
 import io.hetu.processor.model.IndexKind;
 import io.hetu.schema.FieldLayout;
 import io.hetu.schema.FieldType;
 import io.hetu.schema.IndexDef;
+import io.hetu.schema.IndexRef;
 import io.hetu.schema.RlsRule;
 import io.hetu.schema.RowLayout;
 import io.hetu.schema.TableDescriptor;
+import java.util.ArrayList;
 import java.util.List;
 import javax.lang.model.element.Modifier;
 
@@ -59,25 +62,26 @@ public final class TableGenerator {
                 .addField(FieldSpec.builder(table, "TABLE", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
                         .addJavadoc("The one instance.\n")
                         .initializer("new $T()", table).build())
-                .addField(FieldSpec.builder(RowLayout.class, "LAYOUT", Modifier.PRIVATE, Modifier.STATIC,
+                .addField(FieldSpec.builder(RowLayout.class, "LAYOUT_", Modifier.PRIVATE, Modifier.STATIC,
                                 Modifier.FINAL)
                         .initializer(rowLayout).build())
-                .addField(FieldSpec.builder(ParameterizedTypeName.get(List.class, IndexDef.class), "INDEXES",
+                .addField(FieldSpec.builder(ParameterizedTypeName.get(List.class, IndexDef.class), "INDEXES_",
                                 Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer("$T.of($L)", List.class, indexes).build())
-                .addField(FieldSpec.builder(RlsRule.class, "RLS", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .addField(FieldSpec.builder(RlsRule.class, "RLS_", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer(rls).build())
+                .addFields(indexRefs(model))
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
                 .addMethod(getter("name", String.class, CodeBlock.of("$S", model.name())))
                 .addMethod(getter("namespace", String.class, CodeBlock.of("$S", model.namespace())))
                 .addMethod(getter("permission", Permission.class,
                         CodeBlock.of("$T.$L", Permission.class, model.permission().name())))
-                .addMethod(getter("rls", RlsRule.class, CodeBlock.of("RLS")))
+                .addMethod(getter("rls", RlsRule.class, CodeBlock.of("RLS_")))
                 .addMethod(getter("kind", TableKind.class, CodeBlock.of("$T.$L", TableKind.class, model.kind().name())))
                 .addMethod(getter("durable", boolean.class, CodeBlock.of("$L", model.durable())))
-                .addMethod(getter("layout", RowLayout.class, CodeBlock.of("LAYOUT")))
+                .addMethod(getter("layout", RowLayout.class, CodeBlock.of("LAYOUT_")))
                 .addMethod(getter("indexes", ParameterizedTypeName.get(List.class, IndexDef.class),
-                        CodeBlock.of("INDEXES")))
+                        CodeBlock.of("INDEXES_")))
                 .addMethod(getter("layoutHash", String.class, CodeBlock.of("$S", model.layoutHash())))
                 .addMethod(getter("recordType", ParameterizedTypeName.get(ClassName.get(Class.class),
                         model.recordClass()), CodeBlock.of("$T.class", model.recordClass())))
@@ -87,6 +91,35 @@ public final class TableGenerator {
                 .addFileComment(Generation.header(model.recordClass()))
                 .skipJavaLangImports(true)
                 .build();
+    }
+
+    /**
+     * One typed handle per indexed column, named after it ({@code OWNER} for {@code owner}). They
+     * are declared after {@code TABLE} and {@code LAYOUT}, which their initialisers read.
+     */
+    private static List<FieldSpec> indexRefs(ComponentModel model) {
+        TypeName type = ParameterizedTypeName.get(ClassName.get(IndexRef.class), model.recordClass(),
+                model.rowClass());
+        List<FieldSpec> refs = new ArrayList<>();
+        int position = 0;
+        for (ColumnModel column : model.columns()) {
+            if (column.index() == IndexKind.NONE) {
+                continue;
+            }
+            String name = RowGenerator.upperSnake(column.name());
+            if (name.equals("TABLE") || name.endsWith("_")) {
+                name = name + "_INDEX";
+            }
+            refs.add(FieldSpec.builder(type, name,
+                            Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                    .addJavadoc("The $L index on {@code $L}.\n", column.index() == IndexKind.UNIQUE ? "unique" : "ordered",
+                            column.name())
+                    .initializer("new $T<>(TABLE, LAYOUT_.field($S), $L, $L)", IndexRef.class, column.name(), position,
+                            column.index() == IndexKind.UNIQUE)
+                    .build());
+            position++;
+        }
+        return refs;
     }
 
     private static CodeBlock fieldLayout(FieldLayout field) {
