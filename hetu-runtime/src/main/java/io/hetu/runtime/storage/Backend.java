@@ -1,0 +1,71 @@
+package io.hetu.runtime.storage;
+
+import io.hetu.schema.TableDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where committed rows live: the layer under {@link Transaction}. A backend serves committed state
+ * to transactions and validates and applies their commits atomically; transactions, systems and
+ * subscriptions never see which backend they run on. Tables and indexes are addressed by number:
+ * a table's position in {@link #tables()} and an index's position in its descriptor's
+ * {@code indexes()}.
+ *
+ * <p>Every backend must pass the conformance suite in the runtime's tests.
+ */
+public interface Backend extends AutoCloseable {
+
+    /** The tables served, in table-number order. */
+    List<TableDescriptor<?, ?>> tables();
+
+    /**
+     * Copies the committed row with this id to {@code target} and returns its version (the commit
+     * seq that last wrote it), or returns 0 when there is no such row.
+     */
+    long read(int table, long id, MemorySegment target, long targetOffset);
+
+    /** The id of the committed row whose unique column holds {@code key}, or 0. */
+    long lookup(int table, int index, Key key);
+
+    /**
+     * Visits committed rows whose key lies between the bounds (null: unbounded), in index order
+     * (by key, then id), at most {@code limit}. The row memory passed to the visitor is valid only
+     * during the call.
+     */
+    void scan(int table, int index, Key low, boolean lowInclusive, Key high, boolean highInclusive, int limit,
+            boolean descending, RowVisitor visitor);
+
+    /** A new, never used id for a row a transaction inserts. */
+    long reserveId(int table);
+
+    /** Gives back an id reserved by a transaction that did not commit it. */
+    void releaseId(int table, long id);
+
+    /**
+     * Validates the request's reads against committed state and applies its writes, atomically.
+     *
+     * @return the commit seq
+     * @throws ConflictException when a read is no longer current (the transaction may retry)
+     * @throws UniqueViolationException when a write would duplicate a unique key
+     */
+    long commit(CommitRequest request);
+
+    /** Whether all of a read-only transaction's reads were current at one moment. */
+    boolean validateReadOnly(CommitRequest request);
+
+    /** Completes when the commit with this seq is durable under the backend's policy. */
+    CompletableFuture<Void> durable(long seq);
+
+    /** The seq of the latest commit. */
+    long lastSeq();
+
+    /**
+     * Receives every commit's changes, once, in seq order, after the commit is durable. Listeners
+     * run on the backend's publishing thread and must be quick.
+     */
+    void addChangeListener(ChangeListener listener);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,114 @@
+package io.hetu.runtime.storage;
+
+import io.hetu.runtime.storage.embedded.EmbeddedBackend;
+import io.hetu.schema.TableDescriptor;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The storage runtime's entry point: runs transactions against a {@link Backend}, retrying those
+ * that conflict with jittered exponential backoff.
+ *
+ * <pre>{@code
+ * try (Database db = Database.inMemory(List.of(PositionTable.TABLE))) {
+ *     db.transact(3, tx -> tx.upsert(PositionTable.OWNER, 42L).x(1f).y(2f));
+ * }
+ * }</pre>
+ */
+public final class Database implements AutoCloseable {
+
+    private static final long FIRST_BACKOFF_NANOS = 20_000;
+    private static final long MAX_BACKOFF_NANOS = 5_000_000;
+
+    private final Backend backend;
+    private final Map<TableDescriptor<?, ?>, Integer> numbers = new IdentityHashMap<>();
+    private final ThreadLocal<Transaction> transactions;
+
+    public Database(Backend backend) {
+        this.backend = backend;
+        List<TableDescriptor<?, ?>> tables = backend.tables();
+        for (int i = 0; i < tables.size(); i++) {
+            numbers.put(tables.get(i), i);
+        }
+        this.transactions = ThreadLocal.withInitial(() -> new Transaction(this));
+    }
+
+    /** A database that keeps its tables in memory only (nothing survives the process). */
+    public static Database inMemory(List<? extends TableDescriptor<?, ?>> tables) {
+        return new Database(EmbeddedBackend.inMemory(tables));
+    }
+
+    public Backend backend() {
+        return backend;
+    }
+
+    /**
+     * Runs {@code body} in a transaction and commits it, waiting until the commit is durable. On a
+     * conflict it runs the body again, up to {@code retries} more times ({@code 0}: run once).
+     *
+     * @throws ConflictException when the last attempt conflicted too
+     */
+    public <T> T transact(int retries, TransactionBody<T> body) {
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries must not be negative, was " + retries);
+        }
+        Transaction tx = transactions.get();
+        for (int attempt = 0; ; attempt++) {
+            tx.begin();
+            long seq;
+            T result;
+            try {
+                result = body.run(tx);
+                seq = tx.commit();
+            } catch (ConflictException e) {
+                tx.abort();
+                if (attempt >= retries) {
+                    throw new ConflictException("gave up after " + (attempt + 1) + " attempt(s): " + e.getMessage());
+                }
+                backoff(attempt);
+                continue;
+            } catch (RuntimeException | Error e) {
+                tx.abort();
+                throw e;
+            }
+            if (seq != 0) {
+                backend.durable(seq).join();
+            }
+            return result;
+        }
+    }
+
+    /** Runs a transaction without a result. */
+    public void run(int retries, java.util.function.Consumer<Transaction> body) {
+        transact(retries, tx -> {
+            body.accept(tx);
+            return null;
+        });
+    }
+
+    public void addChangeListener(ChangeListener listener) {
+        backend.addChangeListener(listener);
+    }
+
+    int tableNumber(TableDescriptor<?, ?> table) {
+        Integer number = numbers.get(table);
+        if (number == null) {
+            throw new IllegalArgumentException("component " + table.namespace() + "." + table.name()
+                    + " is not part of this database; open it with that table");
+        }
+        return number;
+    }
+
+    private static void backoff(int attempt) {
+        long ceiling = Math.min(MAX_BACKOFF_NANOS, FIRST_BACKOFF_NANOS << Math.min(attempt, 20));
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(ceiling / 2, ceiling + 1));
+    }
+
+    @Override
+    public void close() {
+        backend.close();
+    }
+}

@@ -1,0 +1,539 @@
+package io.hetu.runtime.storage.embedded;
+
+import io.hetu.runtime.storage.Backend;
+import io.hetu.runtime.storage.Change;
+import io.hetu.runtime.storage.ChangeKind;
+import io.hetu.runtime.storage.ChangeListener;
+import io.hetu.runtime.storage.ChangeSet;
+import io.hetu.runtime.storage.CommitRequest;
+import io.hetu.runtime.storage.ConflictException;
+import io.hetu.runtime.storage.Key;
+import io.hetu.runtime.storage.RowVisitor;
+import io.hetu.runtime.storage.ScanRead;
+import io.hetu.runtime.storage.UniqueViolationException;
+import io.hetu.schema.IndexDef;
+import io.hetu.schema.Layouts;
+import io.hetu.schema.TableDescriptor;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.StampedLock;
+
+/**
+ * The embedded backend: every table in off-heap memory in this process, commits serialised by one
+ * lock, made durable by a {@link CommitLog}.
+ *
+ * <p>A commit validates the transaction's reads (the versions of the rows it read, the results of
+ * its unique lookups, and the exact rows and versions each of its index scans returned, so neither
+ * changed rows nor phantoms slip through), checks unique columns, takes the next seq, appends to
+ * the log, and applies the writes under the touched tables' write latches. Readers never take the
+ * commit lock: point reads are optimistic and scans hold a table's read latch only while they run.
+ */
+public final class EmbeddedBackend implements Backend {
+
+    private final List<TableDescriptor<?, ?>> descriptors;
+    private final TableStore[] tables;
+    private final ColumnKeys[][] columns;
+    private final UniqueIndex[][] unique;
+    private final OrderedIndex[][] ordered;
+    private final Arena arena = Arena.ofShared();
+    private final CommitLog log;
+
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private long seq;
+    /** Odd while a commit is being applied; lets read-only validation find a quiet moment. */
+    private volatile long epoch;
+
+    private final CopyOnWriteArrayList<ChangeListener> listeners = new CopyOnWriteArrayList<>();
+    private final ConcurrentLinkedQueue<ChangeSet> unpublished = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock publishing = new ReentrantLock();
+    private volatile boolean closed;
+
+    EmbeddedBackend(List<? extends TableDescriptor<?, ?>> tables, CommitLog log) {
+        this.descriptors = List.copyOf(tables);
+        this.log = log;
+        int count = descriptors.size();
+        this.tables = new TableStore[count];
+        this.columns = new ColumnKeys[count][];
+        this.unique = new UniqueIndex[count][];
+        this.ordered = new OrderedIndex[count][];
+        for (int t = 0; t < count; t++) {
+            TableDescriptor<?, ?> descriptor = descriptors.get(t);
+            TableStore store = new TableStore(t, descriptor, arena);
+            this.tables[t] = store;
+            List<IndexDef> indexes = descriptor.indexes();
+            columns[t] = new ColumnKeys[indexes.size()];
+            unique[t] = new UniqueIndex[indexes.size()];
+            ordered[t] = new OrderedIndex[indexes.size()];
+            for (int i = 0; i < indexes.size(); i++) {
+                ColumnKeys keys = new ColumnKeys(store, descriptor.layout().field(indexes.get(i).field()));
+                columns[t][i] = keys;
+                unique[t][i] = indexes.get(i).unique() ? new UniqueIndex(keys) : null;
+                ordered[t][i] = new OrderedIndex(keys);
+            }
+        }
+        log.onDurable(this::publishUpTo);
+    }
+
+    /** A backend whose tables live in memory only. */
+    public static EmbeddedBackend inMemory(List<? extends TableDescriptor<?, ?>> tables) {
+        return new EmbeddedBackend(tables, CommitLog.none());
+    }
+
+    @Override
+    public List<TableDescriptor<?, ?>> tables() {
+        return descriptors;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    @Override
+    public long read(int table, long id, MemorySegment target, long targetOffset) {
+        TableStore store = tables[table];
+        StampedLock latch = store.latch;
+        long stamp = latch.tryOptimisticRead();
+        long version = copyRow(store, id, target, targetOffset);
+        if (!latch.validate(stamp)) {
+            stamp = latch.readLock();
+            try {
+                version = copyRow(store, id, target, targetOffset);
+            } finally {
+                latch.unlockRead(stamp);
+            }
+        }
+        return version;
+    }
+
+    private static long copyRow(TableStore store, long id, MemorySegment target, long targetOffset) {
+        int slot = store.slotOf(id);
+        if (slot < 0) {
+            return 0;
+        }
+        long version = store.version(slot);
+        MemorySegment.copy(store.chunk(slot), store.rowOffset(slot), target, targetOffset, store.rowSize);
+        return version;
+    }
+
+    @Override
+    public long lookup(int table, int index, Key key) {
+        UniqueIndex hash = uniqueIndex(table, index);
+        TableStore store = tables[table];
+        StampedLock latch = store.latch;
+        long stamp = latch.tryOptimisticRead();
+        long id = lookupId(store, hash, key);
+        if (!latch.validate(stamp)) {
+            stamp = latch.readLock();
+            try {
+                id = lookupId(store, hash, key);
+            } finally {
+                latch.unlockRead(stamp);
+            }
+        }
+        return id;
+    }
+
+    private static long lookupId(TableStore store, UniqueIndex hash, Key key) {
+        try {
+            int slot = hash.find(key);
+            return slot < 0 ? 0 : store.id(slot);
+        } catch (IndexOutOfBoundsException e) {
+            // A racing commit moved memory under an optimistic read; the caller retries under the latch.
+            return 0;
+        }
+    }
+
+    @Override
+    public void scan(int table, int index, Key low, boolean lowInclusive, Key high, boolean highInclusive, int limit,
+            boolean descending, RowVisitor visitor) {
+        TableStore store = tables[table];
+        long stamp = store.latch.readLock();
+        try {
+            ordered[table][index].scan(low, lowInclusive, high, highInclusive, limit, descending,
+                    slot -> visitor.visit(store.id(slot), store.version(slot), store.chunk(slot),
+                            store.rowOffset(slot)));
+        } finally {
+            store.latch.unlockRead(stamp);
+        }
+    }
+
+    @Override
+    public long reserveId(int table) {
+        return tables[table].reserve();
+    }
+
+    @Override
+    public void releaseId(int table, long id) {
+        tables[table].release(id);
+    }
+
+    // ---------------------------------------------------------------- commit
+
+    @Override
+    public long commit(CommitRequest request) {
+        long committed;
+        commitLock.lock();
+        try {
+            ensureOpen();
+            String conflict = staleRead(request, false);
+            if (conflict != null) {
+                throw new ConflictException(conflict);
+            }
+            checkUnique(request);
+            committed = seq + 1;
+            log.append(committed, LogPayload.encode(request, tables));
+            seq = committed;
+            epoch++;
+            try {
+                apply(request, committed);
+            } finally {
+                epoch++;
+            }
+        } finally {
+            commitLock.unlock();
+        }
+        log.durable(committed).thenRun(() -> publishUpTo(committed));
+        return committed;
+    }
+
+    @Override
+    public boolean validateReadOnly(CommitRequest request) {
+        for (int attempt = 0; attempt < 4; attempt++) {
+            long before = epoch;
+            if ((before & 1) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            String conflict = staleRead(request, true);
+            if (epoch == before) {
+                return conflict == null;
+            }
+        }
+        commitLock.lock();
+        try {
+            return staleRead(request, false) == null;
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> durable(long commitSeq) {
+        return log.durable(commitSeq);
+    }
+
+    @Override
+    public long lastSeq() {
+        commitLock.lock();
+        try {
+            return seq;
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    @Override
+    public void addChangeListener(ChangeListener listener) {
+        listeners.add(listener);
+    }
+
+    /**
+     * The first read of the request that is no longer current, described, or null. With
+     * {@code latched}, reads take the tables' read latches (a read-only transaction validating
+     * beside running commits); otherwise the caller holds the commit lock.
+     */
+    private String staleRead(CommitRequest request, boolean latched) {
+        for (int i = 0; i < request.pointReadCount(); i++) {
+            TableStore store = tables[request.pointReadTable(i)];
+            long id = request.pointReadId(i);
+            long stamp = latched ? store.latch.readLock() : 0;
+            try {
+                int slot = store.slotOf(id);
+                long current = slot < 0 ? 0 : store.version(slot);
+                if (current != request.pointReadVersion(i)) {
+                    return store.descriptor.name() + " row " + id + " changed (version " + request.pointReadVersion(i)
+                            + " was read, " + current + " is current)";
+                }
+            } finally {
+                if (latched) {
+                    store.latch.unlockRead(stamp);
+                }
+            }
+        }
+        for (int i = 0; i < request.lookupCount(); i++) {
+            int table = request.lookupTable(i);
+            TableStore store = tables[table];
+            long stamp = latched ? store.latch.readLock() : 0;
+            try {
+                int slot = uniqueIndex(table, request.lookupIndex(i)).find(request.lookupKey(i));
+                long current = slot < 0 ? 0 : store.id(slot);
+                if (current != request.lookupResult(i)) {
+                    return store.descriptor.name() + "." + columns[table][request.lookupIndex(i)].column.name()
+                            + " = " + request.lookupKey(i) + " now names another row";
+                }
+            } finally {
+                if (latched) {
+                    store.latch.unlockRead(stamp);
+                }
+            }
+        }
+        for (int i = 0; i < request.scanCount(); i++) {
+            ScanRead scan = request.scan(i);
+            TableStore store = tables[scan.table()];
+            int[] at = {0};
+            boolean[] same = {true};
+            long stamp = latched ? store.latch.readLock() : 0;
+            try {
+                ordered[scan.table()][scan.index()].scan(scan.low(), scan.lowInclusive(), scan.high(),
+                        scan.highInclusive(), scan.limit(), scan.descending(), slot -> {
+                            int n = at[0]++;
+                            if (n >= scan.count() || scan.ids()[n] != store.id(slot)
+                                    || scan.versions()[n] != store.version(slot)) {
+                                same[0] = false;
+                                return false;
+                            }
+                            return true;
+                        });
+            } finally {
+                if (latched) {
+                    store.latch.unlockRead(stamp);
+                }
+            }
+            if (!same[0] || at[0] != scan.count()) {
+                return "the rows of a range over " + store.descriptor.name() + "."
+                        + columns[scan.table()][scan.index()].column.name() + " changed";
+            }
+        }
+        return null;
+    }
+
+    private void checkUnique(CommitRequest request) {
+        int writes = request.writeCount();
+        for (int i = 0; i < writes; i++) {
+            ChangeKind kind = request.writeKind(i);
+            if (kind == ChangeKind.DELETE) {
+                continue;
+            }
+            int table = request.writeTable(i);
+            UniqueIndex[] hashes = unique[table];
+            for (int index = 0; index < hashes.length; index++) {
+                if (hashes[index] == null) {
+                    continue;
+                }
+                ColumnKeys keys = columns[table][index];
+                MemorySegment row = request.writeSegment(i);
+                long rowOffset = request.writeOffset(i);
+                int slot = hashes[index].find(row, rowOffset);
+                if (slot >= 0) {
+                    long holder = tables[table].id(slot);
+                    if (holder != request.writeId(i) && !movesAway(request, table, holder, keys, row, rowOffset)) {
+                        throw duplicate(keys, request.writeId(i), holder);
+                    }
+                }
+                for (int j = 0; j < i; j++) {
+                    if (request.writeTable(j) == table && request.writeKind(j) != ChangeKind.DELETE
+                            && keys.compare(request.writeSegment(j), request.writeOffset(j), row, rowOffset) == 0) {
+                        throw duplicate(keys, request.writeId(i), request.writeId(j));
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether the transaction deletes the row holding a key, or gives it another key. */
+    private static boolean movesAway(CommitRequest request, int table, long holder, ColumnKeys keys, MemorySegment row,
+            long rowOffset) {
+        for (int j = 0; j < request.writeCount(); j++) {
+            if (request.writeTable(j) == table && request.writeId(j) == holder) {
+                return request.writeKind(j) == ChangeKind.DELETE
+                        || keys.compare(request.writeSegment(j), request.writeOffset(j), row, rowOffset) != 0;
+            }
+        }
+        return false;
+    }
+
+    private static UniqueViolationException duplicate(ColumnKeys keys, long writing, long holding) {
+        return new UniqueViolationException(keys.table.descriptor.name() + "." + keys.column.name()
+                + " is unique, but row " + writing + " would take the value row " + holding + " holds; "
+                + "look the row up with getBy/upsert instead of inserting another");
+    }
+
+    private void apply(CommitRequest request, long commitSeq) {
+        int writes = request.writeCount();
+        boolean publish = !listeners.isEmpty();
+        List<Change> changes = publish ? new ArrayList<>(writes) : null;
+        long[] stamps = new long[tables.length];
+        try {
+            for (int i = 0; i < writes; i++) {
+                int table = request.writeTable(i);
+                TableStore store = tables[table];
+                if (stamps[table] == 0) {
+                    stamps[table] = store.latch.writeLock();
+                }
+                ChangeKind kind = request.writeKind(i);
+                long id = request.writeId(i);
+                int slot = (int) id;
+                MemorySegment row = request.writeSegment(i);
+                long rowOffset = request.writeOffset(i);
+                MemorySegment before = publish && kind != ChangeKind.INSERT ? copy(store, slot) : null;
+                switch (kind) {
+                    case INSERT -> {
+                        store.write(slot, commitSeq, row, rowOffset);
+                        addToIndexes(table, slot);
+                    }
+                    case UPDATE -> {
+                        boolean[] moved = movedKeys(table, slot, row, rowOffset);
+                        for (int index = 0; index < moved.length; index++) {
+                            if (moved[index]) {
+                                removeFromIndex(table, index, slot);
+                            }
+                        }
+                        store.write(slot, commitSeq, row, rowOffset);
+                        for (int index = 0; index < moved.length; index++) {
+                            if (moved[index]) {
+                                addToIndex(table, index, slot);
+                            }
+                        }
+                    }
+                    case DELETE -> {
+                        for (int index = 0; index < columns[table].length; index++) {
+                            removeFromIndex(table, index, slot);
+                        }
+                        store.delete(slot);
+                    }
+                }
+                if (publish) {
+                    MemorySegment after = kind == ChangeKind.DELETE ? null : copy(store, slot);
+                    changes.add(new Change(store.descriptor, table, kind, id, before, after));
+                }
+            }
+        } finally {
+            for (int table = 0; table < stamps.length; table++) {
+                if (stamps[table] != 0) {
+                    tables[table].latch.unlockWrite(stamps[table]);
+                }
+            }
+        }
+        if (publish) {
+            unpublished.add(new ChangeSet(commitSeq, List.copyOf(changes)));
+        }
+    }
+
+    private boolean[] movedKeys(int table, int slot, MemorySegment row, long rowOffset) {
+        ColumnKeys[] keys = columns[table];
+        boolean[] moved = new boolean[keys.length];
+        TableStore store = tables[table];
+        for (int index = 0; index < keys.length; index++) {
+            moved[index] = !keys[index].sameKey(store.chunk(slot), store.rowOffset(slot), row, rowOffset);
+        }
+        return moved;
+    }
+
+    private void addToIndexes(int table, int slot) {
+        for (int index = 0; index < columns[table].length; index++) {
+            addToIndex(table, index, slot);
+        }
+    }
+
+    private void addToIndex(int table, int index, int slot) {
+        if (unique[table][index] != null) {
+            unique[table][index].add(slot);
+        }
+        ordered[table][index].add(slot);
+    }
+
+    private void removeFromIndex(int table, int index, int slot) {
+        if (unique[table][index] != null) {
+            unique[table][index].remove(slot);
+        }
+        ordered[table][index].remove(slot);
+    }
+
+    private static MemorySegment copy(TableStore store, int slot) {
+        byte[] bytes = new byte[store.rowSize];
+        MemorySegment.copy(store.chunk(slot), Layouts.I8, store.rowOffset(slot), bytes, 0, store.rowSize);
+        return MemorySegment.ofArray(bytes).asReadOnly();
+    }
+
+    private void publishUpTo(long durableSeq) {
+        publishing.lock();
+        try {
+            ChangeSet next;
+            while ((next = unpublished.peek()) != null && next.seq() <= durableSeq) {
+                unpublished.poll();
+                for (ChangeListener listener : listeners) {
+                    listener.onCommit(next);
+                }
+            }
+        } finally {
+            publishing.unlock();
+        }
+    }
+
+    private UniqueIndex uniqueIndex(int table, int index) {
+        UniqueIndex hash = unique[table][index];
+        if (hash == null) {
+            throw new IllegalArgumentException("index " + index + " of " + descriptors.get(table).name()
+                    + " is not unique");
+        }
+        return hash;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the database is closed");
+        }
+    }
+
+    /** Rows, bytes of row memory and bytes of index memory per table, for measurement. */
+    public String memoryReport() {
+        StringBuilder report = new StringBuilder();
+        for (int t = 0; t < tables.length; t++) {
+            long indexBytes = 0;
+            for (int i = 0; i < columns[t].length; i++) {
+                indexBytes += ordered[t][i].allocatedBytes();
+                if (unique[t][i] != null) {
+                    indexBytes += unique[t][i].allocatedBytes();
+                }
+            }
+            report.append(descriptors.get(t).name()).append(": rows=").append(tables[t].liveRows())
+                    .append(" rowBytes=").append(tables[t].allocatedBytes())
+                    .append(" indexBytes=").append(indexBytes).append('\n');
+        }
+        return report.toString();
+    }
+
+    /** Bytes of row and index memory allocated for all tables. */
+    public long allocatedBytes() {
+        long total = 0;
+        for (int t = 0; t < tables.length; t++) {
+            total += tables[t].allocatedBytes();
+            for (int i = 0; i < columns[t].length; i++) {
+                total += ordered[t][i].allocatedBytes();
+                if (unique[t][i] != null) {
+                    total += unique[t][i].allocatedBytes();
+                }
+            }
+        }
+        return total;
+    }
+
+    @Override
+    public void close() {
+        commitLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            log.close();
+        } finally {
+            commitLock.unlock();
+        }
+        arena.close();
+    }
+}
