@@ -1,7 +1,10 @@
 package io.hetu.runtime.storage;
 
+import io.hetu.runtime.durability.DurabilityConfig;
 import io.hetu.runtime.storage.embedded.EmbeddedBackend;
 import io.hetu.schema.TableDescriptor;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,9 @@ import java.util.concurrent.locks.LockSupport;
  * }</pre>
  */
 public final class Database implements AutoCloseable {
+
+    /** Bounds recovery time: at most this many log records are replayed after the newest snapshot. */
+    public static final long SNAPSHOT_EVERY_COMMITS = 1_000_000;
 
     private static final long FIRST_BACKOFF_NANOS = 20_000;
     private static final long MAX_BACKOFF_NANOS = 5_000_000;
@@ -39,6 +45,15 @@ public final class Database implements AutoCloseable {
     /** A database that keeps its tables in memory only (nothing survives the process). */
     public static Database inMemory(List<? extends TableDescriptor<?, ?>> tables) {
         return new Database(EmbeddedBackend.inMemory(tables));
+    }
+
+    /**
+     * A database kept in the data directory {@code dir} (see {@link EmbeddedBackend#open}), with a
+     * snapshot after every {@value #SNAPSHOT_EVERY_COMMITS} commits.
+     */
+    public static Database open(Path dir, DurabilityConfig config, List<? extends TableDescriptor<?, ?>> tables)
+            throws IOException {
+        return new Database(EmbeddedBackend.open(dir, config, tables, SNAPSHOT_EVERY_COMMITS));
     }
 
     public Backend backend() {

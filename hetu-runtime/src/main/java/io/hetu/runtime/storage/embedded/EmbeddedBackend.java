@@ -14,15 +14,22 @@ import io.hetu.runtime.storage.UniqueViolationException;
 import io.hetu.schema.IndexDef;
 import io.hetu.schema.Layouts;
 import io.hetu.schema.TableDescriptor;
+import io.hetu.runtime.durability.Durability;
+import io.hetu.runtime.durability.DurabilityConfig;
+import io.hetu.runtime.storage.SchemaMismatchException;
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The embedded backend: every table in off-heap memory in this process, commits serialised by one
@@ -36,13 +43,18 @@ import java.util.concurrent.locks.StampedLock;
  */
 public final class EmbeddedBackend implements Backend {
 
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBackend.class);
+
     private final List<TableDescriptor<?, ?>> descriptors;
     private final TableStore[] tables;
     private final ColumnKeys[][] columns;
     private final UniqueIndex[][] unique;
     private final OrderedIndex[][] ordered;
     private final Arena arena = Arena.ofShared();
-    private final CommitLog log;
+    private CommitLog log;
+    /** The data directory's durability layer; null for a backend in memory only. */
+    private Durability durability;
+    private Thread snapshotter;
 
     private final ReentrantLock commitLock = new ReentrantLock();
     private long seq;
@@ -83,6 +95,149 @@ public final class EmbeddedBackend implements Backend {
     /** A backend whose tables live in memory only. */
     public static EmbeddedBackend inMemory(List<? extends TableDescriptor<?, ?>> tables) {
         return new EmbeddedBackend(tables, CommitLog.none());
+    }
+
+    /**
+     * Opens the data directory {@code dir} (created when missing): loads the newest snapshot and
+     * replays the log after it, checks the stored layouts against the app's components (identical
+     * starts; columns added at the end migrate; anything else is refused), and starts logging. A
+     * snapshot is taken in the background after every {@code snapshotEveryCommits} commits.
+     *
+     * @throws SchemaMismatchException when stored data does not match the app's components
+     * @throws IOException when the directory is locked by another server, damaged, or unreadable
+     */
+    public static EmbeddedBackend open(Path dir, DurabilityConfig config,
+            List<? extends TableDescriptor<?, ?>> tables, long snapshotEveryCommits) throws IOException {
+        EmbeddedBackend backend = new EmbeddedBackend(tables, CommitLog.none());
+        Recovery recovery = new Recovery(backend.tables);
+        Durability durability;
+        try {
+            durability = Durability.open(dir, config, recovery, recovery);
+        } catch (IOException | RuntimeException e) {
+            backend.arena.close();
+            throw e;
+        }
+        try {
+            backend.rebuildIndexes();
+            backend.durability = durability;
+            backend.seq = durability.recovery().lastSeq();
+            backend.log = new WalCommitLog(durability);
+            backend.log.onDurable(backend::publishUpTo);
+            backend.seq++;
+            backend.log.append(backend.seq, LogPayload.catalog(Catalog.of(backend.descriptors)));
+            LOG.info("Opened {}: {}", dir, backend.memoryReport().strip().replace('\n', ';'));
+        } catch (RuntimeException e) {
+            durability.close();
+            backend.arena.close();
+            throw e;
+        }
+        if (snapshotEveryCommits > 0) {
+            backend.startSnapshotter(snapshotEveryCommits);
+        }
+        return backend;
+    }
+
+    /** Builds every index from the recovered rows, and the free lists from the empty slots. */
+    private void rebuildIndexes() {
+        for (int t = 0; t < tables.length; t++) {
+            TableStore store = tables[t];
+            int highWater = store.highWater();
+            for (int slot = 0; slot < highWater; slot++) {
+                if (store.version(slot) == 0) {
+                    continue;
+                }
+                for (int index = 0; index < columns[t].length; index++) {
+                    if (unique[t][index] != null && unique[t][index].find(store.chunk(slot), store.rowOffset(slot)) >= 0) {
+                        throw new SchemaMismatchException("stored data of component " + Catalog.qualifiedName(store.descriptor)
+                                + " holds two rows with one value in unique column '" + columns[t][index].column.name()
+                                + "' (row " + store.id(slot) + "); the column was not unique when they were written. "
+                                + "Remove @Unique, or move the data directory away to start empty.");
+                    }
+                    addToIndex(t, index, slot);
+                }
+            }
+            store.rebuildFreeList();
+        }
+    }
+
+    /**
+     * Writes a snapshot of every durable table as of the latest commit and publishes it, after
+     * which the log before it is deleted. Commits wait only while the rows are copied in memory;
+     * the file is written while they go on. Returns the snapshot's seq, or 0 when nothing changed
+     * since the last snapshot or the backend keeps no data directory.
+     */
+    public long snapshot() throws IOException {
+        if (durability == null) {
+            return 0;
+        }
+        synchronized (snapshotter == null ? this : snapshotter) {
+            List<MemorySegment> copies = new ArrayList<>();
+            List<TableStore> copied = new ArrayList<>();
+            long at;
+            byte[] catalog;
+            Arena staging = Arena.ofShared();
+            try {
+                commitLock.lock();
+                try {
+                    at = seq;
+                    if (at <= durability.snapshotSeq()) {
+                        return 0;
+                    }
+                    catalog = Catalog.of(descriptors).toJson();
+                    for (TableStore store : tables) {
+                        if (store.descriptor.durable()) {
+                            copies.add(store.copyLiveRows(staging));
+                            copied.add(store);
+                        }
+                    }
+                } finally {
+                    commitLock.unlock();
+                }
+                try (var writer = durability.beginSnapshot()) {
+                    for (int i = 0; i < copied.size(); i++) {
+                        TableStore store = copied.get(i);
+                        MemorySegment rows = copies.get(i);
+                        int entry = TableStore.HEADER + store.rowSize;
+                        long count = rows.byteSize() / entry;
+                        writer.beginTable(Catalog.qualifiedName(store.descriptor), store.descriptor.layoutHash(),
+                                store.rowSize, count);
+                        for (long r = 0; r < count; r++) {
+                            long base = r * entry;
+                            writer.row(rows.get(Layouts.I64, base), rows.get(Layouts.I64, base + 8), rows,
+                                    base + TableStore.HEADER);
+                        }
+                        writer.endTable();
+                    }
+                    writer.commit(at, catalog);
+                }
+            } finally {
+                staging.close();
+            }
+            return at;
+        }
+    }
+
+    private void startSnapshotter(long everyCommits) {
+        snapshotter = Thread.ofPlatform().name("hetu-snapshotter").daemon().unstarted(() -> {
+            long last = lastSeq();
+            while (!closed) {
+                try {
+                    Thread.sleep(1000);
+                    long now = lastSeq();
+                    if (now - last >= everyCommits) {
+                        snapshot();
+                        last = now;
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    if (!closed) {
+                        LOG.error("Background snapshot failed; the log keeps every commit until one succeeds", e);
+                    }
+                }
+            }
+        });
+        snapshotter.start();
     }
 
     @Override
@@ -530,10 +685,18 @@ public final class EmbeddedBackend implements Backend {
                 return;
             }
             closed = true;
-            log.close();
         } finally {
             commitLock.unlock();
         }
+        if (snapshotter != null) {
+            snapshotter.interrupt();
+            try {
+                snapshotter.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        log.close();
         arena.close();
     }
 }

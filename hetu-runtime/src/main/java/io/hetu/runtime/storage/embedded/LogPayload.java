@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
  * The bytes a commit writes to the log: its changes to durable tables, in order.
  *
  * <pre>
+ * u8  type          0 = catalog: the rest is the table catalog as UTF-8 JSON (see Catalog)
  * u8  type          1 = changes
  * u32 count
  * count times:
@@ -23,9 +24,18 @@ import java.lang.foreign.MemorySegment;
  */
 final class LogPayload {
 
+    static final byte CATALOG = 0;
     static final byte CHANGES = 1;
 
     private LogPayload() {}
+
+    static byte[] catalog(Catalog catalog) {
+        byte[] json = catalog.toJson();
+        byte[] bytes = new byte[1 + json.length];
+        bytes[0] = CATALOG;
+        System.arraycopy(json, 0, bytes, 1, json.length);
+        return bytes;
+    }
 
     static byte[] encode(CommitRequest request, TableStore[] tables) {
         int size = 5;

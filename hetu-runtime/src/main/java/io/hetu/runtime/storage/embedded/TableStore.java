@@ -134,6 +134,20 @@ final class TableStore {
         }
     }
 
+    /** Removes a recovered row; for recovery only. Returns false when there was no such row. */
+    boolean forget(long id) {
+        int slot = slotOf(id);
+        if (slot < 0) {
+            return false;
+        }
+        MemorySegment chunk = chunk(slot);
+        long header = headerOffset(slot);
+        chunk.set(Layouts.I64, header + 8, 0L);
+        chunk.asSlice(header + HEADER, rowSize).fill((byte) 0);
+        live--;
+        return true;
+    }
+
     /** After recovery: every slot below the high-water mark without a row becomes free. */
     void rebuildFreeList() {
         synchronized (allocation) {
@@ -167,6 +181,21 @@ final class TableStore {
         synchronized (allocation) {
             pushFree(slot);
         }
+    }
+
+    /** Copies every committed row (header and bytes, in slot order) into one new segment. */
+    MemorySegment copyLiveRows(Arena into) {
+        int entry = HEADER + rowSize;
+        MemorySegment copy = into.allocate(Math.max(1, live * entry), 8);
+        long at = 0;
+        int end = highWater();
+        for (int slot = 0; slot < end; slot++) {
+            if (version(slot) != 0) {
+                MemorySegment.copy(chunk(slot), headerOffset(slot), copy, at, entry);
+                at += entry;
+            }
+        }
+        return copy.asSlice(0, at);
     }
 
     long liveRows() {

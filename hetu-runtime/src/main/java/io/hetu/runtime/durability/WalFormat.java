@@ -1,0 +1,72 @@
+package io.hetu.runtime.durability;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/** The byte layout of write-ahead log segments, as specified in docs/STORAGE.md. */
+final class WalFormat {
+    static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** "HWAL" read as a little-endian u32. */
+    static final int MAGIC = 0x4C415748;
+    static final int VERSION = 1;
+
+    /** magic u32, version u32, first seq u64, CRC32C of the previous 16 bytes u32, reserved u32. */
+    static final int HEADER_SIZE = 24;
+
+    /** length u32, CRC32C u32, seq u64; the payload follows. */
+    static final int FRAME_HEADER_SIZE = 16;
+    static final int FRAME_CRC_OFFSET = 4;
+    static final int FRAME_SEQ_OFFSET = 8;
+
+    /** The largest payload a record may carry; a longer length field can only be damage. */
+    static final int MAX_PAYLOAD = 1 << 30;
+
+    private static final String PREFIX = "wal-";
+    private static final String SUFFIX = ".log";
+
+    private WalFormat() {
+    }
+
+    static String fileName(long firstSeq) {
+        return PREFIX + String.format("%020d", firstSeq) + SUFFIX;
+    }
+
+    /** The first seq encoded in a segment's file name, or -1 when the name is not a segment's. */
+    static long firstSeqOf(Path file) {
+        String name = file.getFileName().toString();
+        if (name.length() != PREFIX.length() + 20 + SUFFIX.length()
+                || !name.startsWith(PREFIX) || !name.endsWith(SUFFIX)) {
+            return -1;
+        }
+        String digits = name.substring(PREFIX.length(), PREFIX.length() + 20);
+        for (int i = 0; i < digits.length(); i++) {
+            if (digits.charAt(i) < '0' || digits.charAt(i) > '9') {
+                return -1;
+            }
+        }
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException tooLarge) {
+            return -1;
+        }
+    }
+
+    static void writeHeader(MemorySegment target, long firstSeq) {
+        target.set(U32, 0, MAGIC);
+        target.set(U32, 4, VERSION);
+        target.set(U64, 8, firstSeq);
+        target.set(U32, 16, crc(target, 0, 16));
+        target.set(U32, 20, 0);
+    }
+
+    static int crc(MemorySegment segment, long offset, long length) {
+        CRC32C crc = new CRC32C();
+        crc.update(segment.asSlice(offset, length).asByteBuffer());
+        return (int) crc.getValue();
+    }
+}
