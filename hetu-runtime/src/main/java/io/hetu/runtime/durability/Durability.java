@@ -56,7 +56,13 @@ public final class Durability implements AutoCloseable {
     public static Durability open(Path dir, DurabilityConfig config, SnapshotVisitor snapshot, ReplayHandler replay)
             throws IOException {
         long started = System.nanoTime();
-        Files.createDirectories(dir);
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir);
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null) {
+                FileSync.directory(parent); // or a power loss could take the new directory, log and all
+            }
+        }
         DirectoryLock lock = DirectoryLock.acquire(dir);
         WriteAheadLog wal = null;
         try {

@@ -1,9 +1,9 @@
 package io.hetu.runtime.durability;
 
+import static io.hetu.runtime.durability.Binary.U32;
+import static io.hetu.runtime.durability.Binary.U64;
 import static io.hetu.runtime.durability.SnapshotFormat.ROWS_BLOCK_OVERHEAD;
 import static io.hetu.runtime.durability.SnapshotFormat.ROW_PREFIX;
-import static io.hetu.runtime.durability.WalFormat.U32;
-import static io.hetu.runtime.durability.WalFormat.U64;
 
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -69,7 +69,7 @@ final class SnapshotReader {
                     + SnapshotFormat.VERSION);
         }
         long trailer = dataEnd;
-        if (map.get(U32, trailer + 8) != SnapshotFormat.TRAILER_TAG || map.get(U32, trailer + 12) != WalFormat.crc(map, trailer, 12)) {
+        if (map.get(U32, trailer + 8) != SnapshotFormat.TRAILER_TAG || map.get(U32, trailer + 12) != Binary.crc32c(map, trailer, 12)) {
             throw corrupt(file, trailer, "the trailer is damaged (bad tag or CRC32C)");
         }
         long endBlock = map.get(U64, trailer);
@@ -168,7 +168,7 @@ final class SnapshotReader {
     /** The CRC32C of the {@code length} bytes at {@code start} must equal the u32 right after them. */
     private void checkCrc(long start, long length, String what) throws CorruptSnapshotException {
         int stored = map.get(U32, start + length);
-        int computed = WalFormat.crc(map, start, length);
+        int computed = Binary.crc32c(map, start, length);
         if (stored != computed) {
             throw corrupt(file, start, String.format("%s: CRC32C mismatch (stored %08x, computed %08x)", what, stored,
                     computed));

@@ -1,9 +1,9 @@
 package io.hetu.runtime.durability;
 
+import static io.hetu.runtime.durability.Binary.U32;
+import static io.hetu.runtime.durability.Binary.U64;
 import static io.hetu.runtime.durability.SnapshotFormat.ROWS_BLOCK_OVERHEAD;
 import static io.hetu.runtime.durability.SnapshotFormat.ROW_PREFIX;
-import static io.hetu.runtime.durability.WalFormat.U32;
-import static io.hetu.runtime.durability.WalFormat.U64;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -97,7 +97,7 @@ public final class SnapshotWriter implements AutoCloseable {
         bytes.set(U32, at, rowSize);
         bytes.set(U64, at + 4, rowCount);
         at += 12;
-        bytes.set(U32, at, WalFormat.crc(bytes, start, at - start));
+        bytes.set(U32, at, Binary.crc32c(bytes, start, at - start));
         used = at + 4;
         table = qualifiedName;
         this.rowSize = rowSize;
@@ -178,11 +178,11 @@ public final class SnapshotWriter implements AutoCloseable {
             bytes.set(U32, start + 12, tableCount);
             bytes.set(U64, start + 16, totalRows);
             int at = putBytes(start + 24, meta);
-            bytes.set(U32, at, WalFormat.crc(bytes, start, at - start));
+            bytes.set(U32, at, Binary.crc32c(bytes, start, at - start));
             at += 4;
             bytes.set(U64, at, endOffset);
             bytes.set(U32, at + 8, SnapshotFormat.TRAILER_TAG);
-            bytes.set(U32, at + 12, WalFormat.crc(bytes, at, 12));
+            bytes.set(U32, at + 12, Binary.crc32c(bytes, at, 12));
             used = at + SnapshotFormat.TRAILER_SIZE;
             flush();
             channel.force(true);
@@ -227,7 +227,7 @@ public final class SnapshotWriter implements AutoCloseable {
 
     private void closeBlock() {
         bytes.set(U32, blockStart + 4, blockRows);
-        bytes.set(U32, used, WalFormat.crc(bytes, blockStart, used - blockStart));
+        bytes.set(U32, used, Binary.crc32c(bytes, blockStart, used - blockStart));
         used += 4;
         blockStart = -1;
     }

@@ -1,16 +1,13 @@
 package io.hetu.runtime.durability;
 
+import static io.hetu.runtime.durability.Binary.U32;
+import static io.hetu.runtime.durability.Binary.U64;
+
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.zip.CRC32C;
 
 /** The byte layout of write-ahead log segments, as specified in docs/STORAGE.md. */
 final class WalFormat {
-    static final ValueLayout.OfInt U32 = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-
     /** "HWAL" read as a little-endian u32. */
     static final int MAGIC = 0x4C415748;
     static final int VERSION = 1;
@@ -60,13 +57,7 @@ final class WalFormat {
         target.set(U32, 0, MAGIC);
         target.set(U32, 4, VERSION);
         target.set(U64, 8, firstSeq);
-        target.set(U32, 16, crc(target, 0, 16));
+        target.set(U32, 16, Binary.crc32c(target, 0, 16));
         target.set(U32, 20, 0);
-    }
-
-    static int crc(MemorySegment segment, long offset, long length) {
-        CRC32C crc = new CRC32C();
-        crc.update(segment.asSlice(offset, length).asByteBuffer());
-        return (int) crc.getValue();
     }
 }

@@ -1,11 +1,11 @@
 package io.hetu.runtime.durability;
 
+import static io.hetu.runtime.durability.Binary.U32;
+import static io.hetu.runtime.durability.Binary.U64;
 import static io.hetu.runtime.durability.WalFormat.FRAME_CRC_OFFSET;
 import static io.hetu.runtime.durability.WalFormat.FRAME_HEADER_SIZE;
 import static io.hetu.runtime.durability.WalFormat.FRAME_SEQ_OFFSET;
 import static io.hetu.runtime.durability.WalFormat.HEADER_SIZE;
-import static io.hetu.runtime.durability.WalFormat.U32;
-import static io.hetu.runtime.durability.WalFormat.U64;
 
 import io.hetu.runtime.durability.RecoveryReport.TornTail;
 import java.io.IOException;
@@ -213,7 +213,7 @@ final class WalScanner {
             return "the header has format version " + Integer.toUnsignedString(version) + ", but this server reads version "
                     + WalFormat.VERSION;
         }
-        if (map.get(U32, 16) != WalFormat.crc(map, 0, 16)) {
+        if (map.get(U32, 16) != Binary.crc32c(map, 0, 16)) {
             return "the header's CRC32C does not match";
         }
         long headerSeq = map.get(U64, 8);
@@ -238,7 +238,7 @@ final class WalScanner {
                     + " bytes after the record header";
         }
         int stored = map.get(U32, position + FRAME_CRC_OFFSET);
-        int computed = WalFormat.crc(map, position + FRAME_SEQ_OFFSET, FRAME_HEADER_SIZE - FRAME_SEQ_OFFSET + length);
+        int computed = Binary.crc32c(map, position + FRAME_SEQ_OFFSET, FRAME_HEADER_SIZE - FRAME_SEQ_OFFSET + length);
         if (stored != computed) {
             return String.format("CRC32C mismatch (stored %08x, computed %08x)", stored, computed);
         }

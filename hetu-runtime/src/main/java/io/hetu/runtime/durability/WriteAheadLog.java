@@ -1,11 +1,11 @@
 package io.hetu.runtime.durability;
 
+import static io.hetu.runtime.durability.Binary.U32;
+import static io.hetu.runtime.durability.Binary.U64;
 import static io.hetu.runtime.durability.WalFormat.FRAME_CRC_OFFSET;
 import static io.hetu.runtime.durability.WalFormat.FRAME_HEADER_SIZE;
 import static io.hetu.runtime.durability.WalFormat.FRAME_SEQ_OFFSET;
 import static io.hetu.runtime.durability.WalFormat.HEADER_SIZE;
-import static io.hetu.runtime.durability.WalFormat.U32;
-import static io.hetu.runtime.durability.WalFormat.U64;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -170,7 +170,8 @@ public final class WriteAheadLog implements AutoCloseable {
     /**
      * A future completed when {@code seq} is durable under the policy, or failed with the
      * {@link IOException} that stopped the log. Dependent actions registered with non-async methods
-     * run on the log writer thread and must be quick.
+     * run on the log writer thread: they must be quick and must neither append nor wait for
+     * durability, or the writer would wait for itself.
      *
      * @throws IllegalArgumentException when {@code seq} has not been appended
      */
@@ -233,7 +234,8 @@ public final class WriteAheadLog implements AutoCloseable {
     /**
      * Calls {@code listener} on the writer thread with the highest durable seq each time it rises,
      * so the values it sees only grow and every seq up to each value is durable. An exception from the
-     * listener is logged and does not stop the log.
+     * listener is logged and does not stop the log. Like the futures of {@link #durable(long)}, the
+     * listener must be quick and must neither append nor wait for durability.
      */
     public void onDurable(LongConsumer listener) {
         listeners.add(listener);
@@ -361,7 +363,7 @@ public final class WriteAheadLog implements AutoCloseable {
                 runStart = position;
             }
             frames.set(U32, position + FRAME_CRC_OFFSET,
-                    WalFormat.crc(frames, position + FRAME_SEQ_OFFSET, frameBytes - FRAME_SEQ_OFFSET));
+                    Binary.crc32c(frames, position + FRAME_SEQ_OFFSET, frameBytes - FRAME_SEQ_OFFSET));
             segmentBytes += frameBytes;
             position += frameBytes;
         }

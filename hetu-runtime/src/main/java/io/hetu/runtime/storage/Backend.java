@@ -62,7 +62,8 @@ public interface Backend extends AutoCloseable {
 
     /**
      * Receives every commit's changes, once, in seq order, after the commit is durable. Listeners
-     * run on the backend's publishing thread and must be quick.
+     * run on the backend's publishing thread (the log writer, for a durable backend): they must be
+     * quick and must not run or wait for transactions.
      */
     void addChangeListener(ChangeListener listener);
 
