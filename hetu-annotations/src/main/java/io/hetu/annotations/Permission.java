@@ -1,6 +1,9 @@
 package io.hetu.annotations;
 
-/** Who may read a component's rows, or call a system. */
+/**
+ * Who may read a component's rows, or call a system. Systems take {@code EVERYBODY}, {@code USER},
+ * {@code ADMIN} or {@code NONE}.
+ */
 public enum Permission {
     /** Anyone, logged in or not. */
     EVERYBODY,
@@ -11,5 +14,10 @@ public enum Permission {
     /** Only rows that pass the component's {@link Rls} rule for the caller's session. */
     RLS,
     /** Only administrators. */
-    ADMIN
+    ADMIN,
+    /**
+     * No client: a component only server code reads, or a system only server code calls (from
+     * other systems or lifecycle hooks).
+     */
+    NONE
 }

@@ -1,0 +1,18 @@
+package io.hetu.runtime.system;
+
+/** The server's view of all sessions, for logins and session changes made by systems. */
+public interface SessionRegistry {
+
+    /** Whether a session other than {@code session} is logged in as {@code userId}. */
+    boolean loggedInElsewhere(Session session, long userId);
+
+    /**
+     * Records that {@code session} is now {@code userId}, after the transaction that asked for it
+     * committed. With {@code kickOthers}, other sessions of that user are closed with a reason;
+     * without, returns false (and changes nothing) when another session holds the user.
+     */
+    boolean login(Session session, long userId, boolean kickOthers);
+
+    /** The session's caller, admin flag or values changed; subscriptions may see other rows now. */
+    void sessionChanged(Session session);
+}
