@@ -61,6 +61,13 @@ public interface Backend extends AutoCloseable {
     long lastSeq();
 
     /**
+     * Runs {@code reads} (calls of {@link #read}, {@link #lookup} and {@link #scan}) against a
+     * state that no commit changes while they run, and returns that state's seq: everything
+     * committed up to it and nothing after. Commits wait meanwhile, so keep the reads short.
+     */
+    long readConsistent(Runnable reads);
+
+    /**
      * Receives every commit's changes, once, in seq order, after the commit is durable. Listeners
      * run on the backend's publishing thread (the log writer, for a durable backend): they must be
      * quick and must not run or wait for transactions.

@@ -395,6 +395,18 @@ public final class EmbeddedBackend implements Backend {
     }
 
     @Override
+    public long readConsistent(Runnable reads) {
+        commitLock.lock();
+        try {
+            ensureOpen();
+            reads.run();
+            return seq;
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    @Override
     public void addChangeListener(ChangeListener listener) {
         listeners.add(listener);
     }
