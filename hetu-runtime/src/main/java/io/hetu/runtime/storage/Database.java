@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
@@ -67,37 +69,51 @@ public final class Database implements AutoCloseable {
      * @throws ConflictException when the last attempt conflicted too
      */
     public <T> T transact(int retries, TransactionBody<T> body) {
+        Object[] result = new Object[1];
+        long seq = commit(retries, tx -> result[0] = body.run(tx));
+        if (seq != 0) {
+            backend.durable(seq).join();
+        }
+        @SuppressWarnings("unchecked")
+        T value = (T) result[0];
+        return value;
+    }
+
+    /**
+     * Runs {@code body} in a transaction and commits it like {@link #transact}, but returns as soon
+     * as the commit is applied, without waiting for durability: the commit's seq, or 0 when the
+     * transaction wrote nothing. Wait with {@link #durable(long)} before telling anyone it happened.
+     */
+    public long commit(int retries, Consumer<Transaction> body) {
         if (retries < 0) {
             throw new IllegalArgumentException("retries must not be negative, was " + retries);
         }
         Transaction tx = transactions.get();
         for (int attempt = 0; ; attempt++) {
             tx.begin();
-            long seq;
-            T result;
             try {
-                result = body.run(tx);
-                seq = tx.commit();
+                body.accept(tx);
+                return tx.commit();
             } catch (ConflictException e) {
                 tx.abort();
                 if (attempt >= retries) {
                     throw new ConflictException("gave up after " + (attempt + 1) + " attempt(s): " + e.getMessage());
                 }
                 backoff(attempt);
-                continue;
             } catch (RuntimeException | Error e) {
                 tx.abort();
                 throw e;
             }
-            if (seq != 0) {
-                backend.durable(seq).join();
-            }
-            return result;
         }
     }
 
+    /** Completes when the commit with this seq is durable. */
+    public CompletableFuture<Void> durable(long seq) {
+        return backend.durable(seq);
+    }
+
     /** Runs a transaction without a result. */
-    public void run(int retries, java.util.function.Consumer<Transaction> body) {
+    public void run(int retries, Consumer<Transaction> body) {
         transact(retries, tx -> {
             body.accept(tx);
             return null;

@@ -42,42 +42,50 @@ public final class WireWriter {
     }
 
     public WireWriter writeBool(boolean value) {
-        segment.set(Layouts.I8, reserve(1), (byte) (value ? 1 : 0));
+        int at = reserve(1);
+        segment.set(Layouts.I8, at, (byte) (value ? 1 : 0));
         return this;
     }
 
     public WireWriter writeI8(byte value) {
-        segment.set(Layouts.I8, reserve(1), value);
+        int at = reserve(1);
+        segment.set(Layouts.I8, at, value);
         return this;
     }
 
     public WireWriter writeI16(short value) {
-        segment.set(Layouts.I16, reserve(2), value);
+        int at = reserve(2);
+        segment.set(Layouts.I16, at, value);
         return this;
     }
 
     public WireWriter writeI32(int value) {
-        segment.set(Layouts.I32, reserve(4), value);
+        int at = reserve(4);
+        segment.set(Layouts.I32, at, value);
         return this;
     }
 
     public WireWriter writeI64(long value) {
-        segment.set(Layouts.I64, reserve(8), value);
+        int at = reserve(8);
+        segment.set(Layouts.I64, at, value);
         return this;
     }
 
     public WireWriter writeF32(float value) {
-        segment.set(Layouts.F32, reserve(4), value);
+        int at = reserve(4);
+        segment.set(Layouts.F32, at, value);
         return this;
     }
 
     public WireWriter writeF64(double value) {
-        segment.set(Layouts.F64, reserve(8), value);
+        int at = reserve(8);
+        segment.set(Layouts.F64, at, value);
         return this;
     }
 
     public WireWriter writeChar(char value) {
-        segment.set(Layouts.CHAR, reserve(2), value);
+        int at = reserve(2);
+        segment.set(Layouts.CHAR, at, value);
         return this;
     }
 

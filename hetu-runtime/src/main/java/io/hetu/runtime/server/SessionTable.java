@@ -1,0 +1,70 @@
+package io.hetu.runtime.server;
+
+import io.hetu.runtime.system.Session;
+import io.hetu.runtime.system.SessionRegistry;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The live connections, and which one each logged-in user is on. */
+final class SessionTable implements SessionRegistry {
+
+    private final Map<Long, Connection> byConnection = new ConcurrentHashMap<>();
+    /** Guarded by this. */
+    private final Map<Long, Connection> byUser = new HashMap<>();
+
+    void add(Connection connection) {
+        byConnection.put(connection.session().connectionId(), connection);
+    }
+
+    synchronized void remove(Connection connection) {
+        byConnection.remove(connection.session().connectionId());
+        long user = connection.session().caller();
+        if (user != 0 && byUser.get(user) == connection) {
+            byUser.remove(user);
+        }
+    }
+
+    Iterable<Connection> connections() {
+        return byConnection.values();
+    }
+
+    int size() {
+        return byConnection.size();
+    }
+
+    @Override
+    public synchronized boolean loggedInElsewhere(Session session, long userId) {
+        Connection holder = byUser.get(userId);
+        return holder != null && holder.session() != session;
+    }
+
+    @Override
+    public synchronized boolean login(Session session, long userId, boolean kickOthers) {
+        Connection connection = byConnection.get(session.connectionId());
+        if (connection == null) {
+            return false;
+        }
+        Connection holder = byUser.get(userId);
+        if (holder != null && holder != connection) {
+            if (!kickOthers) {
+                return false;
+            }
+            holder.close("KICKED", "user " + userId + " logged in on another connection", Frames.CLOSE_KICKED);
+        }
+        long previous = session.caller();
+        if (previous != 0 && previous != userId && byUser.get(previous) == connection) {
+            byUser.remove(previous);
+        }
+        byUser.put(userId, connection);
+        return true;
+    }
+
+    @Override
+    public void sessionChanged(Session session) {
+        Connection connection = byConnection.get(session.connectionId());
+        if (connection != null) {
+            connection.sessionChanged();
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.hetu.runtime.subscription;
+
+import io.hetu.runtime.storage.ChangeKind;
+import io.hetu.runtime.wire.WireWriter;
+import io.hetu.schema.Layouts;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the engine keeps per connection: its subscriptions, the session copy it filters with, and
+ * the frames not sent yet. Guarded by the engine's lock.
+ *
+ * <p>Frames leave in seq order, and a frame with seq X leaves only when the engine has matched
+ * every commit up to X, so that once the client sees seq X all of its subscriptions reflect X.
+ * After a re-read at seq R (a window that ran out of rows, a session change), the connection is
+ * held: its changes gather in one UPDATE frame stamped R until the engine reaches R.
+ */
+final class SubscriberState {
+
+    /** Frames of up to this size are kept for reuse; larger buffers are let go after sending. */
+    private static final int KEPT_BUFFER_BYTES = 64 * 1024;
+
+    final Subscriber subscriber;
+    Viewer viewer;
+    final Map<Integer, Subscription> subscriptions = new LinkedHashMap<>();
+    int nextId = 1;
+    int rows;
+    boolean closed;
+
+    /** Nothing is sent before the engine reaches this seq. */
+    private long holdSeq;
+    private final List<WireWriter> parts = new ArrayList<>();
+    private int partItems;
+    private long blockSeq;
+    private final List<Subscription> awaitingSubscribed = new ArrayList<>();
+    private WireWriter spare;
+    /** Row sizes of subscriptions that ended while changes of theirs wait in the open frame. */
+    private final Map<Integer, Integer> ended = new HashMap<>();
+
+    SubscriberState(Subscriber subscriber, Viewer viewer) {
+        this.subscriber = subscriber;
+        this.viewer = viewer;
+    }
+
+    /** Adds one change to the open UPDATE frame, which will carry at least {@code seq}. */
+    void item(int subscription, ChangeKind kind, long rowId, MemorySegment row, int rowSize, long seq) {
+        Frames.updateItem(openPart(), subscription, kind, rowId, row, 0, rowSize);
+        partItems++;
+        blockSeq = Math.max(blockSeq, seq);
+    }
+
+    private WireWriter openPart() {
+        if (parts.isEmpty() || partItems == Frames.MAX_CHANGES) {
+            WireWriter part = spare != null ? spare : new WireWriter();
+            spare = null;
+            parts.add(Frames.beginUpdate(part));
+            partItems = 0;
+        }
+        return parts.getLast();
+    }
+
+    /** Holds every frame of this connection until the engine reaches {@code seq}. */
+    void holdUntil(long seq) {
+        holdSeq = Math.max(holdSeq, seq);
+        if (!parts.isEmpty()) {
+            blockSeq = Math.max(blockSeq, seq);
+        }
+    }
+
+    long holdSeq() {
+        return holdSeq;
+    }
+
+    void awaitSubscribed(Subscription subscription) {
+        awaitingSubscribed.add(subscription);
+    }
+
+    /** The subscription ended: changes of it that wait in the open frame are not sent. */
+    void forget(Subscription subscription) {
+        awaitingSubscribed.remove(subscription);
+        if (!parts.isEmpty()) {
+            ended.put(subscription.id, subscription.rowSize);
+        }
+    }
+
+    /** Whether frames wait to be sent. */
+    boolean pending() {
+        return !parts.isEmpty() || !awaitingSubscribed.isEmpty();
+    }
+
+    /**
+     * Sends what may go now that the engine has matched every commit up to {@code reached}: the open
+     * UPDATE frame, then the SUBSCRIBED frames of snapshots up to that seq.
+     */
+    void flush(long reached) {
+        if (closed || holdSeq > reached) {
+            return;
+        }
+        if (!ended.isEmpty()) {
+            dropEndedItems();
+        }
+        if (!parts.isEmpty()) {
+            long seq = Math.max(blockSeq, holdSeq);
+            for (int i = 0; i < parts.size(); i++) {
+                WireWriter part = parts.get(i);
+                Frames.finishUpdate(part, seq, i == parts.size() - 1 ? partItems : Frames.MAX_CHANGES);
+                if (!closed) {
+                    subscriber.send(part.array(), part.size());
+                }
+            }
+            WireWriter last = parts.getLast();
+            spare = last.array().length <= KEPT_BUFFER_BYTES ? last : null;
+            parts.clear();
+            blockSeq = 0;
+        }
+        if (!awaitingSubscribed.isEmpty()) {
+            awaitingSubscribed.sort(Comparator.comparingLong(s -> s.subscribedSeq));
+            while (!awaitingSubscribed.isEmpty() && awaitingSubscribed.getFirst().subscribedSeq <= reached
+                    && !closed) {
+                Subscription subscription = awaitingSubscribed.removeFirst();
+                byte[] frame = subscription.subscribedFrame;
+                subscription.subscribedFrame = null;
+                subscriber.send(frame, frame.length);
+            }
+        }
+    }
+
+    /** Rewrites the open frame without the changes of subscriptions that ended. */
+    private void dropEndedItems() {
+        List<WireWriter> old = new ArrayList<>(parts);
+        int lastItems = partItems;
+        parts.clear();
+        partItems = 0;
+        for (int i = 0; i < old.size(); i++) {
+            MemorySegment part = old.get(i).segment();
+            int count = i == old.size() - 1 ? lastItems : Frames.MAX_CHANGES;
+            long at = Frames.UPDATE_HEADER_BYTES;
+            for (int item = 0; item < count; item++) {
+                int subscription = part.get(Layouts.I32, at);
+                boolean delete = part.get(Layouts.I8, at + 4) == Frames.kind(ChangeKind.DELETE);
+                Integer endedRowSize = ended.get(subscription);
+                int rowSize = endedRowSize != null ? endedRowSize : subscriptions.get(subscription).rowSize;
+                int length = Frames.ITEM_HEADER_BYTES + (delete ? 0 : rowSize);
+                if (endedRowSize == null) {
+                    openPart().writeRaw(part, at, length);
+                    partItems++;
+                }
+                at += length;
+            }
+        }
+        ended.clear();
+        if (parts.isEmpty()) {
+            blockSeq = 0;
+        }
+    }
+
+    /** Drops everything not sent. */
+    void close() {
+        closed = true;
+        parts.clear();
+        awaitingSubscribed.clear();
+        ended.clear();
+    }
+}

@@ -1,0 +1,661 @@
+package io.hetu.runtime.subscription;
+
+import io.hetu.annotations.Permission;
+import io.hetu.runtime.storage.Backend;
+import io.hetu.runtime.storage.Change;
+import io.hetu.runtime.storage.ChangeListener;
+import io.hetu.runtime.storage.ChangeSet;
+import io.hetu.runtime.storage.Database;
+import io.hetu.runtime.storage.Key;
+import io.hetu.runtime.system.Rejection;
+import io.hetu.runtime.system.Session;
+import io.hetu.runtime.wire.WireWriter;
+import io.hetu.schema.FieldLayout;
+import io.hetu.schema.IndexDef;
+import io.hetu.schema.TableDescriptor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The subscription engine: serves SELECT and QUERY subscriptions (docs/PROTOCOL.md) and pushes
+ * every committed change to exactly the subscriptions it concerns, under read permissions.
+ *
+ * <h2>Threads</h2>
+ *
+ * <ul>
+ *   <li>{@link #onCommit} runs on the storage's publishing thread and only enqueues.
+ *   <li>One daemon thread, {@code hetu-subscriptions}, matches commits in seq order, re-reads
+ *       windows and sessions that need it, and is the only thread that calls
+ *       {@link Subscriber#send} and {@link Subscriber#limitExceeded}.
+ *   <li>{@link #select}, {@link #selectUnique} and {@link #query} run on the caller's thread: they
+ *       validate, take the snapshot with {@link Backend#readConsistent} (holding off commits for
+ *       the duration of the read) and register, under the engine's lock, so they may wait for
+ *       the fan-out thread to finish one commit. They never send; the SUBSCRIBED frame follows on
+ *       the fan-out thread.
+ *   <li>{@link #unsubscribe} and {@link #disconnected} take effect at once; {@link #sessionChanged}
+ *       is queued behind the commits already published.
+ * </ul>
+ *
+ * <h2>What a connection receives</h2>
+ *
+ * A SUBSCRIBED frame holds the result at its seq S, sent only once every commit up to S is durable
+ * and matched, and before any UPDATE of that subscription; changes up to S are never sent for it.
+ * UPDATE frames come in seq order, one per commit that concerns the connection (split past 65,535
+ * changes), and carry the commit's net effect per subscription. When a window runs out of known
+ * rows or the session changes, the engine re-reads the result at a newer seq R and sends the
+ * difference with the connection's other changes up to R in one frame stamped R. Whenever a
+ * connection has received seq X, each of its subscriptions equals its query re-run at X with the
+ * connection's permissions.
+ */
+public final class Subscriptions implements ChangeListener, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Subscriptions.class);
+
+    /** Marks a subscription whose SUBSCRIBED frame is not built yet. */
+    private static final byte[] NOT_BUILT = new byte[0];
+    private static final Object WAKE = new Object();
+
+    private record SessionChange(Subscriber subscriber) {}
+
+    private record Drain(CompletableFuture<Void> done) {}
+
+    @FunctionalInterface
+    private interface Factory {
+        Subscription create(SubscriberState owner, int subscriptionId);
+    }
+
+    private final Backend backend;
+    private final List<TableDescriptor<?, ?>> tables;
+    private final SubscriptionLimits limits;
+    private final TableMatcher[] matchers;
+    private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Thread fanOut;
+    private volatile boolean closed;
+
+    // Guarded by lock.
+    private final Map<Subscriber, SubscriberState> subscribers = new IdentityHashMap<>();
+    private final Set<SubscriberState> dirty = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>();
+    private final WireWriter buffer = new WireWriter();
+    private volatile long processedSeq;
+    private long changeCount;
+    private long examined;
+    private long serials;
+
+    /**
+     * Starts the engine over {@code database}: registers it as a change listener and starts the
+     * fan-out thread.
+     */
+    public Subscriptions(Database database, SubscriptionLimits limits) {
+        this.backend = database.backend();
+        this.tables = backend.tables();
+        this.limits = limits;
+        this.matchers = new TableMatcher[tables.size()];
+        for (int i = 0; i < matchers.length; i++) {
+            matchers[i] = new TableMatcher(tables.get(i));
+        }
+        database.addChangeListener(this);
+        // Read after registering: every later commit is published to this listener.
+        long start = backend.lastSeq();
+        this.processedSeq = start;
+        this.fanOut = Thread.ofPlatform().daemon().name("hetu-subscriptions").unstarted(() -> run(start));
+        fanOut.start();
+    }
+
+    /** With the default limits. */
+    public Subscriptions(Database database) {
+        this(database, SubscriptionLimits.DEFAULTS);
+    }
+
+    // ---------------------------------------------------------------- subscribing
+
+    /**
+     * Subscribes to the row with this id of component {@code table} (its number in the database):
+     * a result of one row, or none while the row does not exist or may not be read.
+     *
+     * @return the subscription id, which the SUBSCRIBED frame also carries
+     * @throws IllegalArgumentException for an unknown table
+     * @throws Rejection {@code PERMISSION} when the caller may not read the component at all
+     * @throws LimitExceededException when the connection would break a {@link SubscriptionLimits}
+     */
+    public int select(Subscriber subscriber, int requestId, int table, long id) {
+        TableDescriptor<?, ?> descriptor = table(table);
+        checkReadable(subscriber.session(), descriptor);
+        return register(subscriber, table, (owner, subscriptionId) -> new SelectById(owner, subscriptionId,
+                requestId, table, descriptor, ReadFilter.of(descriptor, owner.viewer), id));
+    }
+
+    /**
+     * Subscribes to the row whose unique column (index {@code index} of the component) holds
+     * {@code key}. A row that takes the key later enters the result; one that gives it up leaves.
+     *
+     * @throws IllegalArgumentException for an unknown table or index, an index that is not unique,
+     *     or a key of another type than the column
+     * @throws Rejection {@code PERMISSION} when the caller may not read the component at all
+     * @throws LimitExceededException when the connection would break a {@link SubscriptionLimits}
+     */
+    public int selectUnique(Subscriber subscriber, int requestId, int table, int index, Key key) {
+        TableDescriptor<?, ?> descriptor = table(table);
+        IndexDef indexDef = index(descriptor, index);
+        if (!indexDef.unique()) {
+            throw new IllegalArgumentException("index " + index + " of " + descriptor.name() + " (column "
+                    + indexDef.field() + ") is not unique; select by a @Unique column, or query this one");
+        }
+        FieldLayout column = descriptor.layout().field(indexDef.field());
+        checkKey(descriptor, column, key, "the key");
+        checkReadable(subscriber.session(), descriptor);
+        return register(subscriber, table, (owner, subscriptionId) -> new RangeSubscription(owner, subscriptionId,
+                requestId, table, descriptor, ReadFilter.of(descriptor, owner.viewer), index, column, key, true, key,
+                true, 1, false, ++serials));
+    }
+
+    /**
+     * Subscribes to the rows of component {@code table} whose key on index {@code index} lies between
+     * the bounds (null: unbounded), ordered by key then id (both reversed when {@code descending}),
+     * at most {@code limit} of them. The window stays full: when a row leaves it, the next one
+     * enters. A limit of 0 is taken as given, a result that stays empty; for "no limit" pass
+     * {@link Integer#MAX_VALUE} (the connection's row limit still applies).
+     *
+     * @throws IllegalArgumentException for an unknown table or index, a negative limit, or a bound
+     *     of another type than the column
+     * @throws Rejection {@code PERMISSION} when the caller may not read the component at all
+     * @throws LimitExceededException when the connection would break a {@link SubscriptionLimits}
+     */
+    public int query(Subscriber subscriber, int requestId, int table, int index, Key low, boolean lowInclusive,
+            Key high, boolean highInclusive, int limit, boolean descending) {
+        TableDescriptor<?, ?> descriptor = table(table);
+        FieldLayout column = descriptor.layout().field(index(descriptor, index).field());
+        if (limit < 0) {
+            throw new IllegalArgumentException("limit must not be negative, was " + limit);
+        }
+        if (low != null) {
+            checkKey(descriptor, column, low, "the low bound");
+        }
+        if (high != null) {
+            checkKey(descriptor, column, high, "the high bound");
+        }
+        checkReadable(subscriber.session(), descriptor);
+        return register(subscriber, table, (owner, subscriptionId) -> new RangeSubscription(owner, subscriptionId,
+                requestId, table, descriptor, ReadFilter.of(descriptor, owner.viewer), index, column, low,
+                lowInclusive, high, highInclusive, limit, descending, ++serials));
+    }
+
+    private int register(Subscriber subscriber, int table, Factory factory) {
+        lock.lock();
+        try {
+            ensureOpen();
+            SubscriberState owner = subscribers.get(subscriber);
+            boolean fresh = owner == null;
+            if (fresh) {
+                owner = new SubscriberState(subscriber, Viewer.of(subscriber.session()));
+            }
+            if (owner.subscriptions.size() >= limits.maxSubscriptions()) {
+                throw new LimitExceededException(LimitExceededException.TOO_MANY_SUBSCRIPTIONS, "a connection may hold "
+                        + limits.maxSubscriptions() + " subscriptions; unsubscribe from some before subscribing again");
+            }
+            Subscription subscription = factory.create(owner, owner.nextId);
+            subscription.subscribedFrame = NOT_BUILT;
+            Subscription.Reading[] reading = new Subscription.Reading[1];
+            long seq = backend.readConsistent(() -> reading[0] = subscription.read(backend));
+            if (owner.rows + reading[0].resultCount() > limits.maxRows()) {
+                throw new LimitExceededException(LimitExceededException.TOO_MANY_ROWS, "this subscription would bring"
+                        + " the connection's subscribed rows to " + (owner.rows + reading[0].resultCount())
+                        + ", over the limit of " + limits.maxRows() + "; subscribe with a smaller limit or range");
+            }
+            subscription.install(reading[0], seq, buffer);
+            owner.nextId++;
+            owner.subscriptions.put(subscription.id, subscription);
+            subscription.countedRows = subscription.rows();
+            owner.rows += subscription.countedRows;
+            if (fresh) {
+                subscribers.put(subscriber, owner);
+            }
+            if (matches(subscription)) {
+                matchers[table].add(subscription);
+            }
+            owner.awaitSubscribed(subscription);
+            dirty.add(owner);
+            if (seq <= processedSeq) {
+                // Nothing left to match before the snapshot: let the fan-out thread send it now.
+                events.add(WAKE);
+            }
+            return subscription.id;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A query with limit 0 can never hold a row, so no change needs to reach it. */
+    private static boolean matches(Subscription subscription) {
+        return !(subscription instanceof RangeSubscription range && range.limit == 0);
+    }
+
+    /**
+     * Ends a subscription. Changes already sent for it may still arrive at the client; none are
+     * sent after this returns.
+     *
+     * @return false when the connection has no subscription with this id
+     */
+    public boolean unsubscribe(Subscriber subscriber, int subscriptionId) {
+        lock.lock();
+        try {
+            SubscriberState owner = subscribers.get(subscriber);
+            Subscription subscription = owner == null ? null : owner.subscriptions.remove(subscriptionId);
+            if (subscription == null) {
+                return false;
+            }
+            forget(owner, subscription);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The connection's caller, admin flag or session values changed: the engine re-reads every
+     * subscription of it with the new permissions, after the commits published so far, and sends
+     * rows that became readable as inserts and those that did not as deletes.
+     */
+    public void sessionChanged(Subscriber subscriber) {
+        if (!closed) {
+            events.add(new SessionChange(subscriber));
+        }
+    }
+
+    /** Forgets every subscription of the connection and every frame not sent to it yet. */
+    public void disconnected(Subscriber subscriber) {
+        lock.lock();
+        try {
+            SubscriberState owner = subscribers.remove(subscriber);
+            if (owner != null) {
+                drop(owner);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Receives a commit from storage: only enqueues it for the fan-out thread. */
+    @Override
+    public void onCommit(ChangeSet changes) {
+        if (!closed) {
+            events.add(changes);
+        }
+    }
+
+    // ---------------------------------------------------------------- waiting
+
+    /** The seq of the last commit the engine has matched and sent (except to connections held for a re-read). */
+    public long processedSeq() {
+        return processedSeq;
+    }
+
+    /**
+     * Completes once the engine has matched every commit up to {@code seq} and sent the frames for
+     * them, except to a connection held for a re-read at a later seq (it gets them with that one).
+     */
+    public CompletableFuture<Void> processed(long seq) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        lock.lock();
+        try {
+            if (seq > processedSeq) {
+                waiters.computeIfAbsent(seq, s -> new ArrayList<>()).add(done);
+                return done;
+            }
+        } finally {
+            lock.unlock();
+        }
+        done.complete(null);
+        return done;
+    }
+
+    /**
+     * Completes once everything that happened before this call is delivered: every commit made
+     * before it, and every subscription and session change requested before it, have all their
+     * frames sent.
+     */
+    public CompletableFuture<Void> drained() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new IllegalStateException("the subscription engine is closed"));
+        } else {
+            events.add(new Drain(done));
+        }
+        return done;
+    }
+
+    // ---------------------------------------------------------------- the fan-out thread
+
+    private void run(long start) {
+        if (start > 0) {
+            try {
+                backend.durable(start).join();
+            } catch (CompletionException e) {
+                LOG.error("The subscription engine could not learn whether commit {} is durable", start, e);
+            }
+        }
+        while (!closed) {
+            Object event;
+            try {
+                event = events.take();
+            } catch (InterruptedException e) {
+                break;
+            }
+            List<CompletableFuture<Void>> done = new ArrayList<>();
+            lock.lock();
+            try {
+                if (closed) {
+                    break;
+                }
+                try {
+                    handle(event);
+                } catch (RuntimeException e) {
+                    LOG.error("The subscription engine failed on {}", event, e);
+                }
+                flushDirty();
+                while (!waiters.isEmpty() && waiters.firstKey() <= processedSeq) {
+                    done.addAll(waiters.pollFirstEntry().getValue());
+                }
+            } finally {
+                lock.unlock();
+            }
+            done.forEach(future -> future.complete(null));
+        }
+    }
+
+    private void handle(Object event) {
+        switch (event) {
+            case ChangeSet commit -> match(commit);
+            case SessionChange change -> reevaluate(change.subscriber());
+            case Drain drain -> {
+                long seq = backend.lastSeq();
+                if (seq > processedSeq) {
+                    waiters.computeIfAbsent(seq, s -> new ArrayList<>()).add(drain.done());
+                } else {
+                    waiters.computeIfAbsent(processedSeq, s -> new ArrayList<>()).add(drain.done());
+                }
+            }
+            default -> {
+                // WAKE: only the flush that follows every event.
+            }
+        }
+    }
+
+    private void match(ChangeSet commit) {
+        long seq = commit.seq();
+        if (seq <= processedSeq) {
+            return;
+        }
+        List<Subscription> involved = new ArrayList<>();
+        for (Change change : commit.changes()) {
+            TableMatcher matcher = matchers[change.tableNumber()];
+            if (matcher.isEmpty()) {
+                continue;
+            }
+            long changeNumber = ++changeCount;
+            matcher.candidates(change, subscription -> {
+                if (subscription.lastChange == changeNumber || seq <= subscription.ignoreThrough) {
+                    return;
+                }
+                subscription.lastChange = changeNumber;
+                examined++;
+                if (subscription.lastCommit != seq) {
+                    subscription.lastCommit = seq;
+                    involved.add(subscription);
+                }
+                subscription.apply(change, seq);
+            });
+        }
+        processedSeq = seq;
+        List<Subscription> unknown = new ArrayList<>();
+        for (Subscription subscription : involved) {
+            if (!subscription.finish(backend, seq)) {
+                unknown.add(subscription);
+            }
+            dirty.add(subscription.owner);
+        }
+        countRows(involved);
+        if (!unknown.isEmpty()) {
+            countRows(reread(unknown));
+        }
+    }
+
+    private void reevaluate(Subscriber subscriber) {
+        SubscriberState owner = subscribers.get(subscriber);
+        if (owner == null) {
+            return;
+        }
+        Viewer viewer = Viewer.of(subscriber.session());
+        if (viewer.equals(owner.viewer)) {
+            return;
+        }
+        owner.viewer = viewer;
+        List<Subscription> all = new ArrayList<>(owner.subscriptions.values());
+        for (Subscription subscription : all) {
+            subscription.filter = ReadFilter.of(subscription.descriptor, viewer);
+        }
+        if (!all.isEmpty()) {
+            countRows(reread(all));
+        }
+    }
+
+    /**
+     * Re-reads subscriptions at one new seq R and sends each the difference from what its
+     * subscriber holds. Their connections are held until the engine reaches R, and snapshots of
+     * theirs not sent yet are re-read too, so that nothing they receive is older than R. Returns
+     * every subscription it re-read.
+     */
+    private List<Subscription> reread(List<Subscription> subscriptions) {
+        Set<Subscription> all = new LinkedHashSet<>(subscriptions);
+        Set<SubscriberState> owners = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Subscription subscription : subscriptions) {
+            if (owners.add(subscription.owner)) {
+                for (Subscription sibling : subscription.owner.subscriptions.values()) {
+                    if (sibling.awaitingSubscribed()) {
+                        all.add(sibling);
+                    }
+                }
+            }
+        }
+        List<Subscription> list = new ArrayList<>(all);
+        Subscription.Reading[] readings = new Subscription.Reading[list.size()];
+        long seq = backend.readConsistent(() -> {
+            for (int i = 0; i < readings.length; i++) {
+                readings[i] = list.get(i).read(backend);
+            }
+        });
+        for (int i = 0; i < readings.length; i++) {
+            list.get(i).install(readings[i], seq, buffer);
+        }
+        for (SubscriberState owner : owners) {
+            owner.holdUntil(seq);
+            dirty.add(owner);
+        }
+        return list;
+    }
+
+    /** Updates the connections' row counts and closes those over the limit. */
+    private void countRows(List<Subscription> subscriptions) {
+        List<SubscriberState> over = new ArrayList<>();
+        for (Subscription subscription : subscriptions) {
+            SubscriberState owner = subscription.owner;
+            if (owner.closed) {
+                continue;
+            }
+            int rows = subscription.rows();
+            owner.rows += rows - subscription.countedRows;
+            subscription.countedRows = rows;
+            if (owner.rows > limits.maxRows() && !over.contains(owner)) {
+                over.add(owner);
+            }
+        }
+        for (SubscriberState owner : over) {
+            if (owner.rows > limits.maxRows()) {
+                subscribers.remove(owner.subscriber);
+                drop(owner);
+                owner.subscriber.limitExceeded(new LimitExceededException(LimitExceededException.TOO_MANY_ROWS,
+                        "the connection's subscriptions grew to " + owner.rows + " rows, over the limit of "
+                                + limits.maxRows() + "; subscribe with limits or narrower ranges"));
+            }
+        }
+    }
+
+    private void flushDirty() {
+        if (dirty.isEmpty()) {
+            return;
+        }
+        for (SubscriberState owner : new ArrayList<>(dirty)) {
+            try {
+                owner.flush(processedSeq);
+            } catch (RuntimeException e) {
+                LOG.error("Sending to a subscriber failed; forgetting its subscriptions", e);
+                if (subscribers.get(owner.subscriber) == owner) {
+                    subscribers.remove(owner.subscriber);
+                }
+                drop(owner);
+            }
+            if (owner.closed || !owner.pending()) {
+                dirty.remove(owner);
+            }
+        }
+    }
+
+    private void forget(SubscriberState owner, Subscription subscription) {
+        if (matches(subscription)) {
+            matchers[subscription.table].remove(subscription);
+        }
+        owner.rows -= subscription.countedRows;
+        owner.forget(subscription);
+    }
+
+    private void drop(SubscriberState owner) {
+        for (Subscription subscription : owner.subscriptions.values()) {
+            forget(owner, subscription);
+        }
+        owner.subscriptions.clear();
+        owner.close();
+        dirty.remove(owner);
+    }
+
+    // ---------------------------------------------------------------- validation
+
+    private TableDescriptor<?, ?> table(int table) {
+        if (table < 0 || table >= tables.size()) {
+            throw new IllegalArgumentException("no component has number " + table + "; there are " + tables.size());
+        }
+        return tables.get(table);
+    }
+
+    private static IndexDef index(TableDescriptor<?, ?> table, int index) {
+        if (index < 0 || index >= table.indexes().size()) {
+            throw new IllegalArgumentException(table.name() + " has no index " + index + "; it has "
+                    + table.indexes().size());
+        }
+        return table.indexes().get(index);
+    }
+
+    private static void checkKey(TableDescriptor<?, ?> table, FieldLayout column, Key key, String what) {
+        if (key == null) {
+            throw new IllegalArgumentException(what + " for " + table.name() + "." + column.name() + " is missing");
+        }
+        if (key.type() != column.type()) {
+            throw new IllegalArgumentException(what + " is a " + key.type().wireName() + " key, but "
+                    + table.name() + "." + column.name() + " is " + column.type().wireName());
+        }
+    }
+
+    private static void checkReadable(Session session, TableDescriptor<?, ?> table) {
+        Permission permission = table.permission();
+        String problem = switch (permission) {
+            case NONE -> " is read by server code only";
+            case USER -> session.caller() == 0 ? " can be read by logged-in users only; log in first" : null;
+            case ADMIN -> session.isAdmin() ? null : " can be read by administrators only";
+            case EVERYBODY, OWNER, RLS -> null;
+        };
+        if (problem != null) {
+            throw new Rejection("PERMISSION", table.namespace() + "." + table.name() + problem);
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("the subscription engine is closed");
+        }
+    }
+
+    // ---------------------------------------------------------------- for tests of matching cost
+
+    /** How many times a change was applied to a subscription that its index lookups returned. */
+    long examined() {
+        lock.lock();
+        try {
+            return examined;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** How many interval-tree nodes range lookups have visited. */
+    long rangeNodesVisited() {
+        lock.lock();
+        try {
+            long visited = 0;
+            for (TableMatcher matcher : matchers) {
+                visited += matcher.nodesVisited();
+            }
+            return visited;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Stops the fan-out thread; frames not sent yet are dropped and waiters fail. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        fanOut.interrupt();
+        if (Thread.currentThread() != fanOut) {
+            try {
+                fanOut.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<CompletableFuture<Void>> pending = new ArrayList<>();
+        lock.lock();
+        try {
+            waiters.values().forEach(pending::addAll);
+            waiters.clear();
+            for (SubscriberState owner : subscribers.values()) {
+                drop(owner);
+            }
+            subscribers.clear();
+        } finally {
+            lock.unlock();
+        }
+        IllegalStateException reason = new IllegalStateException("the subscription engine is closed");
+        pending.forEach(future -> future.completeExceptionally(reason));
+        for (Object event : events) {
+            if (event instanceof Drain drain) {
+                drain.done().completeExceptionally(reason);
+            }
+        }
+        events.clear();
+    }
+}
