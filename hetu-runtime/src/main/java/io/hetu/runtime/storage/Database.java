@@ -100,7 +100,23 @@ public final class Database implements AutoCloseable {
                     throw new ConflictException("gave up after " + (attempt + 1) + " attempt(s): " + e.getMessage());
                 }
                 backoff(attempt);
-            } catch (RuntimeException | Error e) {
+            } catch (RuntimeException e) {
+                // Reads are checked at commit, so a body can fail because it saw a state that never
+                // existed (a row another commit deleted between two reads). Such a failure is a
+                // conflict: run again. A failure on a consistent state is the caller's.
+                boolean sawStaleState = !backend.validateReadOnly(tx);
+                tx.abort();
+                if (!sawStaleState) {
+                    throw e;
+                }
+                if (attempt >= retries) {
+                    ConflictException conflict = new ConflictException("gave up after " + (attempt + 1)
+                            + " attempt(s): the transaction failed on rows that changed while it ran");
+                    conflict.addSuppressed(e);
+                    throw conflict;
+                }
+                backoff(attempt);
+            } catch (Error e) {
                 tx.abort();
                 throw e;
             }

@@ -148,8 +148,16 @@ public final class Key {
     }
 
     private static long saturatedNanos(Instant instant) {
+        long seconds = instant.getEpochSecond();
+        long nanos = instant.getNano();
+        if (seconds < 0) {
+            // Borrow a second, as rows store instants: the product for the earliest storable second
+            // overflows although the sum does not.
+            seconds++;
+            nanos -= 1_000_000_000L;
+        }
         try {
-            return Math.addExact(Math.multiplyExact(instant.getEpochSecond(), 1_000_000_000L), instant.getNano());
+            return Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), nanos);
         } catch (ArithmeticException e) {
             return instant.getEpochSecond() < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
         }

@@ -1,13 +1,23 @@
 package io.hetu.runtime.storage;
 
 import io.hetu.schema.FieldLayout;
+import io.hetu.schema.RowCodec;
 import java.lang.foreign.MemorySegment;
+import java.time.Duration;
+import java.time.Instant;
 
 /**
  * Bounds on an indexed column's values, each inclusive, exclusive or absent. Values are the
- * column's Java type (any integer type for integer columns).
+ * column's Java type (any integer type for integer columns). An {@code Instant} or {@code Duration}
+ * bound beyond what a row can store (signed 64-bit nanoseconds) is moved to the nearest storable
+ * value, inclusive or exclusive so that the range still holds the same rows.
  */
 public final class KeyRange {
+
+    private static final Instant FIRST_INSTANT = RowCodec.nanosToInstant(Long.MIN_VALUE);
+    private static final Instant LAST_INSTANT = RowCodec.nanosToInstant(Long.MAX_VALUE);
+    private static final Duration SHORTEST = Duration.ofNanos(Long.MIN_VALUE);
+    private static final Duration LONGEST = Duration.ofNanos(Long.MAX_VALUE);
 
     private static final KeyRange ALL = new KeyRange(null, false, null, false);
 
@@ -17,10 +27,33 @@ public final class KeyRange {
     private final boolean highInclusive;
 
     private KeyRange(Object low, boolean lowInclusive, Object high, boolean highInclusive) {
-        this.low = low;
-        this.lowInclusive = lowInclusive;
-        this.high = high;
-        this.highInclusive = highInclusive;
+        // Keys of unstorable instants and durations saturate, so a bound beyond the storable range
+        // becomes the storable end: below it, every row is above a low bound and none is below a
+        // high bound; above it, the reverse.
+        int lowSide = beyondStorable(low);
+        int highSide = beyondStorable(high);
+        this.low = lowSide == 0 ? low : storableEnd(low, lowSide);
+        this.lowInclusive = lowSide == 0 ? lowInclusive : lowSide < 0;
+        this.high = highSide == 0 ? high : storableEnd(high, highSide);
+        this.highInclusive = highSide == 0 ? highInclusive : highSide > 0;
+    }
+
+    /** -1 below the storable range, 1 above it, 0 within it or for any other bound. */
+    private static int beyondStorable(Object bound) {
+        if (bound instanceof Instant instant) {
+            return instant.isBefore(FIRST_INSTANT) ? -1 : instant.isAfter(LAST_INSTANT) ? 1 : 0;
+        }
+        if (bound instanceof Duration duration) {
+            return duration.compareTo(SHORTEST) < 0 ? -1 : duration.compareTo(LONGEST) > 0 ? 1 : 0;
+        }
+        return 0;
+    }
+
+    private static Object storableEnd(Object bound, int side) {
+        if (bound instanceof Instant) {
+            return side < 0 ? FIRST_INSTANT : LAST_INSTANT;
+        }
+        return side < 0 ? SHORTEST : LONGEST;
     }
 
     /** Every value. */

@@ -68,6 +68,8 @@ public final class Transaction implements CommitRequest {
     private int liveCount;
 
     private boolean active;
+    /** The reused view a zero-copy forEach is passing to its consumer, or null. */
+    private RowView<?> visitingInPlace;
 
     Transaction(Database database) {
         this.database = database;
@@ -402,7 +404,13 @@ public final class Transaction implements CommitRequest {
             return update(index.table(), id(existing));
         }
         V row = insert(index.table());
-        RowKeys.writeKey(index.column(), row.segment(), row.offset(), key);
+        try {
+            RowKeys.writeKey(index.column(), row.segment(), row.offset(), key);
+        } catch (RuntimeException e) {
+            // A key the column cannot hold: take back the row, or it would commit without its key.
+            delete(index.table(), id(row));
+            throw e;
+        }
         return row;
     }
 
@@ -443,7 +451,12 @@ public final class Transaction implements CommitRequest {
                     if (copies == null) {
                         if (n < limit) {
                             reused.wrap(segment, rowOffset);
-                            consumer.accept(reused);
+                            visitingInPlace = reused;
+                            try {
+                                consumer.accept(reused);
+                            } finally {
+                                visitingInPlace = null;
+                            }
                         }
                         return true;
                     }
@@ -506,6 +519,10 @@ public final class Transaction implements CommitRequest {
 
     private void checkOwn(RowView<?> view) {
         MemorySegment segment = view.segment();
+        if (view == visitingInPlace) {
+            // A forEach view over table memory: the row's header precedes it there too.
+            return;
+        }
         if (segment == null || (!slabs.contains(segment) && !readOnlySlabs.contains(segment))) {
             throw new IllegalArgumentException("this row view was not returned by this transaction");
         }

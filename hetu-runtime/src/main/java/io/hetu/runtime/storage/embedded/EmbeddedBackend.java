@@ -342,11 +342,12 @@ public final class EmbeddedBackend implements Backend {
             checkUnique(request);
             committed = seq + 1;
             log.append(committed, LogPayload.encode(request, tables));
-            seq = committed;
             epoch++;
             try {
                 apply(request, committed);
             } finally {
+                // Published after the apply, so lastSeq() never names a commit readers cannot see yet.
+                seq = committed;
                 epoch++;
             }
         } finally {
