@@ -36,6 +36,12 @@ public interface Backend extends AutoCloseable {
     void scan(int table, int index, Key low, boolean lowInclusive, Key high, boolean highInclusive, int limit,
             boolean descending, RowVisitor visitor);
 
+    /**
+     * Visits every committed row of a table, in the table's own order (stable while no commit
+     * intervenes), until the visitor returns false.
+     */
+    void scanTable(int table, RowVisitor visitor);
+
     /** A new, never used id for a row a transaction inserts. */
     long reserveId(int table);
 

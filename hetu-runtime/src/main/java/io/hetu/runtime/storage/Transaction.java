@@ -146,8 +146,30 @@ public final class Transaction implements CommitRequest {
      */
     public <R extends Record, V extends RowView<R>> List<V> range(IndexRef<R, V> index, KeyRange range, int limit,
             boolean descending) {
+        return range(index, range, null, limit, descending);
+    }
+
+    /**
+     * Rows whose indexed column lies in {@code range} and that pass {@code filter}, in index order,
+     * at most {@code limit} of them. Only matching rows count as read: a change to a row the filter
+     * rejects does not conflict with this transaction.
+     */
+    public <R extends Record, V extends RowView<R>> List<V> range(IndexRef<R, V> index, KeyRange range, Filter filter,
+            int limit, boolean descending) {
         List<V> rows = new ArrayList<>();
-        forEach(index, range, limit, descending, rows::add, true);
+        visit(index.table(), index, range, filter, limit, descending, rows::add, true);
+        return rows;
+    }
+
+    /**
+     * Rows of the whole table that pass {@code filter} (null: every row), at most {@code limit},
+     * in no particular order. This reads the table row by row: prefer {@link #range} over an index
+     * for large tables.
+     */
+    public <R extends Record, V extends RowView<R>> List<V> scan(TableDescriptor<R, V> table, Filter filter,
+            int limit) {
+        List<V> rows = new ArrayList<>();
+        visit(table, null, KeyRange.all(), filter, limit, false, rows::add, true);
         return rows;
     }
 
@@ -159,7 +181,13 @@ public final class Transaction implements CommitRequest {
      */
     public <R extends Record, V extends RowView<R>> void forEach(IndexRef<R, V> index, KeyRange range, int limit,
             boolean descending, Consumer<? super V> consumer) {
-        forEach(index, range, limit, descending, consumer, false);
+        visit(index.table(), index, range, null, limit, descending, consumer, false);
+    }
+
+    /** {@link #forEach(IndexRef, KeyRange, int, boolean, Consumer)} over the rows that pass {@code filter}. */
+    public <R extends Record, V extends RowView<R>> void forEach(IndexRef<R, V> index, KeyRange range, Filter filter,
+            int limit, boolean descending, Consumer<? super V> consumer) {
+        visit(index.table(), index, range, filter, limit, descending, consumer, false);
     }
 
     // ---------------------------------------------------------------- writes
@@ -414,17 +442,18 @@ public final class Transaction implements CommitRequest {
         return row;
     }
 
-    private <R extends Record, V extends RowView<R>> void forEach(IndexRef<R, V> index, KeyRange range, int limit,
-            boolean descending, Consumer<? super V> consumer, boolean copy) {
+    /** Reads an index range, or the whole table when {@code index} is null, with the transaction's own writes merged in. */
+    private <R extends Record, V extends RowView<R>> void visit(TableDescriptor<R, V> table, IndexRef<R, V> index,
+            KeyRange range, Filter filter, int limit, boolean descending, Consumer<? super V> consumer, boolean copy) {
         checkActive();
         if (limit < 0) {
             throw new IllegalArgumentException("limit must not be negative, was " + limit);
         }
-        TableDescriptor<R, V> table = index.table();
         int number = database.tableNumber(table);
-        FieldLayout column = index.column();
-        Key low = range.low(column);
-        Key high = range.high(column);
+        FieldLayout column = index == null ? null : index.column();
+        Filter.Bound bound = filter == null ? null : filter.bind(table.layout());
+        Key low = column == null ? null : range.low(column);
+        Key high = column == null ? null : range.high(column);
         int ownWrites = 0;
         for (int i = 0; i < writeSlots; i++) {
             if (writeTable[i] == number && writeKind[i] != null) {
@@ -439,44 +468,53 @@ public final class Transaction implements CommitRequest {
         int[] seenCount = {0};
         List<long[]> copies = ownWrites > 0 || copy ? new ArrayList<>() : null;
         V reused = ownWrites > 0 || copy ? null : table.newRow();
-        backend.scan(number, index.position(), low, range.lowInclusive(), high, range.highInclusive(), fetch,
-                descending, (id, version, segment, rowOffset) -> {
-                    int n = seenCount[0]++;
-                    if (n == seen[0].length) {
-                        seen[0] = Arrays.copyOf(seen[0], n * 2);
-                        seen[1] = Arrays.copyOf(seen[1], n * 2);
+        RowVisitor visitor = (id, version, segment, rowOffset) -> {
+            if (bound != null && !bound.test(segment, rowOffset)) {
+                return true;
+            }
+            int n = seenCount[0]++;
+            if (n == seen[0].length) {
+                seen[0] = Arrays.copyOf(seen[0], n * 2);
+                seen[1] = Arrays.copyOf(seen[1], n * 2);
+            }
+            seen[0][n] = id;
+            seen[1][n] = version;
+            if (copies == null) {
+                if (n < limit) {
+                    reused.wrap(segment, rowOffset);
+                    visitingInPlace = reused;
+                    try {
+                        consumer.accept(reused);
+                    } finally {
+                        visitingInPlace = null;
                     }
-                    seen[0][n] = id;
-                    seen[1][n] = version;
-                    if (copies == null) {
-                        if (n < limit) {
-                            reused.wrap(segment, rowOffset);
-                            visitingInPlace = reused;
-                            try {
-                                consumer.accept(reused);
-                            } finally {
-                                visitingInPlace = null;
-                            }
-                        }
-                        return true;
-                    }
-                    if (findWrite(number, id) < 0) {
-                        long at = allocate(rowSize);
-                        MemorySegment.copy(segment, rowOffset, allocatedIn, at, rowSize);
-                        writeHeader(allocatedIn, at, id, version);
-                        copies.add(new long[] {slab, at});
-                    }
-                    return true;
-                });
-        scans.add(new ScanRead(number, index.position(), low, range.lowInclusive(), high, range.highInclusive(), fetch,
-                descending, seen[0], seen[1], seenCount[0]));
+                }
+            } else if (findWrite(number, id) < 0) {
+                long at = allocate(rowSize);
+                MemorySegment.copy(segment, rowOffset, allocatedIn, at, rowSize);
+                writeHeader(allocatedIn, at, id, version);
+                copies.add(new long[] {slab, at});
+            }
+            return seenCount[0] < fetch;
+        };
+        if (fetch > 0) {
+            if (index == null) {
+                backend.scanTable(number, visitor);
+            } else {
+                backend.scan(number, index.position(), low, range.lowInclusive(), high, range.highInclusive(),
+                        bound == null ? fetch : Integer.MAX_VALUE, descending, visitor);
+            }
+        }
+        scans.add(new ScanRead(number, index == null ? -1 : index.position(), bound, low, range.lowInclusive(), high,
+                range.highInclusive(), fetch, descending, seen[0], seen[1], seenCount[0]));
         if (copies == null) {
             return;
         }
         for (int i = 0; i < writeSlots; i++) {
             ChangeKind kind = writeKind[i];
             if (writeTable[i] == number && (kind == ChangeKind.INSERT || kind == ChangeKind.UPDATE)
-                    && range.contains(column, writeSegment[i], writeOffset[i], low, high)) {
+                    && (column == null || range.contains(column, writeSegment[i], writeOffset[i], low, high))
+                    && (bound == null || bound.test(writeSegment[i], writeOffset[i]))) {
                 copies.add(new long[] {-1 - i, 0});
             }
         }
@@ -486,13 +524,15 @@ public final class Transaction implements CommitRequest {
                     ? wrap(table, readOnlySlabs.get((int) copyAt[0]), copyAt[1])
                     : readOnlyView(table, (int) (-1 - copyAt[0])));
         }
-        rows.sort((a, b) -> {
-            int order = RowKeys.compare(column, a.segment(), a.offset(), b.segment(), b.offset());
-            if (order == 0) {
-                order = Long.compare(id(a), id(b));
-            }
-            return descending ? -order : order;
-        });
+        if (column != null) {
+            rows.sort((a, b) -> {
+                int order = RowKeys.compare(column, a.segment(), a.offset(), b.segment(), b.offset());
+                if (order == 0) {
+                    order = Long.compare(id(a), id(b));
+                }
+                return descending ? -order : order;
+            });
+        }
         for (int i = 0; i < rows.size() && i < limit; i++) {
             consumer.accept(rows.get(i));
         }

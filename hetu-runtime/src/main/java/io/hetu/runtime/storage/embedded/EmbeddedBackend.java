@@ -318,6 +318,17 @@ public final class EmbeddedBackend implements Backend {
     }
 
     @Override
+    public void scanTable(int table, RowVisitor visitor) {
+        TableStore store = tables[table];
+        long stamp = store.latch.readLock();
+        try {
+            scanTableUnlatched(store, visitor);
+        } finally {
+            store.latch.unlockRead(stamp);
+        }
+    }
+
+    @Override
     public long reserveId(int table) {
         return tables[table].reserve();
     }
@@ -451,31 +462,53 @@ public final class EmbeddedBackend implements Backend {
         for (int i = 0; i < request.scanCount(); i++) {
             ScanRead scan = request.scan(i);
             TableStore store = tables[scan.table()];
-            int[] at = {0};
+            int[] matched = {0};
             boolean[] same = {true};
-            long stamp = latched ? store.latch.readLock() : 0;
-            try {
-                ordered[scan.table()][scan.index()].scan(scan.low(), scan.lowInclusive(), scan.high(),
-                        scan.highInclusive(), scan.limit(), scan.descending(), slot -> {
-                            int n = at[0]++;
-                            if (n >= scan.count() || scan.ids()[n] != store.id(slot)
-                                    || scan.versions()[n] != store.version(slot)) {
-                                same[0] = false;
-                                return false;
-                            }
-                            return true;
-                        });
-            } finally {
-                if (latched) {
-                    store.latch.unlockRead(stamp);
+            RowVisitor compare = (id, version, segment, rowOffset) -> {
+                if (scan.filter() != null && !scan.filter().test(segment, rowOffset)) {
+                    return true;
+                }
+                int n = matched[0]++;
+                if (n >= scan.count() || scan.ids()[n] != id || scan.versions()[n] != version) {
+                    same[0] = false;
+                    return false;
+                }
+                return matched[0] < scan.limit();
+            };
+            if (scan.limit() > 0) {
+                long stamp = latched ? store.latch.readLock() : 0;
+                try {
+                    if (scan.index() < 0) {
+                        scanTableUnlatched(store, compare);
+                    } else {
+                        ordered[scan.table()][scan.index()].scan(scan.low(), scan.lowInclusive(), scan.high(),
+                                scan.highInclusive(), Integer.MAX_VALUE, scan.descending(),
+                                slot -> compare.visit(store.id(slot), store.version(slot), store.chunk(slot),
+                                        store.rowOffset(slot)));
+                    }
+                } finally {
+                    if (latched) {
+                        store.latch.unlockRead(stamp);
+                    }
                 }
             }
-            if (!same[0] || at[0] != scan.count()) {
-                return "the rows of a range over " + store.descriptor.name() + "."
-                        + columns[scan.table()][scan.index()].column.name() + " changed";
+            if (!same[0] || matched[0] != scan.count()) {
+                return "the rows of a " + (scan.index() < 0 ? "scan of " + store.descriptor.name()
+                        : "range over " + store.descriptor.name() + "." + columns[scan.table()][scan.index()].column.name())
+                        + " changed";
             }
         }
         return null;
+    }
+
+    private static void scanTableUnlatched(TableStore store, RowVisitor visitor) {
+        int end = store.highWater();
+        for (int slot = 0; slot < end; slot++) {
+            long version = store.version(slot);
+            if (version != 0 && !visitor.visit(store.id(slot), version, store.chunk(slot), store.rowOffset(slot))) {
+                return;
+            }
+        }
     }
 
     private void checkUnique(CommitRequest request) {
