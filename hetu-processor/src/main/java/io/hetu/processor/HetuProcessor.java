@@ -3,41 +3,67 @@ package io.hetu.processor;
 import com.palantir.javapoet.JavaFile;
 import io.hetu.annotations.Component;
 import io.hetu.processor.collect.ComponentCollector;
+import io.hetu.processor.collect.SystemCollector;
+import io.hetu.processor.generate.DispatcherGenerator;
 import io.hetu.processor.generate.ManifestWriter;
 import io.hetu.processor.generate.RowGenerator;
 import io.hetu.processor.generate.TableGenerator;
 import io.hetu.processor.model.ComponentModel;
+import io.hetu.processor.model.DispatcherModel;
+import io.hetu.processor.model.SystemHook;
+import io.hetu.processor.model.SystemModel;
 import java.io.IOException;
 import java.io.Writer;
+import java.lang.annotation.Annotation;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.ElementFilter;
 import javax.tools.Diagnostic;
 import javax.tools.FileObject;
 import javax.tools.StandardLocation;
 
 /**
  * The HeTu annotation processor. Each round it collects the {@code @Component} records into
- * validated models and generates their flyweights and table descriptors; when processing is over
- * it writes the schema manifest once, for every component of the compilation.
+ * validated models and generates their flyweights and table descriptors, and collects the systems
+ * and lifecycle hooks of each package into one generated dispatcher; when processing is over it
+ * writes the schema manifest once, for every component and system of the compilation.
  */
 public final class HetuProcessor extends AbstractProcessor {
 
     private final List<ComponentModel> components = new ArrayList<>();
     /** The first component seen per qualified name, to report duplicates against it. */
     private final Map<String, ComponentModel> byQualifiedName = new LinkedHashMap<>();
+    private final List<DispatcherModel> dispatchers = new ArrayList<>();
+    /** The first system seen per namespace and name, to report duplicates against it. */
+    private final Map<String, SystemModel> systemsByName = new HashMap<>();
+    /**
+     * Classes whose systems name types that do not exist yet (generated this round), to collect
+     * again next round. A package waits as a whole, so that its dispatcher is generated once.
+     */
+    private final Set<String> waitingClasses = new LinkedHashSet<>();
+    /** Packages whose dispatcher was settled in an earlier round. */
+    private final Set<String> settledPackages = new HashSet<>();
     private boolean errors;
 
     @Override
     public Set<String> getSupportedAnnotationTypes() {
-        return Set.of(Component.class.getCanonicalName());
+        return Stream.concat(Stream.of(Component.class), SystemCollector.ANNOTATIONS.keySet().stream())
+                .map(Class::getCanonicalName)
+                .collect(Collectors.toSet());
     }
 
     @Override
@@ -51,6 +77,7 @@ public final class HetuProcessor extends AbstractProcessor {
         for (Element element : round.getElementsAnnotatedWith(Component.class)) {
             collector.collect(element).ifPresentOrElse(this::accept, () -> errors = true);
         }
+        processSystems(round);
         if (round.processingOver() && !errors && !round.errorRaised()) {
             writeManifest();
         }
@@ -69,27 +96,105 @@ public final class HetuProcessor extends AbstractProcessor {
             return;
         }
         components.add(model);
-        write(RowGenerator.generate(model), model);
-        write(TableGenerator.generate(model), model);
+        write(RowGenerator.generate(model), model.element());
+        write(TableGenerator.generate(model), model.element());
     }
 
-    private void write(JavaFile file, ComponentModel model) {
+    private void processSystems(RoundEnvironment round) {
+        Map<String, List<ExecutableElement>> byPackage = new LinkedHashMap<>();
+        for (ExecutableElement method : systemMethods(round)) {
+            String packageName = processingEnv.getElementUtils().getPackageOf(method).getQualifiedName().toString();
+            byPackage.computeIfAbsent(packageName, p -> new ArrayList<>()).add(method);
+        }
+        SystemCollector collector = new SystemCollector(processingEnv);
+        byPackage.forEach((packageName, methods) -> {
+            if (methods.stream().anyMatch(SystemCollector::unresolved)) {
+                if (round.processingOver()) {
+                    errors = true; // the compiler reports the types that never appeared
+                } else {
+                    methods.forEach(m -> waitingClasses.add(
+                            ((TypeElement) m.getEnclosingElement()).getQualifiedName().toString()));
+                }
+                return;
+            }
+            if (!settledPackages.add(packageName)) {
+                errors = true;
+                methods.forEach(m -> error(ErrorCode.SYSTEMS_IN_SEVERAL_ROUNDS, m, "method " + m.getSimpleName()
+                        + " appeared in a source generated after " + (packageName.isEmpty() ? "the unnamed package"
+                                : "package " + packageName) + " got its " + SystemModel.DISPATCHER + "; declare "
+                        + "systems that another annotation processor generates in a package of their own"));
+                return;
+            }
+            List<SystemModel> models = new ArrayList<>();
+            for (ExecutableElement method : methods) {
+                collector.collect(method).filter(this::unique).ifPresentOrElse(models::add, () -> errors = true);
+            }
+            if (models.size() == methods.size()) {
+                DispatcherModel dispatcher = DispatcherModel.of(packageName, models);
+                dispatchers.add(dispatcher);
+                write(DispatcherGenerator.generate(dispatcher), models.getFirst().element());
+            }
+        });
+    }
+
+    /** This round's annotated methods, after those that waited for the types generated last round. */
+    private Set<ExecutableElement> systemMethods(RoundEnvironment round) {
+        Set<ExecutableElement> methods = new LinkedHashSet<>();
+        for (String name : waitingClasses) {
+            for (ExecutableElement method : ElementFilter.methodsIn(
+                    processingEnv.getElementUtils().getTypeElement(name).getEnclosedElements())) {
+                if (SystemCollector.ANNOTATIONS.keySet().stream().anyMatch(a -> method.getAnnotation(a) != null)) {
+                    methods.add(method);
+                }
+            }
+        }
+        waitingClasses.clear();
+        for (Class<? extends Annotation> annotation : SystemCollector.ANNOTATIONS.keySet()) {
+            methods.addAll(ElementFilter.methodsIn(round.getElementsAnnotatedWith(annotation)));
+        }
+        return methods;
+    }
+
+    /** Whether no other system of the compilation has this one's namespace and name. */
+    private boolean unique(SystemModel model) {
+        if (model.hook() != SystemHook.CALL) {
+            return true;
+        }
+        SystemModel first = systemsByName.putIfAbsent(model.namespace() + "." + model.name(), model);
+        if (first == null) {
+            return true;
+        }
+        error(ErrorCode.DUPLICATE_SYSTEM, model.element(), "system " + model.name() + " is declared twice in "
+                + "namespace '" + model.namespace() + "', here and by " + first.declaringClass().canonicalName() + "."
+                + first.element() + "; clients call systems by name, so overloads are not possible: rename one "
+                + "method or move it to another namespace");
+        return false;
+    }
+
+    private void error(ErrorCode code, Element element, String message) {
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR, code.format(message), element);
+    }
+
+    private void write(JavaFile file, Element origin) {
         try {
             file.writeTo(processingEnv.getFiler());
         } catch (IOException e) {
             errors = true;
             processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
                     "cannot write generated source " + file.packageName() + "." + file.typeSpec().name() + ": "
-                            + e.getMessage(), model.element());
+                            + e.getMessage(), origin);
         }
     }
 
     private void writeManifest() {
+        Element[] origins = Stream.concat(components.stream().map(ComponentModel::element),
+                        dispatchers.stream().flatMap(d -> d.systems().stream()).map(SystemModel::element))
+                .toArray(Element[]::new);
         try {
             FileObject resource = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "",
-                    ManifestWriter.RESOURCE, components.stream().map(ComponentModel::element).toArray(Element[]::new));
+                    ManifestWriter.RESOURCE, origins);
             try (Writer writer = resource.openWriter()) {
-                writer.write(ManifestWriter.write(components));
+                writer.write(ManifestWriter.write(components, dispatchers));
             }
         } catch (IOException e) {
             processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,

@@ -1,13 +1,17 @@
 package io.hetu.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static io.hetu.processor.DiagnosticAssertions.assertError;
+import static io.hetu.processor.DiagnosticAssertions.assertEveryCodeTested;
+import static io.hetu.processor.DiagnosticAssertions.errorCodes;
+import static io.hetu.processor.DiagnosticAssertions.errors;
+import static io.hetu.processor.DiagnosticAssertions.tag;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import com.google.testing.compile.JavaFileObjects;
-import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -18,17 +22,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * One test per error code: each compiles a bad component with the real processor and asserts the
- * code, the file and the line. Sources start with two header lines (package and import), so the
- * first line of a body is line 3.
+ * One test per component error code (systems have {@link SystemDiagnosticsTest}): each compiles a
+ * bad component with the real processor and asserts the code, the file and the line. Sources start
+ * with two header lines (package and import), so the first line of a body is line 3.
  */
 class DiagnosticsTest {
 
     private static final Set<ErrorCode> TESTED = EnumSet.noneOf(ErrorCode.class);
 
     @AfterAll
-    static void everyCodeHasATest() {
-        assertEquals(EnumSet.allOf(ErrorCode.class), TESTED, "every error code needs a test here");
+    static void everyComponentCodeHasATest() {
+        assertEveryCodeTested("HETU-E1", TESTED);
     }
 
     @Test
@@ -254,9 +258,7 @@ class DiagnosticsTest {
                 "    String name,",
                 "    Object thing,",
                 "    @MaxLength(2) int x) {}"));
-        List<String> codes = errors(compilation).stream()
-                .map(d -> d.getMessage(null).substring(1, 10))
-                .toList();
+        List<String> codes = errorCodes(compilation);
         assertEquals(List.of("HETU-E110", "HETU-E108", "HETU-E105", "HETU-E104", "HETU-E107"), codes);
     }
 
@@ -279,27 +281,15 @@ class DiagnosticsTest {
 
     private static void expectError(ErrorCode code, int line, String hint, String... body) {
         JavaFileObject source = source(body);
-        Compilation compilation = compile(source);
-        assertThat(compilation).hadErrorContaining(tag(code)).inFile(source).onLine(line);
-        assertThat(compilation).hadErrorContaining(hint);
+        assertError(compile(source), source, code, line, hint);
         TESTED.add(code);
     }
 
-    private static String tag(ErrorCode code) {
-        return "[" + code.code() + "]";
-    }
-
     private static JavaFileObject source(String... body) {
-        List<String> lines = new ArrayList<>(List.of("package test;", "import io.hetu.annotations.*;"));
-        lines.addAll(List.of(body));
-        return JavaFileObjects.forSourceLines("test.Bad", lines);
+        return DiagnosticAssertions.source("Bad", List.of("package test;", "import io.hetu.annotations.*;"), body);
     }
 
     private static Compilation compile(JavaFileObject... sources) {
         return Compiler.javac().withProcessors(new HetuProcessor()).compile(sources);
-    }
-
-    private static List<Diagnostic<? extends JavaFileObject>> errors(Compilation compilation) {
-        return compilation.diagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR).toList();
     }
 }

@@ -44,7 +44,7 @@ class GoldenFilesTest {
         return List.of("META-INF/hetu/schema.json");
     }
 
-    private static void compare(String name, String actual) throws IOException {
+    static void compare(String name, String actual) throws IOException {
         Path golden = Path.of(System.getProperty("hetu.golden.dir")).resolve(name + ".golden");
         if (Boolean.getBoolean("hetu.golden.update")) {
             Files.createDirectories(golden.getParent());

@@ -1,5 +1,8 @@
 package io.hetu.processor.collect;
 
+import static io.hetu.processor.collect.Annotations.article;
+import static io.hetu.processor.collect.Annotations.mirror;
+
 import com.palantir.javapoet.ArrayTypeName;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.TypeName;
@@ -36,7 +39,6 @@ import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
-import javax.tools.Diagnostic;
 
 /**
  * Reads a {@code @Component} record into a validated {@link ComponentModel}. Every problem is
@@ -48,7 +50,8 @@ public final class ComponentCollector {
     /** Limits a column's declared length so that the length prefix fits in two bytes. */
     public static final int MAX_LENGTH_LIMIT = 65_535;
 
-    private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
+    /** What a namespace may be, for components and systems alike. */
+    static final Pattern NAMESPACE = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
 
     /**
      * Column names the engine or the generated flyweight already uses: every row has an engine
@@ -58,27 +61,15 @@ public final class ComponentCollector {
             "id", "version", "wrap", "segment", "offset", "set", "toRecord",
             "toString", "hashCode", "equals", "getClass", "notify", "notifyAll", "wait", "clone", "finalize");
 
-    private static final Map<String, FieldType> BOXED = Map.of(
-            "java.lang.Boolean", FieldType.BOOL,
-            "java.lang.Byte", FieldType.I8,
-            "java.lang.Short", FieldType.I16,
-            "java.lang.Integer", FieldType.I32,
-            "java.lang.Long", FieldType.I64,
-            "java.lang.Float", FieldType.F32,
-            "java.lang.Double", FieldType.F64,
-            "java.lang.Character", FieldType.CHAR);
-
-    private final Messager messager;
-    /** Errors reported so far; a component or column whose checks add none is valid. */
-    private int errors;
+    private final ErrorReporter reporter;
 
     public ComponentCollector(Messager messager) {
-        this.messager = messager;
+        this.reporter = new ErrorReporter(messager);
     }
 
     /** The validated model of the component declared on {@code element}, or empty after errors. */
     public Optional<ComponentModel> collect(Element element) {
-        int errorsBefore = errors;
+        int errorsBefore = reporter.count();
         Component component = element.getAnnotation(Component.class);
         if (element.getKind() != ElementKind.RECORD) {
             error(ErrorCode.NOT_A_RECORD, element, "@Component goes on a record, but " + element.getSimpleName()
@@ -111,7 +102,7 @@ public final class ComponentCollector {
         checkOwner(record, name, component.permission(), columns);
         RlsRule rls = rlsRule(record, name, component.permission(), columns);
 
-        if (errors != errorsBefore) {
+        if (reporter.count() != errorsBefore) {
             return Optional.empty();
         }
         RowLayout layout = LayoutPlanner.plan(columns);
@@ -138,7 +129,7 @@ public final class ComponentCollector {
     private Optional<ColumnModel> column(String component, RecordComponentElement rc) {
         String column = rc.getSimpleName().toString();
         String where = component + "." + column;
-        int errorsBefore = errors;
+        int errorsBefore = reporter.count();
         if (RESERVED.contains(column)) {
             error(ErrorCode.RESERVED_NAME, rc, "column name '" + column + "' is reserved"
                     + (column.equals("id") || column.equals("version")
@@ -148,7 +139,7 @@ public final class ComponentCollector {
         }
 
         TypeMirror type = rc.asType();
-        boolean markedNullable = hasNullableAnnotation(rc) || hasNullableAnnotation(type);
+        boolean markedNullable = Annotations.hasNullable(rc) || Annotations.hasNullable(type);
         FieldType fieldType = null;
         boolean boxed = false;
         ClassName enumType = null;
@@ -156,14 +147,6 @@ public final class ComponentCollector {
         TypeName javaType = TypeName.get(type).withoutAnnotations();
 
         switch (type.getKind()) {
-            case BOOLEAN -> fieldType = FieldType.BOOL;
-            case BYTE -> fieldType = FieldType.I8;
-            case SHORT -> fieldType = FieldType.I16;
-            case INT -> fieldType = FieldType.I32;
-            case LONG -> fieldType = FieldType.I64;
-            case FLOAT -> fieldType = FieldType.F32;
-            case DOUBLE -> fieldType = FieldType.F64;
-            case CHAR -> fieldType = FieldType.CHAR;
             case ARRAY -> {
                 if (((ArrayType) type).getComponentType().getKind() == TypeKind.BYTE) {
                     fieldType = FieldType.BYTES;
@@ -173,26 +156,19 @@ public final class ComponentCollector {
             case DECLARED -> {
                 TypeElement typeElement = (TypeElement) ((DeclaredType) type).asElement();
                 String qualified = typeElement.getQualifiedName().toString();
-                if (BOXED.containsKey(qualified)) {
-                    fieldType = BOXED.get(qualified);
+                if (ValueTypes.BOXED.containsKey(qualified)) {
+                    fieldType = ValueTypes.BOXED.get(qualified);
                     boxed = true;
-                } else if (qualified.equals("java.lang.String")) {
-                    fieldType = FieldType.STRING;
-                } else if (qualified.equals("java.time.Instant")) {
-                    fieldType = FieldType.INSTANT;
-                } else if (qualified.equals("java.time.Duration")) {
-                    fieldType = FieldType.DURATION;
+                } else if (ValueTypes.VALUE_CLASSES.containsKey(qualified)) {
+                    fieldType = ValueTypes.VALUE_CLASSES.get(qualified);
                 } else if (typeElement.getKind() == ElementKind.ENUM) {
-                    enumConstants = typeElement.getEnclosedElements().stream()
-                            .filter(e -> e.getKind() == ElementKind.ENUM_CONSTANT)
-                            .map(e -> e.getSimpleName().toString())
-                            .toList();
+                    enumConstants = ValueTypes.enumConstants(typeElement);
                     fieldType = enumConstants.size() <= 256 ? FieldType.ENUM8 : FieldType.ENUM16;
                     enumType = ClassName.get(typeElement);
                     javaType = enumType;
                 }
             }
-            default -> { }
+            default -> fieldType = ValueTypes.primitive(type.getKind());
         }
         if (fieldType == null) {
             error(ErrorCode.UNSUPPORTED_TYPE, rc, "column " + where + " has type " + type + ", which a row cannot "
@@ -248,7 +224,7 @@ public final class ComponentCollector {
                         + (javaType.isBoxedPrimitive() ? javaType.unbox() : javaType) + ") or drop the index");
             }
         }
-        if (errors != errorsBefore) {
+        if (reporter.count() != errorsBefore) {
             return Optional.empty();
         }
         return Optional.of(new ColumnModel(column, fieldType, javaType, boxed, nullable, length, index, enumType,
@@ -347,43 +323,11 @@ public final class ComponentCollector {
         return new RlsRule(rls.field(), rls.op(), rls.session());
     }
 
-    private static boolean hasNullableAnnotation(Element element) {
-        return element.getAnnotationMirrors().stream().anyMatch(ComponentCollector::isNullable);
-    }
-
-    private static boolean hasNullableAnnotation(TypeMirror type) {
-        return type.getAnnotationMirrors().stream().anyMatch(ComponentCollector::isNullable);
-    }
-
-    private static boolean isNullable(AnnotationMirror mirror) {
-        return mirror.getAnnotationType().asElement().getSimpleName().contentEquals("Nullable");
-    }
-
-    private static AnnotationMirror mirror(Element element, Class<?> annotation) {
-        for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
-            Element type = mirror.getAnnotationType().asElement();
-            if (type instanceof TypeElement te && te.getQualifiedName().contentEquals(annotation.getCanonicalName())) {
-                return mirror;
-            }
-        }
-        return null;
-    }
-
-    private static String article(ElementKind kind) {
-        String noun = kind.name().toLowerCase().replace('_', ' ');
-        return ("aeiou".indexOf(noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
-    }
-
     private void error(ErrorCode code, Element element, String message) {
-        error(code, element, null, message);
+        reporter.error(code, element, message);
     }
 
     private void error(ErrorCode code, Element element, AnnotationMirror annotation, String message) {
-        errors++;
-        if (annotation == null) {
-            messager.printMessage(Diagnostic.Kind.ERROR, code.format(message), element);
-        } else {
-            messager.printMessage(Diagnostic.Kind.ERROR, code.format(message), element, annotation);
-        }
+        reporter.error(code, element, annotation, message);
     }
 }

@@ -73,7 +73,8 @@ public final class App {
         Map<Hook, List<Entry>> hooks = new HashMap<>();
         for (JsonNode hook : root.path("hooks")) {
             Entry entry = entry(loader, dispatchers, hook);
-            if (namespace == null || entry.def().namespace().equals(namespace)) {
+            // Hooks belong to the app, not to a namespace: they run whichever namespace is served.
+            if (namespace == null || entry.def().namespace().isEmpty() || entry.def().namespace().equals(namespace)) {
                 hooks.computeIfAbsent(entry.def().hook(), h -> new ArrayList<>()).add(entry);
             }
         }

@@ -215,6 +215,27 @@ public final class Transaction implements CommitRequest {
         return row;
     }
 
+    /**
+     * Inserts many rows; returns their ids in the records' order. If any record cannot be stored
+     * (a value too long, a null where none is allowed), none of them is inserted.
+     */
+    public <R extends Record, V extends RowView<R>> long[] insertAll(TableDescriptor<R, V> table,
+            List<? extends R> records) {
+        long[] ids = new long[records.size()];
+        int done = 0;
+        try {
+            for (R record : records) {
+                ids[done++] = id(insert(table, record));
+            }
+        } catch (RuntimeException e) {
+            for (int i = 0; i < done - 1; i++) {
+                delete(table, ids[i]);
+            }
+            throw e;
+        }
+        return ids;
+    }
+
     /** The row with this id, to change in place, or null when there is none. */
     public <R extends Record, V extends RowView<R>> V update(TableDescriptor<R, V> table, long id) {
         checkActive();

@@ -117,7 +117,11 @@ public final class WireReader {
 
     /** The presence flag of a nullable value. */
     public boolean readPresent(String what) {
-        return readBool(what + " (presence flag)");
+        byte flag = segment.get(Layouts.I8, need(1, what));
+        if (flag != 0 && flag != 1) {
+            throw new WireFormatException(what + " (presence flag) must be a bool (0 or 1), was " + flag);
+        }
+        return flag == 1;
     }
 
     /** A {@code u32}-length UTF-8 string; malformed UTF-8 is rejected. */

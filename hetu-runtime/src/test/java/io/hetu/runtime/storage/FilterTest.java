@@ -120,6 +120,24 @@ class FilterTest {
         assertTrue(text.getMessage().contains("text filters apply to String columns"), text.getMessage());
     }
 
+    @Test
+    void insertAllIsAllOrNothing() {
+        long[] ids = db.transact(0, tx -> tx.insertAll(NoteTable.TABLE, List.of(new Note(20, "a", 1, null),
+                new Note(21, "b", 2, null))));
+        assertEquals(2, ids.length);
+        int rank = db.transact(0, tx -> tx.get(NoteTable.TABLE, ids[1]).rank());
+        assertEquals(21, rank);
+        assertThrows(io.hetu.schema.FieldValueException.class, () -> db.run(0, tx -> {
+            try {
+                tx.insertAll(NoteTable.TABLE, List.of(new Note(30, "fine", 1, null),
+                        new Note(31, "x".repeat(33), 1, null)));
+            } finally {
+                assertEquals(List.of(), tx.range(NoteTable.RANK, KeyRange.atLeast(30), 10, false),
+                        "the valid record was taken back too");
+            }
+        }));
+    }
+
     private static void join(Thread thread) {
         try {
             thread.join();
