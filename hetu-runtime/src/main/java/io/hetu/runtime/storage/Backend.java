@@ -80,6 +80,9 @@ public interface Backend extends AutoCloseable {
      */
     void addChangeListener(ChangeListener listener);
 
+    /** Stops publishing to a listener; a publication already running may still reach it. */
+    void removeChangeListener(ChangeListener listener);
+
     @Override
     void close();
 }

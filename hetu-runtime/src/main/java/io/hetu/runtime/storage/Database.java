@@ -34,6 +34,8 @@ public final class Database implements AutoCloseable {
     private final Backend backend;
     private final Map<TableDescriptor<?, ?>, Integer> numbers = new IdentityHashMap<>();
     private final ThreadLocal<Transaction> transactions;
+    /** The tables by number: the first few are found by identity without hashing. */
+    private final TableDescriptor<?, ?>[] byNumber;
 
     public Database(Backend backend) {
         this.backend = backend;
@@ -41,6 +43,7 @@ public final class Database implements AutoCloseable {
         for (int i = 0; i < tables.size(); i++) {
             numbers.put(tables.get(i), i);
         }
+        this.byNumber = tables.toArray(TableDescriptor<?, ?>[]::new);
         this.transactions = ThreadLocal.withInitial(() -> new Transaction(this));
     }
 
@@ -140,7 +143,17 @@ public final class Database implements AutoCloseable {
         backend.addChangeListener(listener);
     }
 
+    public void removeChangeListener(ChangeListener listener) {
+        backend.removeChangeListener(listener);
+    }
+
     int tableNumber(TableDescriptor<?, ?> table) {
+        TableDescriptor<?, ?>[] known = byNumber;
+        for (int i = 0; i < known.length && i < 8; i++) {
+            if (known[i] == table) {
+                return i;
+            }
+        }
         Integer number = numbers.get(table);
         if (number == null) {
             throw new IllegalArgumentException("component " + table.namespace() + "." + table.name()

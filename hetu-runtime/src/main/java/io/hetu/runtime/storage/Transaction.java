@@ -78,13 +78,17 @@ public final class Transaction implements CommitRequest {
 
     void begin() {
         pointCount = 0;
+        Arrays.fill(lookupKey, 0, lookupCount, null);
         lookupCount = 0;
-        Arrays.fill(lookupKey, 0, lookupKey.length, null);
-        scans.clear();
-        Arrays.fill(writeSegment, 0, writeSlots, null);
-        Arrays.fill(writeKind, 0, writeSlots, null);
-        writeSlots = 0;
-        Arrays.fill(writeIndex, 0);
+        if (!scans.isEmpty()) {
+            scans.clear();
+        }
+        if (writeSlots > 0) {
+            Arrays.fill(writeSegment, 0, writeSlots, null);
+            Arrays.fill(writeKind, 0, writeSlots, null);
+            Arrays.fill(writeIndex, 0);
+            writeSlots = 0;
+        }
         liveCount = 0;
         slab = -1;
         slabUsed = SLAB_BYTES;
@@ -197,7 +201,7 @@ public final class Transaction implements CommitRequest {
         checkActive();
         int number = database.tableNumber(table);
         long id = backend.reserveId(number);
-        long rowOffset = allocate(table.layout().size());
+        long rowOffset = allocateZeroed(table.layout().size());
         writeHeader(allocatedIn, rowOffset, id, 0);
         addWrite(number, ChangeKind.INSERT, id, allocatedIn, rowOffset);
         return wrap(table, allocatedIn, rowOffset);
@@ -616,8 +620,14 @@ public final class Transaction implements CommitRequest {
         allocatedInReadOnly = readOnlySlabs.get(slab);
         long at = slabUsed;
         slabUsed += need;
-        allocatedIn.asSlice(at, need).fill((byte) 0);
         return at + HEADER;
+    }
+
+    /** {@link #allocate} for a row that starts empty: zeroed, where a read overwrites it all anyway. */
+    private long allocateZeroed(int rowSize) {
+        long rowOffset = allocate(rowSize);
+        allocatedIn.asSlice(rowOffset, rowSize).fill((byte) 0);
+        return rowOffset;
     }
 
     private static void writeHeader(MemorySegment segment, long rowOffset, long id, long version) {

@@ -1,8 +1,8 @@
 package io.hetu.runtime.subscription;
 
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
-import java.util.SplittableRandom;
 
 /**
  * The range subscriptions of one index, in an interval tree: a treap ordered by low end, each node

@@ -6,6 +6,7 @@ import io.hetu.schema.FieldLayout;
 import io.hetu.schema.FieldType;
 import io.hetu.schema.Layouts;
 import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -67,6 +68,6 @@ final class SortKey implements Comparable<SortKey> {
 
     @Override
     public String toString() {
-        return utf8 != null ? new String(utf8, java.nio.charset.StandardCharsets.UTF_8) : Long.toHexString(bits);
+        return utf8 != null ? new String(utf8, StandardCharsets.UTF_8) : Long.toHexString(bits);
     }
 }

@@ -105,18 +105,21 @@ final class SubscriberState {
             dropEndedItems();
         }
         if (!parts.isEmpty()) {
+            // Taken out first: a subscriber may disconnect from inside send.
+            List<WireWriter> sending = new ArrayList<>(parts);
+            int lastItems = partItems;
             long seq = Math.max(blockSeq, holdSeq);
-            for (int i = 0; i < parts.size(); i++) {
-                WireWriter part = parts.get(i);
-                Frames.finishUpdate(part, seq, i == parts.size() - 1 ? partItems : Frames.MAX_CHANGES);
+            parts.clear();
+            blockSeq = 0;
+            for (int i = 0; i < sending.size(); i++) {
+                WireWriter part = sending.get(i);
+                Frames.finishUpdate(part, seq, i == sending.size() - 1 ? lastItems : Frames.MAX_CHANGES);
                 if (!closed) {
                     subscriber.send(part.array(), part.size());
                 }
             }
-            WireWriter last = parts.getLast();
+            WireWriter last = sending.getLast();
             spare = last.array().length <= KEPT_BUFFER_BYTES ? last : null;
-            parts.clear();
-            blockSeq = 0;
         }
         if (!awaitingSubscribed.isEmpty()) {
             awaitingSubscribed.sort(Comparator.comparingLong(s -> s.subscribedSeq));

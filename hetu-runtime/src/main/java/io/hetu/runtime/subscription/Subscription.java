@@ -4,8 +4,10 @@ import io.hetu.runtime.storage.Backend;
 import io.hetu.runtime.storage.Change;
 import io.hetu.runtime.storage.ChangeKind;
 import io.hetu.runtime.wire.WireWriter;
+import io.hetu.schema.Layouts;
 import io.hetu.schema.TableDescriptor;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,7 +173,7 @@ abstract sealed class Subscription permits SelectById, RangeSubscription {
                 Frames.subscribedRow(buffer, row.id(), row.bytes());
             }
             Frames.finishSubscribed(buffer, result.size());
-            subscribedFrame = java.util.Arrays.copyOf(buffer.array(), buffer.size());
+            subscribedFrame = Arrays.copyOf(buffer.array(), buffer.size());
             subscribedSeq = seq;
         } else {
             Set<Long> kept = new HashSet<>();
@@ -196,7 +198,7 @@ abstract sealed class Subscription permits SelectById, RangeSubscription {
 
     static byte[] copyRow(MemorySegment segment, long rowOffset, int rowSize) {
         byte[] bytes = new byte[rowSize];
-        MemorySegment.copy(segment, io.hetu.schema.Layouts.I8, rowOffset, bytes, 0, rowSize);
+        MemorySegment.copy(segment, Layouts.I8, rowOffset, bytes, 0, rowSize);
         return bytes;
     }
 }

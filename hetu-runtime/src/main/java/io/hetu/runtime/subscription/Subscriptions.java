@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -55,9 +55,10 @@ import org.slf4j.LoggerFactory;
  * UPDATE frames come in seq order, one per commit that concerns the connection (split past 65,535
  * changes), and carry the commit's net effect per subscription. When a window runs out of known
  * rows or the session changes, the engine re-reads the result at a newer seq R and sends the
- * difference with the connection's other changes up to R in one frame stamped R. Whenever a
- * connection has received seq X, each of its subscriptions equals its query re-run at X with the
- * connection's permissions.
+ * difference with the connection's other changes up to R in one frame stamped R (after a session
+ * change with no commit since, R may equal the seq of the frame before). Whenever a connection has
+ * received seq X, each of its subscriptions equals its query re-run at X with the connection's
+ * permissions.
  */
 public final class Subscriptions implements ChangeListener, AutoCloseable {
 
@@ -341,9 +342,12 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
 
     private void run(long start) {
         if (start > 0) {
+            // Snapshots at the starting seq may be sent once it is durable; later seqs arrive durable.
             try {
-                backend.durable(start).join();
-            } catch (CompletionException e) {
+                backend.durable(start).get();
+            } catch (InterruptedException e) {
+                return;
+            } catch (ExecutionException e) {
                 LOG.error("The subscription engine could not learn whether commit {} is durable", start, e);
             }
         }
@@ -380,14 +384,9 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
         switch (event) {
             case ChangeSet commit -> match(commit);
             case SessionChange change -> reevaluate(change.subscriber());
-            case Drain drain -> {
-                long seq = backend.lastSeq();
-                if (seq > processedSeq) {
-                    waiters.computeIfAbsent(seq, s -> new ArrayList<>()).add(drain.done());
-                } else {
-                    waiters.computeIfAbsent(processedSeq, s -> new ArrayList<>()).add(drain.done());
-                }
-            }
+            // Every re-read and snapshot so far saw at most the latest seq: once that is matched, all is sent.
+            case Drain drain -> waiters.computeIfAbsent(Math.max(backend.lastSeq(), processedSeq),
+                    s -> new ArrayList<>()).add(drain.done());
             default -> {
                 // WAKE: only the flush that follows every event.
             }
@@ -629,6 +628,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
             return;
         }
         closed = true;
+        backend.removeChangeListener(this);
         fanOut.interrupt();
         if (Thread.currentThread() != fanOut) {
             try {

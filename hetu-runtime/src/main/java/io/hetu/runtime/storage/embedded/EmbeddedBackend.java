@@ -22,7 +22,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -44,6 +46,8 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedBackend implements Backend {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedBackend.class);
+    /** Up to this many writes, a commit checks its own unique keys pairwise, without allocating. */
+    private static final int SMALL_COMMIT = 16;
 
     private final List<TableDescriptor<?, ?>> descriptors;
     private final TableStore[] tables;
@@ -265,14 +269,22 @@ public final class EmbeddedBackend implements Backend {
         return version;
     }
 
+    /** Copies a committed row (unless {@code target} is null) and returns its version, or 0. */
     private static long copyRow(TableStore store, long id, MemorySegment target, long targetOffset) {
         int slot = store.slotOf(id);
         if (slot < 0) {
             return 0;
         }
         long version = store.version(slot);
-        MemorySegment.copy(store.chunk(slot), store.rowOffset(slot), target, targetOffset, store.rowSize);
+        if (target != null) {
+            MemorySegment.copy(store.chunk(slot), store.rowOffset(slot), target, targetOffset, store.rowSize);
+        }
         return version;
+    }
+
+    private static long currentVersion(TableStore store, long id) {
+        int slot = store.slotOf(id);
+        return slot < 0 ? 0 : store.version(slot);
     }
 
     @Override
@@ -419,6 +431,11 @@ public final class EmbeddedBackend implements Backend {
         listeners.add(listener);
     }
 
+    @Override
+    public void removeChangeListener(ChangeListener listener) {
+        listeners.remove(listener);
+    }
+
     /**
      * The first read of the request that is no longer current, described, or null. With
      * {@code latched}, reads take the tables' read latches (a read-only transaction validating
@@ -428,35 +445,20 @@ public final class EmbeddedBackend implements Backend {
         for (int i = 0; i < request.pointReadCount(); i++) {
             TableStore store = tables[request.pointReadTable(i)];
             long id = request.pointReadId(i);
-            long stamp = latched ? store.latch.readLock() : 0;
-            try {
-                int slot = store.slotOf(id);
-                long current = slot < 0 ? 0 : store.version(slot);
-                if (current != request.pointReadVersion(i)) {
-                    return store.descriptor.name() + " row " + id + " changed (version " + request.pointReadVersion(i)
-                            + " was read, " + current + " is current)";
-                }
-            } finally {
-                if (latched) {
-                    store.latch.unlockRead(stamp);
-                }
+            long current = latched ? read(request.pointReadTable(i), id, null, 0) : currentVersion(store, id);
+            if (current != request.pointReadVersion(i)) {
+                return store.descriptor.name() + " row " + id + " changed (version " + request.pointReadVersion(i)
+                        + " was read, " + current + " is current)";
             }
         }
         for (int i = 0; i < request.lookupCount(); i++) {
             int table = request.lookupTable(i);
             TableStore store = tables[table];
-            long stamp = latched ? store.latch.readLock() : 0;
-            try {
-                int slot = uniqueIndex(table, request.lookupIndex(i)).find(request.lookupKey(i));
-                long current = slot < 0 ? 0 : store.id(slot);
-                if (current != request.lookupResult(i)) {
-                    return store.descriptor.name() + "." + columns[table][request.lookupIndex(i)].column.name()
-                            + " = " + request.lookupKey(i) + " now names another row";
-                }
-            } finally {
-                if (latched) {
-                    store.latch.unlockRead(stamp);
-                }
+            long current = latched ? lookup(table, request.lookupIndex(i), request.lookupKey(i))
+                    : lookupId(store, uniqueIndex(table, request.lookupIndex(i)), request.lookupKey(i));
+            if (current != request.lookupResult(i)) {
+                return store.descriptor.name() + "." + columns[table][request.lookupIndex(i)].column.name()
+                        + " = " + request.lookupKey(i) + " now names another row";
             }
         }
         for (int i = 0; i < request.scanCount(); i++) {
@@ -513,6 +515,9 @@ public final class EmbeddedBackend implements Backend {
 
     private void checkUnique(CommitRequest request) {
         int writes = request.writeCount();
+        // Keys written by this transaction, per table and unique index, bucketed by their 64-bit key
+        // (a string's prefix), so that checking them against each other stays linear.
+        Map<Long, List<Integer>>[][] written = null;
         for (int i = 0; i < writes; i++) {
             ChangeKind kind = request.writeKind(i);
             if (kind == ChangeKind.DELETE) {
@@ -534,12 +539,36 @@ public final class EmbeddedBackend implements Backend {
                         throw duplicate(keys, request.writeId(i), holder);
                     }
                 }
-                for (int j = 0; j < i; j++) {
-                    if (request.writeTable(j) == table && request.writeKind(j) != ChangeKind.DELETE
-                            && keys.compare(request.writeSegment(j), request.writeOffset(j), row, rowOffset) == 0) {
+                if (writes <= SMALL_COMMIT) {
+                    for (int j = 0; j < i; j++) {
+                        if (request.writeTable(j) == table && request.writeKind(j) != ChangeKind.DELETE
+                                && keys.compare(request.writeSegment(j), request.writeOffset(j), row, rowOffset) == 0) {
+                            throw duplicate(keys, request.writeId(i), request.writeId(j));
+                        }
+                    }
+                    continue;
+                }
+                if (written == null) {
+                    @SuppressWarnings("unchecked")
+                    Map<Long, List<Integer>>[][] fresh = new Map[tables.length][];
+                    written = fresh;
+                }
+                if (written[table] == null) {
+                    @SuppressWarnings("unchecked")
+                    Map<Long, List<Integer>>[] perIndex = new Map[hashes.length];
+                    written[table] = perIndex;
+                }
+                if (written[table][index] == null) {
+                    written[table][index] = new HashMap<>();
+                }
+                List<Integer> bucket = written[table][index].computeIfAbsent(keys.bits(row, rowOffset),
+                        k -> new ArrayList<>(1));
+                for (int j : bucket) {
+                    if (keys.compare(request.writeSegment(j), request.writeOffset(j), row, rowOffset) == 0) {
                         throw duplicate(keys, request.writeId(i), request.writeId(j));
                     }
                 }
+                bucket.add(i);
             }
         }
     }

@@ -52,10 +52,17 @@ final class OrderedIndex {
         Leaf leaf = leaves[leafIndex];
         int at = positionInLeaf(leaf, bits, id);
         if (leaf.count == LEAF) {
-            Leaf right = split(leafIndex);
-            if (at > leaf.count) {
-                at -= leaf.count;
-                leaf = right;
+            if (at == LEAF && leafIndex == leafCount - 1) {
+                // Appending past the last key (ids and keys that grow) starts a new leaf and leaves
+                // this one full; a half split would leave every leaf half empty.
+                leaf = appendLeaf();
+                at = 0;
+            } else {
+                Leaf right = split(leafIndex);
+                if (at > leaf.count) {
+                    at -= leaf.count;
+                    leaf = right;
+                }
             }
         }
         System.arraycopy(leaf.bits, at, leaf.bits, at + 1, leaf.count - at);
@@ -219,6 +226,15 @@ final class OrderedIndex {
             }
         }
         return from;
+    }
+
+    private Leaf appendLeaf() {
+        if (leafCount == leaves.length) {
+            leaves = Arrays.copyOf(leaves, leaves.length * 2);
+        }
+        Leaf leaf = new Leaf();
+        leaves[leafCount++] = leaf;
+        return leaf;
     }
 
     /** Splits a full leaf in two halves; returns the new right half. */
