@@ -144,6 +144,29 @@ class CallsTest {
     }
 
     @Test
+    void aSubscriptionAfterLoginAndWritesOnADurableStoreGetsItsSnapshot() throws Exception {
+        int markers = app.tables().indexOf(MarkerTable.TABLE);
+        for (int round = 0; round < 30; round++) {
+            try (TestClient alice = TestClient.greeted(server.port(), app.schemaHash());
+                    TestClient bob = TestClient.greeted(server.port(), app.schemaHash())) {
+                alice.send(call(1, system("login")).i64(1000 + 2 * round).u8(1));
+                alice.next(Frames.RESULT);
+                bob.send(call(1, system("login")).i64(1001 + 2 * round).u8(1));
+                bob.next(Frames.RESULT);
+                bob.send(call(2, system("mark")).i64(9000 + round).i32(round));
+                bob.next(Frames.RESULT);
+                alice.send(new Message(Frames.QUERY).i32(3).u16(markers).u8(0).u8(0b11110).i32(100).i64(9000)
+                        .i64(9999));
+                ByteBuffer subscribed = alice.next((byte) 0x84);
+                assertEquals(round + 1, subscribed.getInt(17), "round " + round);
+                bob.send(call(4, system("mark")).i64(9000 + round).i32(-round - 1));
+                bob.next(Frames.RESULT);
+                alice.next((byte) 0x90);
+            }
+        }
+    }
+
+    @Test
     void loggingInElsewhereIsRefusedOrKicks() throws Exception {
         try (TestClient first = TestClient.greeted(server.port(), app.schemaHash());
                 TestClient second = TestClient.greeted(server.port(), app.schemaHash())) {

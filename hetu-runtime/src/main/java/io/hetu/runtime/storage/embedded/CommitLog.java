@@ -15,6 +15,9 @@ interface CommitLog extends AutoCloseable {
     /** Called, in increasing order, with the highest seq that became durable. */
     void onDurable(LongConsumer listener);
 
+    /** The highest durable seq; it is updated before {@link #onDurable} listeners are called. */
+    long durableSeq();
+
     @Override
     void close();
 
@@ -35,6 +38,11 @@ interface CommitLog extends AutoCloseable {
             @Override
             public void onDurable(LongConsumer consumer) {
                 listener = consumer;
+            }
+
+            @Override
+            public long durableSeq() {
+                return Long.MAX_VALUE;
             }
 
             @Override

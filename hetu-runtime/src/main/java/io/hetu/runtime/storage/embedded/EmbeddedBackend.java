@@ -376,9 +376,12 @@ public final class EmbeddedBackend implements Backend {
         } finally {
             commitLock.unlock();
         }
-        if (durability == null) {
-            // Nothing to wait for: publish now. With a log, its writer publishes as commits become durable.
-            publishUpTo(committed);
+        // The log writer publishes commits as they become durable. It may have passed this one
+        // before the apply above queued its changes: then publish here, or they would wait for the
+        // next commit to become durable.
+        long durableNow = log.durableSeq();
+        if (durableNow >= committed) {
+            publishUpTo(durableNow);
         }
         return committed;
     }

@@ -36,6 +36,11 @@ final class WalCommitLog implements CommitLog {
     }
 
     @Override
+    public long durableSeq() {
+        return durability.wal().durableSeq();
+    }
+
+    @Override
     public void close() {
         try {
             durability.close();
