@@ -180,6 +180,18 @@ public final class RowCodec {
         }
     }
 
+    /**
+     * Whether a column of a row holds a value: always for a column that is not nullable, else its
+     * bit in the row's null bitmap.
+     */
+    public static boolean isPresent(MemorySegment segment, long rowOffset, RowLayout layout, FieldLayout column) {
+        if (!column.nullable()) {
+            return true;
+        }
+        int bit = column.nullBit();
+        return (segment.get(Layouts.I8, rowOffset + layout.nullBitmapOffset() + bit / 8) & (1 << (bit % 8))) != 0;
+    }
+
     /** The error for a null written to a column that is not nullable. */
     public static FieldValueException notNullable(String column) {
         return new FieldValueException(column + " is not nullable: write a value, or declare the column with a boxed "

@@ -1,5 +1,6 @@
 package io.hetu.runtime.server;
 
+import io.hetu.runtime.wire.Protocol;
 import io.hetu.annotations.Permission;
 import io.hetu.runtime.app.App;
 import io.hetu.runtime.storage.ConflictException;
@@ -102,12 +103,12 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             handshakeTimer = ctx.executor().schedule(() -> {
                 if (!greeted) {
                     close("HANDSHAKE_TIMEOUT", "no HELLO within " + limits.handshakeTimeout().toMillis() + " ms",
-                            Frames.CLOSE_HANDSHAKE_TIMEOUT);
+                            Protocol.CLOSE_HANDSHAKE_TIMEOUT);
                 }
             }, limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } else if (event instanceof IdleStateEvent) {
             close("IDLE", "nothing received for " + limits.idleTimeout().toSeconds() + " s; send PING to stay connected",
-                    Frames.CLOSE_IDLE);
+                    Protocol.CLOSE_IDLE);
         } else {
             super.userEventTriggered(ctx, event);
         }
@@ -120,7 +121,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         }
         if (!(frame instanceof BinaryWebSocketFrame)) {
             close("PROTOCOL", "only binary frames are part of the protocol, got " + frame.getClass().getSimpleName(),
-                    Frames.CLOSE_PROTOCOL);
+                    Protocol.CLOSE_PROTOCOL);
             return;
         }
         ByteBuf content = frame.content();
@@ -131,25 +132,25 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         try {
             byte type = reader.readI8("the message type");
             if (!greeted) {
-                if (type != Frames.HELLO) {
+                if (type != Protocol.HELLO) {
                     close("PROTOCOL", "the first message must be HELLO (0x01), got 0x"
-                            + HexFormat.of().toHexDigits(type), Frames.CLOSE_PROTOCOL);
+                            + HexFormat.of().toHexDigits(type), Protocol.CLOSE_PROTOCOL);
                     return;
                 }
                 hello();
                 return;
             }
             switch (type) {
-                case Frames.CALL -> call(message);
-                case Frames.SELECT -> select();
-                case Frames.QUERY -> query();
-                case Frames.UNSUBSCRIBE -> unsubscribe();
-                case Frames.PING -> ping();
+                case Protocol.CALL -> call(message);
+                case Protocol.SELECT -> select();
+                case Protocol.QUERY -> query();
+                case Protocol.UNSUBSCRIBE -> unsubscribe();
+                case Protocol.PING -> ping();
                 default -> close("PROTOCOL", "unknown message type 0x" + HexFormat.of().toHexDigits(type),
-                        Frames.CLOSE_PROTOCOL);
+                        Protocol.CLOSE_PROTOCOL);
             }
         } catch (WireFormatException e) {
-            close("PROTOCOL", e.getMessage(), Frames.CLOSE_PROTOCOL);
+            close("PROTOCOL", e.getMessage(), Protocol.CLOSE_PROTOCOL);
         }
     }
 
@@ -173,12 +174,12 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
                 || cause instanceof DecompressionException
                 || cause.getCause() instanceof DecompressionException) {
             close("FRAME_TOO_LARGE", "a frame was malformed or over the limit of " + limits.maxFrameBytes()
-                    + " bytes (after decompression): " + cause.getMessage(), Frames.CLOSE_LIMIT);
+                    + " bytes (after decompression): " + cause.getMessage(), Protocol.CLOSE_LIMIT);
         } else if (cause instanceof IOException) {
             ctx.close();
         } else {
             LOG.warn("Connection {} failed; closing it", session.connectionId(), cause);
-            close("PROTOCOL", "the server could not process a message", Frames.CLOSE_PROTOCOL);
+            close("PROTOCOL", "the server could not process a message", Protocol.CLOSE_PROTOCOL);
         }
     }
 
@@ -188,15 +189,15 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         int version = reader.readU16("the protocol version");
         String hash = reader.readShortString("the schema hash");
         reader.expectEnd("HELLO");
-        if (version != Frames.VERSION) {
-            close("VERSION", "this server speaks protocol version " + Frames.VERSION + ", the client sent "
-                    + version + "; update the client SDK", Frames.CLOSE_HANDSHAKE);
+        if (version != Protocol.VERSION) {
+            close("VERSION", "this server speaks protocol version " + Protocol.VERSION + ", the client sent "
+                    + version + "; update the client SDK", Protocol.CLOSE_HANDSHAKE);
             return;
         }
         if (!hash.equals(app.schemaHash())) {
             close("SCHEMA", "the client was built for schema " + hash + " but this server runs schema "
                     + app.schemaHash() + "; regenerate the client SDK (mvn hetu:generate) from this server's "
-                    + "manifest", Frames.CLOSE_HANDSHAKE);
+                    + "manifest", Protocol.CLOSE_HANDSHAKE);
             return;
         }
         greeted = true;
@@ -204,7 +205,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             handshakeTimer.cancel(false);
         }
         server.sessions().add(this);
-        writer.clear().writeI8(Frames.WELCOME).writeI16((short) Frames.VERSION).writeI64(session.connectionId())
+        writer.clear().writeI8(Protocol.WELCOME).writeI16((short) Protocol.VERSION).writeI64(session.connectionId())
                 .writeI64(database.backend().lastSeq());
         write(writer);
         runHooks(Hook.ON_CONNECT);
@@ -212,7 +213,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
 
     private void call(MemorySegment message) {
         if (!takeCallToken()) {
-            close("RATE", "more than " + limits.callsPerSecond() + " calls per second", Frames.CLOSE_LIMIT);
+            close("RATE", "more than " + limits.callsPerSecond() + " calls per second", Protocol.CLOSE_LIMIT);
             return;
         }
         int request = reader.readI32("the request id");
@@ -229,7 +230,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         }
         long argumentsAt = 7;
         long argumentsLength = message.byteSize() - argumentsAt;
-        writer.clear().writeI8(Frames.RESULT).writeI32(request);
+        writer.clear().writeI8(Protocol.RESULT).writeI32(request);
         int seqAt = writer.size();
         writer.writeI64(0);
         int resultAt = writer.size();
@@ -311,12 +312,12 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         subscribe(request, table, () -> {
             int index = indexOf(table, indexPosition);
             FieldLayout column = column(table, index);
-            Key low = (flags & Frames.QUERY_HAS_LOW) != 0 ? WireKeys.read(reader, column, "the low bound") : null;
-            Key high = (flags & Frames.QUERY_HAS_HIGH) != 0 ? WireKeys.read(reader, column, "the high bound") : null;
+            Key low = (flags & Protocol.QUERY_HAS_LOW) != 0 ? WireKeys.read(reader, column, "the low bound") : null;
+            Key high = (flags & Protocol.QUERY_HAS_HIGH) != 0 ? WireKeys.read(reader, column, "the high bound") : null;
             reader.expectEnd("QUERY");
-            subscriptions.query(this, request, table, index, low, (flags & Frames.QUERY_LOW_INCLUSIVE) != 0, high,
-                    (flags & Frames.QUERY_HIGH_INCLUSIVE) != 0, (int) Math.min(limit, Integer.MAX_VALUE),
-                    (flags & Frames.QUERY_DESCENDING) != 0);
+            subscriptions.query(this, request, table, index, low, (flags & Protocol.QUERY_LOW_INCLUSIVE) != 0, high,
+                    (flags & Protocol.QUERY_HIGH_INCLUSIVE) != 0, (int) Math.min(limit, Integer.MAX_VALUE),
+                    (flags & Protocol.QUERY_DESCENDING) != 0);
         });
     }
 
@@ -331,7 +332,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         } catch (Rejection r) {
             reject(request, r.code(), r.getMessage());
         } catch (LimitExceededException e) {
-            close(e.code(), e.getMessage(), Frames.CLOSE_LIMIT);
+            close(e.code(), e.getMessage(), Protocol.CLOSE_LIMIT);
         } catch (WireFormatException | IllegalArgumentException e) {
             reject(request, "BAD_ARGUMENTS", e.getMessage());
         }
@@ -355,7 +356,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         int subscription = reader.readI32("the subscription id");
         reader.expectEnd("UNSUBSCRIBE");
         if (subscriptions.unsubscribe(this, subscription)) {
-            writer.clear().writeI8(Frames.DONE).writeI32(request);
+            writer.clear().writeI8(Protocol.DONE).writeI32(request);
             write(writer);
         } else {
             reject(request, "NO_SUCH_SUBSCRIPTION", "this connection has no subscription " + subscription);
@@ -365,7 +366,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
     private void ping() {
         long nonce = reader.readI64("the nonce");
         reader.expectEnd("PING");
-        writer.clear().writeI8(Frames.PONG).writeI64(nonce);
+        writer.clear().writeI8(Protocol.PONG).writeI64(nonce);
         write(writer);
     }
 
@@ -431,7 +432,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         }
         if (!channel.isWritable()) {
             close("TOO_SLOW", "the client did not read its updates; more than " + limits.maxOutboundBytes()
-                    + " bytes were waiting", Frames.CLOSE_TOO_SLOW);
+                    + " bytes were waiting", Protocol.CLOSE_TOO_SLOW);
             return;
         }
         channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.copiedBuffer(bytes, 0, length)));
@@ -439,17 +440,17 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
 
     @Override
     public void limitExceeded(LimitExceededException reason) {
-        close(reason.code(), reason.getMessage(), Frames.CLOSE_LIMIT);
+        close(reason.code(), reason.getMessage(), Protocol.CLOSE_LIMIT);
     }
 
     private void reject(int request, String code, String message) {
-        writer.clear().writeI8(Frames.REJECTED).writeI32(request).writeShortString(code).writeShortString(message);
+        writer.clear().writeI8(Protocol.REJECTED).writeI32(request).writeShortString(code).writeShortString(message);
         write(writer);
     }
 
     /** A rejection from another thread: encoded with its own buffer. */
     private void rejectLater(int request, String code, String message) {
-        WireWriter own = new WireWriter().writeI8(Frames.REJECTED).writeI32(request).writeShortString(code)
+        WireWriter own = new WireWriter().writeI8(Protocol.REJECTED).writeI32(request).writeShortString(code)
                 .writeShortString(message);
         channel.writeAndFlush(frame(own));
     }
@@ -470,7 +471,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             return;
         }
         closing = true;
-        WireWriter error = new WireWriter().writeI8(Frames.ERROR).writeShortString(code).writeShortString(message);
+        WireWriter error = new WireWriter().writeI8(Protocol.ERROR).writeShortString(code).writeShortString(message);
         LOG.debug("Closing connection {}: {} {}", session.connectionId(), code, message);
         channel.write(frame(error));
         // The closing handshake: the client answers with its own close frame, on which the protocol

@@ -1,5 +1,6 @@
 package io.hetu.runtime.server;
 
+import io.hetu.runtime.wire.Protocol;
 import io.hetu.runtime.app.App;
 import io.hetu.runtime.storage.Database;
 import io.hetu.runtime.subscription.SubscriptionLimits;
@@ -178,7 +179,7 @@ public final class HetuServer implements AutoCloseable {
     public void close() {
         serverChannel.close().syncUninterruptibly();
         for (Connection connection : sessions.connections()) {
-            connection.close("SHUTDOWN", "the server is shutting down", Frames.CLOSE_SHUTDOWN);
+            connection.close("SHUTDOWN", "the server is shutting down", Protocol.CLOSE_SHUTDOWN);
         }
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

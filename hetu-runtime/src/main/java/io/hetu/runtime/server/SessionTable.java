@@ -1,5 +1,6 @@
 package io.hetu.runtime.server;
 
+import io.hetu.runtime.wire.Protocol;
 import io.hetu.runtime.system.Session;
 import io.hetu.runtime.system.SessionRegistry;
 import java.util.HashMap;
@@ -50,7 +51,7 @@ final class SessionTable implements SessionRegistry {
             if (!kickOthers) {
                 return false;
             }
-            holder.close("KICKED", "user " + userId + " logged in on another connection", Frames.CLOSE_KICKED);
+            holder.close("KICKED", "user " + userId + " logged in on another connection", Protocol.CLOSE_KICKED);
         }
         long previous = session.caller();
         if (previous != 0 && previous != userId && byUser.get(previous) == connection) {

@@ -3,6 +3,7 @@ package io.hetu.runtime.storage;
 import io.hetu.schema.FieldLayout;
 import io.hetu.schema.FieldType;
 import io.hetu.schema.Layouts;
+import io.hetu.schema.RowCodec;
 import io.hetu.schema.RowLayout;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
@@ -121,11 +122,7 @@ public abstract sealed class Filter {
     }
 
     private static boolean present(FieldLayout column, RowLayout layout, MemorySegment segment, long rowOffset) {
-        if (!column.nullable()) {
-            return true;
-        }
-        int bit = column.nullBit();
-        return (segment.get(Layouts.I8, rowOffset + layout.nullBitmapOffset() + bit / 8) & (1 << (bit % 8))) != 0;
+        return RowCodec.isPresent(segment, rowOffset, layout, column);
     }
 
     private static Key key(FieldLayout column, Object value) {

@@ -1,6 +1,7 @@
 package io.hetu.runtime.subscription;
 
 import io.hetu.runtime.storage.ChangeKind;
+import io.hetu.runtime.wire.Protocol;
 import io.hetu.runtime.wire.WireWriter;
 import io.hetu.schema.Layouts;
 import java.lang.foreign.MemorySegment;
@@ -8,9 +9,9 @@ import java.lang.foreign.MemorySegment;
 /** The bytes of the frames the engine produces (docs/PROTOCOL.md): SUBSCRIBED, UPDATE, ERROR. */
 final class Frames {
 
-    static final byte SUBSCRIBED = (byte) 0x84;
-    static final byte UPDATE = (byte) 0x90;
-    static final byte ERROR = (byte) 0x8F;
+    static final byte SUBSCRIBED = Protocol.SUBSCRIBED;
+    static final byte UPDATE = Protocol.UPDATE;
+    static final byte ERROR = Protocol.ERROR;
 
     /** An UPDATE frame holds at most this many changes (its count is a u16). */
     static final int MAX_CHANGES = 0xFFFF;
@@ -28,9 +29,9 @@ final class Frames {
 
     static byte kind(ChangeKind kind) {
         return switch (kind) {
-            case INSERT -> 1;
-            case UPDATE -> 2;
-            case DELETE -> 3;
+            case INSERT -> Protocol.KIND_INSERT;
+            case UPDATE -> Protocol.KIND_UPDATE;
+            case DELETE -> Protocol.KIND_DELETE;
         };
     }
 

@@ -4,6 +4,8 @@ import io.hetu.annotations.Comparison;
 import io.hetu.runtime.storage.Key;
 import io.hetu.schema.FieldLayout;
 import io.hetu.schema.Layouts;
+import io.hetu.schema.RowCodec;
+import io.hetu.schema.RowLayout;
 import io.hetu.schema.RlsRule;
 import io.hetu.schema.TableDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -16,21 +18,21 @@ final class ReadFilter {
 
     private enum Mode { ALL, NONE, OWNER, RLS }
 
-    private static final ReadFilter ALL = new ReadFilter(Mode.ALL, null, 0, 0, null, null);
-    private static final ReadFilter NONE = new ReadFilter(Mode.NONE, null, 0, 0, null, null);
+    private static final ReadFilter ALL = new ReadFilter(Mode.ALL, null, null, 0, null, null);
+    private static final ReadFilter NONE = new ReadFilter(Mode.NONE, null, null, 0, null, null);
 
     private final Mode mode;
     private final FieldLayout column;
-    private final int nullBitmapOffset;
+    private final RowLayout layout;
     private final long caller;
     private final Comparison op;
     private final SortKey value;
 
-    private ReadFilter(Mode mode, FieldLayout column, int nullBitmapOffset, long caller, Comparison op,
+    private ReadFilter(Mode mode, FieldLayout column, RowLayout layout, long caller, Comparison op,
             SortKey value) {
         this.mode = mode;
         this.column = column;
-        this.nullBitmapOffset = nullBitmapOffset;
+        this.layout = layout;
         this.caller = caller;
         this.op = op;
         this.value = value;
@@ -44,7 +46,8 @@ final class ReadFilter {
             case NONE -> NONE;
             // Not logged in is nobody: no row is owned by caller 0.
             case OWNER -> viewer.caller() == 0 ? NONE
-                    : new ReadFilter(Mode.OWNER, table.layout().field("owner"), 0, viewer.caller(), null, null);
+                    : new ReadFilter(Mode.OWNER, table.layout().field("owner"), table.layout(), viewer.caller(), null,
+                            null);
             case RLS -> rls(table, viewer);
         };
     }
@@ -57,7 +60,7 @@ final class ReadFilter {
             return NONE;
         }
         try {
-            return new ReadFilter(Mode.RLS, column, table.layout().nullBitmapOffset(), 0, rule.op(),
+            return new ReadFilter(Mode.RLS, column, table.layout(), 0, rule.op(),
                     SortKey.of(Key.of(column, sessionValue)));
         } catch (IllegalArgumentException wrongType) {
             // A session value of another type than the column matches no row.
@@ -79,14 +82,9 @@ final class ReadFilter {
         };
     }
 
+    /** A null column compares with nothing, as in SQL: the row is not readable. */
     private boolean present(MemorySegment row, long rowOffset) {
-        if (!column.nullable()) {
-            return true;
-        }
-        // A null column compares with nothing, as in SQL: the row is not readable.
-        int bit = column.nullBit();
-        byte flags = row.get(Layouts.I8, rowOffset + nullBitmapOffset + bit / 8);
-        return (flags & (1 << (bit % 8))) != 0;
+        return RowCodec.isPresent(row, rowOffset, layout, column);
     }
 
     private boolean holds(int order) {

@@ -1,5 +1,6 @@
 package io.hetu.runtime.server;
 
+import io.hetu.runtime.wire.Protocol;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -52,7 +53,7 @@ class CallsTest {
     }
 
     private static Message call(int request, int system) {
-        return new Message(Frames.CALL).i32(request).u16(system);
+        return new Message(Protocol.CALL).i32(request).u16(system);
     }
 
     /** The reply (RESULT or REJECTED) to each request id, whatever order they arrive in. */
@@ -60,7 +61,7 @@ class CallsTest {
         Map<Integer, ByteBuffer> replies = new HashMap<>();
         while (replies.size() < count) {
             ByteBuffer frame = client.next();
-            if (frame.get(0) == Frames.RESULT || frame.get(0) == Frames.REJECTED) {
+            if (frame.get(0) == Protocol.RESULT || frame.get(0) == Protocol.REJECTED) {
                 replies.put(frame.getInt(1), frame);
             }
         }
@@ -68,7 +69,7 @@ class CallsTest {
     }
 
     private static String rejection(ByteBuffer frame) {
-        assertEquals(Frames.REJECTED, frame.get(0), "expected a rejection");
+        assertEquals(Protocol.REJECTED, frame.get(0), "expected a rejection");
         frame.position(5);
         return TestClient.readStr(frame);
     }
@@ -84,7 +85,7 @@ class CallsTest {
             long lastSeq = 0;
             for (int i = 0; i < 20; i++) {
                 ByteBuffer result = replies.get(i);
-                assertEquals(Frames.RESULT, result.get(0));
+                assertEquals(Protocol.RESULT, result.get(0));
                 long seq = result.getLong(5);
                 assertTrue(seq > lastSeq, "each write has a later seq");
                 lastSeq = seq;
@@ -100,26 +101,26 @@ class CallsTest {
     void rejectionsRollBackAndKeepTheConnection() throws Exception {
         try (TestClient client = TestClient.greeted(server.port(), app.schemaHash())) {
             client.send(call(1, system("refuse")).string("NOT_ENOUGH_GOLD"));
-            ByteBuffer refused = client.next(Frames.REJECTED);
+            ByteBuffer refused = client.next(Protocol.REJECTED);
             assertEquals("NOT_ENOUGH_GOLD", rejection(refused));
             assertEquals("refused on purpose", TestClient.readStr(refused));
             boolean absent = database.transact(0, tx -> tx.getBy(MarkerTable.OWNER, 424242L) == null);
             assertTrue(absent, "the rejected call's write was rolled back");
 
             client.send(call(2, system("crash")));
-            ByteBuffer crashed = client.next(Frames.REJECTED);
+            ByteBuffer crashed = client.next(Protocol.REJECTED);
             assertEquals("INTERNAL", rejection(crashed));
             assertTrue(TestClient.readStr(crashed).contains("trace"));
 
             client.send(call(3, system("mark")).i64(1));
-            assertEquals("BAD_ARGUMENTS", rejection(client.next(Frames.REJECTED)), "an argument missing");
+            assertEquals("BAD_ARGUMENTS", rejection(client.next(Protocol.REJECTED)), "an argument missing");
             client.send(call(4, system("mark")).i64(1).i32(2).u8(0));
-            assertEquals("BAD_ARGUMENTS", rejection(client.next(Frames.REJECTED)), "a byte too many");
+            assertEquals("BAD_ARGUMENTS", rejection(client.next(Protocol.REJECTED)), "a byte too many");
             client.send(call(5, 65_000));
-            assertEquals("NO_SUCH_SYSTEM", rejection(client.next(Frames.REJECTED)));
+            assertEquals("NO_SUCH_SYSTEM", rejection(client.next(Protocol.REJECTED)));
 
             client.send(call(6, system("peek")).i64(9));
-            ByteBuffer still = client.next(Frames.RESULT);
+            ByteBuffer still = client.next(Protocol.RESULT);
             assertEquals(-1, still.getInt(13), "the connection still serves calls");
         }
     }
@@ -128,18 +129,18 @@ class CallsTest {
     void permissionsAreCheckedBeforeAnythingRuns() throws Exception {
         try (TestClient client = TestClient.greeted(server.port(), app.schemaHash())) {
             client.send(call(1, system("whoAmI")));
-            assertEquals("PERMISSION", rejection(client.next(Frames.REJECTED)), "USER needs a login");
+            assertEquals("PERMISSION", rejection(client.next(Protocol.REJECTED)), "USER needs a login");
             client.send(call(2, system("adminOnly")));
-            assertEquals("PERMISSION", rejection(client.next(Frames.REJECTED)));
+            assertEquals("PERMISSION", rejection(client.next(Protocol.REJECTED)));
             client.send(call(3, system("serverOnly")));
-            assertEquals("PERMISSION", rejection(client.next(Frames.REJECTED)));
+            assertEquals("PERMISSION", rejection(client.next(Protocol.REJECTED)));
 
             client.send(call(4, system("login")).i64(77).u8(0));
-            client.next(Frames.RESULT);
+            client.next(Protocol.RESULT);
             client.send(call(5, system("whoAmI")));
-            assertEquals(77, client.next(Frames.RESULT).getLong(13));
+            assertEquals(77, client.next(Protocol.RESULT).getLong(13));
             client.send(call(6, system("adminOnly")));
-            assertEquals("PERMISSION", rejection(client.next(Frames.REJECTED)), "a user is not an admin");
+            assertEquals("PERMISSION", rejection(client.next(Protocol.REJECTED)), "a user is not an admin");
         }
     }
 
@@ -150,17 +151,17 @@ class CallsTest {
             try (TestClient alice = TestClient.greeted(server.port(), app.schemaHash());
                     TestClient bob = TestClient.greeted(server.port(), app.schemaHash())) {
                 alice.send(call(1, system("login")).i64(1000 + 2 * round).u8(1));
-                alice.next(Frames.RESULT);
+                alice.next(Protocol.RESULT);
                 bob.send(call(1, system("login")).i64(1001 + 2 * round).u8(1));
-                bob.next(Frames.RESULT);
+                bob.next(Protocol.RESULT);
                 bob.send(call(2, system("mark")).i64(9000 + round).i32(round));
-                bob.next(Frames.RESULT);
-                alice.send(new Message(Frames.QUERY).i32(3).u16(markers).u8(0).u8(0b11110).i32(100).i64(9000)
+                bob.next(Protocol.RESULT);
+                alice.send(new Message(Protocol.QUERY).i32(3).u16(markers).u8(0).u8(0b11110).i32(100).i64(9000)
                         .i64(9999));
                 ByteBuffer subscribed = alice.next((byte) 0x84);
                 assertEquals(round + 1, subscribed.getInt(17), "round " + round);
                 bob.send(call(4, system("mark")).i64(9000 + round).i32(-round - 1));
-                bob.next(Frames.RESULT);
+                bob.next(Protocol.RESULT);
                 alice.next((byte) 0x90);
             }
         }
@@ -171,15 +172,15 @@ class CallsTest {
         try (TestClient first = TestClient.greeted(server.port(), app.schemaHash());
                 TestClient second = TestClient.greeted(server.port(), app.schemaHash())) {
             first.send(call(1, system("login")).i64(5).u8(0));
-            first.next(Frames.RESULT);
+            first.next(Protocol.RESULT);
             second.send(call(1, system("login")).i64(5).u8(0));
-            assertEquals("ALREADY_LOGGED_IN", rejection(second.next(Frames.REJECTED)));
+            assertEquals("ALREADY_LOGGED_IN", rejection(second.next(Protocol.REJECTED)));
             second.send(call(2, system("login")).i64(5).u8(1));
-            second.next(Frames.RESULT);
+            second.next(Protocol.RESULT);
             assertEquals("KICKED", first.errorCode());
-            assertEquals(Frames.CLOSE_KICKED, first.awaitClose());
+            assertEquals(Protocol.CLOSE_KICKED, first.awaitClose());
             second.send(call(3, system("whoAmI")));
-            assertEquals(5, second.next(Frames.RESULT).getLong(13));
+            assertEquals(5, second.next(Protocol.RESULT).getLong(13));
         }
         // The disconnect hook ran for the user who left.
         long deadline = System.nanoTime() + 5_000_000_000L;

@@ -1,5 +1,6 @@
 package io.hetu.runtime.server;
 
+import io.hetu.runtime.wire.Protocol;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,7 +65,7 @@ class ServerTest {
             database.run(0, tx -> tx.insert(MarkerTable.TABLE, new Marker(1, 1)));
             client.hello(1, app.schemaHash());
             ByteBuffer welcome = client.next();
-            assertEquals(Frames.WELCOME, welcome.get());
+            assertEquals(Protocol.WELCOME, welcome.get());
             assertEquals(1, welcome.getShort());
             assertTrue(welcome.getLong() > 0, "a connection id");
             assertEquals(database.backend().lastSeq(), welcome.getLong());
@@ -75,12 +76,12 @@ class ServerTest {
     void aClientBuiltForAnotherSchemaIsRefused() throws Exception {
         try (TestClient client = TestClient.connect(server.port())) {
             client.hello(1, "0000000000000000");
-            ByteBuffer error = client.next(Frames.ERROR);
+            ByteBuffer error = client.next(Protocol.ERROR);
             error.position(1);
             assertEquals("SCHEMA", TestClient.readStr(error));
             String message = TestClient.readStr(error);
             assertTrue(message.contains(app.schemaHash()) && message.contains("mvn hetu:generate"), message);
-            assertEquals(Frames.CLOSE_HANDSHAKE, client.awaitClose());
+            assertEquals(Protocol.CLOSE_HANDSHAKE, client.awaitClose());
         }
     }
 
@@ -89,23 +90,23 @@ class ServerTest {
         try (TestClient client = TestClient.connect(server.port())) {
             client.hello(2, app.schemaHash());
             assertEquals("VERSION", client.errorCode());
-            assertEquals(Frames.CLOSE_HANDSHAKE, client.awaitClose());
+            assertEquals(Protocol.CLOSE_HANDSHAKE, client.awaitClose());
         }
     }
 
     @Test
     void anythingBeforeHelloAndTextFramesAreProtocolErrors() throws Exception {
         try (TestClient client = TestClient.connect(server.port())) {
-            client.send(new Message(Frames.PING).i64(1));
+            client.send(new Message(Protocol.PING).i64(1));
             assertEquals("PROTOCOL", client.errorCode());
-            assertEquals(Frames.CLOSE_PROTOCOL, client.awaitClose());
+            assertEquals(Protocol.CLOSE_PROTOCOL, client.awaitClose());
         }
         try (TestClient client = TestClient.greeted(server.port(), app.schemaHash())) {
             client.sendFrame(new TextWebSocketFrame("hello"));
             assertEquals("PROTOCOL", client.errorCode());
         }
         try (TestClient client = TestClient.greeted(server.port(), app.schemaHash())) {
-            client.send(new byte[] {Frames.CALL, 1, 0});
+            client.send(new byte[] {Protocol.CALL, 1, 0});
             assertEquals("PROTOCOL", client.errorCode(), "a truncated CALL");
         }
         try (TestClient client = TestClient.greeted(server.port(), app.schemaHash())) {
@@ -131,7 +132,7 @@ class ServerTest {
     void subscriptionsGetTheirSnapshotAndThenEveryChange() throws Exception {
         long id = database.transact(0, tx -> tx.id(tx.insert(MarkerTable.TABLE, new Marker(7, 70))));
         try (TestClient client = TestClient.greeted(server.port(), app.schemaHash())) {
-            client.send(new Message(Frames.SELECT).i32(11).u16(markers).u8(1).u8(0).i64(7));
+            client.send(new Message(Protocol.SELECT).i32(11).u16(markers).u8(1).u8(0).i64(7));
             ByteBuffer subscribed = client.next((byte) 0x84);
             subscribed.position(1);
             assertEquals(11, subscribed.getInt());
@@ -152,8 +153,8 @@ class ServerTest {
             assertEquals(id, update.getLong());
             assertEquals(71, update.getInt(update.position() + (int) MarkerRowOffsets.VALUE));
 
-            client.send(new Message(Frames.UNSUBSCRIBE).i32(12).i32(subscription));
-            ByteBuffer done = client.next(Frames.DONE);
+            client.send(new Message(Protocol.UNSUBSCRIBE).i32(12).i32(subscription));
+            ByteBuffer done = client.next(Protocol.DONE);
             assertEquals(12, done.getInt(1));
         }
     }
@@ -166,9 +167,9 @@ class ServerTest {
             }
         });
         try (TestClient client = TestClient.greeted(server.port(), app.schemaHash())) {
-            int flags = Frames.QUERY_HAS_LOW | Frames.QUERY_LOW_INCLUSIVE | Frames.QUERY_HAS_HIGH
-                    | Frames.QUERY_DESCENDING;
-            client.send(new Message(Frames.QUERY).i32(5).u16(markers).u8(1).u8(flags).i32(3).i32(5).i32(15));
+            int flags = Protocol.QUERY_HAS_LOW | Protocol.QUERY_LOW_INCLUSIVE | Protocol.QUERY_HAS_HIGH
+                    | Protocol.QUERY_DESCENDING;
+            client.send(new Message(Protocol.QUERY).i32(5).u16(markers).u8(1).u8(flags).i32(3).i32(5).i32(15));
             ByteBuffer subscribed = client.next((byte) 0x84);
             subscribed.position(1 + 4 + 4 + 8);
             assertEquals(3, subscribed.getInt());
@@ -184,16 +185,16 @@ class ServerTest {
     @Test
     void unknownComponentsAndBadKeysAreRejectedAndTheConnectionStays() throws Exception {
         try (TestClient client = TestClient.greeted(server.port(), app.schemaHash())) {
-            client.send(new Message(Frames.SELECT).i32(1).u16(999).u8(0).i64(1));
-            ByteBuffer rejected = client.next(Frames.REJECTED);
+            client.send(new Message(Protocol.SELECT).i32(1).u16(999).u8(0).i64(1));
+            ByteBuffer rejected = client.next(Protocol.REJECTED);
             rejected.position(5);
             assertEquals("NO_SUCH_COMPONENT", TestClient.readStr(rejected));
-            client.send(new Message(Frames.SELECT).i32(2).u16(markers).u8(1).u8(0).i32(7));
-            rejected = client.next(Frames.REJECTED);
+            client.send(new Message(Protocol.SELECT).i32(2).u16(markers).u8(1).u8(0).i32(7));
+            rejected = client.next(Protocol.REJECTED);
             rejected.position(5);
             assertEquals("BAD_ARGUMENTS", TestClient.readStr(rejected), "a key of 4 bytes for an i64 column");
-            client.send(new Message(Frames.PING).i64(99));
-            assertEquals(99, client.next(Frames.PONG).getLong(1));
+            client.send(new Message(Protocol.PING).i64(99));
+            assertEquals(99, client.next(Protocol.PONG).getLong(1));
         }
     }
 
@@ -203,9 +204,9 @@ class ServerTest {
                 TestClient client = TestClient.greeted(server.port(), app.schemaHash())) {
             client.send(new byte[LIMITS.maxFrameBytes() + 1]);
             assertEquals("FRAME_TOO_LARGE", client.errorCode());
-            assertEquals(Frames.CLOSE_LIMIT, client.awaitClose());
-            bystander.send(new Message(Frames.PING).i64(5));
-            assertEquals(5, bystander.next(Frames.PONG).getLong(1));
+            assertEquals(Protocol.CLOSE_LIMIT, client.awaitClose());
+            bystander.send(new Message(Protocol.PING).i64(5));
+            assertEquals(5, bystander.next(Protocol.PONG).getLong(1));
         }
     }
 
@@ -213,9 +214,9 @@ class ServerTest {
     void aDecompressionBombIsStoppedAtTheFrameLimit() throws Exception {
         try (TestClient client = TestClient.connectDeflate(server.port())) {
             client.hello(1, app.schemaHash());
-            client.next(Frames.WELCOME);
+            client.next(Protocol.WELCOME);
             byte[] bomb = new byte[4 * 1024 * 1024];
-            bomb[0] = Frames.PING;
+            bomb[0] = Protocol.PING;
             client.sendFrame(new BinaryWebSocketFrame(Unpooled.wrappedBuffer(bomb)));
             assertEquals("FRAME_TOO_LARGE", client.errorCode());
         }
@@ -225,10 +226,10 @@ class ServerTest {
     void aFloodOfCallsIsCutOff() throws Exception {
         try (TestClient client = TestClient.greeted(server.port(), app.schemaHash())) {
             for (int i = 0; i < LIMITS.callsPerSecond() * 3; i++) {
-                client.sendQuietly(new Message(Frames.CALL).i32(i).u16(60_000).bytes());
+                client.sendQuietly(new Message(Protocol.CALL).i32(i).u16(60_000).bytes());
             }
             assertEquals("RATE", client.errorCode());
-            assertEquals(Frames.CLOSE_LIMIT, client.awaitClose());
+            assertEquals(Protocol.CLOSE_LIMIT, client.awaitClose());
         }
     }
 
@@ -236,11 +237,11 @@ class ServerTest {
     void silentClientsTimeOut() throws Exception {
         try (TestClient client = TestClient.connect(server.port())) {
             assertEquals("HANDSHAKE_TIMEOUT", client.errorCode());
-            assertEquals(Frames.CLOSE_HANDSHAKE_TIMEOUT, client.awaitClose());
+            assertEquals(Protocol.CLOSE_HANDSHAKE_TIMEOUT, client.awaitClose());
         }
         try (TestClient client = TestClient.greeted(server.port(), app.schemaHash())) {
             assertEquals("IDLE", client.errorCode());
-            assertEquals(Frames.CLOSE_IDLE, client.awaitClose());
+            assertEquals(Protocol.CLOSE_IDLE, client.awaitClose());
         }
     }
 
@@ -257,10 +258,10 @@ class ServerTest {
             try (TestClient slow = TestClient.connectSmallBuffer(own.port());
                     TestClient bystander = TestClient.greeted(own.port(), app.schemaHash())) {
                 slow.hello(1, app.schemaHash());
-                slow.next(Frames.WELCOME);
-                int flags = Frames.QUERY_HAS_LOW | Frames.QUERY_LOW_INCLUSIVE;
+                slow.next(Protocol.WELCOME);
+                int flags = Protocol.QUERY_HAS_LOW | Protocol.QUERY_LOW_INCLUSIVE;
                 for (int s = 0; s < patient.maxSubscriptions(); s++) {
-                    slow.send(new Message(Frames.QUERY).i32(s).u16(markers).u8(1).u8(flags).i32(1_000).i32(0));
+                    slow.send(new Message(Protocol.QUERY).i32(s).u16(markers).u8(1).u8(flags).i32(1_000).i32(0));
                     slow.next((byte) 0x84);
                 }
                 slow.reading(false);
@@ -272,8 +273,8 @@ class ServerTest {
                             tx.upsert(MarkerTable.OWNER, 1_000L + i).value(bump);
                         }
                     });
-                    bystander.send(new Message(Frames.PING).i64(round));
-                    assertEquals(round, bystander.next(Frames.PONG).getLong(1), "the other client is still served");
+                    bystander.send(new Message(Protocol.PING).i64(round));
+                    assertEquals(round, bystander.next(Protocol.PONG).getLong(1), "the other client is still served");
                     closed = own.sessions().size() == 1;
                 }
                 assertTrue(closed, "the server dropped the client that stopped reading");

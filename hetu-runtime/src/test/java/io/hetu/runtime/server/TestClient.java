@@ -1,5 +1,6 @@
 package io.hetu.runtime.server;
 
+import io.hetu.runtime.wire.Protocol;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -118,14 +119,14 @@ final class TestClient implements AutoCloseable {
         TestClient client = connect(port);
         client.hello(1, schemaHash);
         ByteBuffer welcome = client.next();
-        if (welcome.get(0) != Frames.WELCOME) {
+        if (welcome.get(0) != Protocol.WELCOME) {
             throw new AssertionError("expected WELCOME, got 0x" + Integer.toHexString(welcome.get(0) & 0xFF));
         }
         return client;
     }
 
     void hello(int version, String schemaHash) {
-        Message m = new Message(Frames.HELLO).u16(version).str(schemaHash);
+        Message m = new Message(Protocol.HELLO).u16(version).str(schemaHash);
         send(m);
     }
 
@@ -176,7 +177,7 @@ final class TestClient implements AutoCloseable {
 
     /** The server's ERROR frame and close code, after it closed the connection. */
     String errorCode() throws Exception {
-        ByteBuffer error = next(Frames.ERROR);
+        ByteBuffer error = next(Protocol.ERROR);
         error.position(1);
         return readStr(error);
     }
@@ -185,7 +186,7 @@ final class TestClient implements AutoCloseable {
     String lastErrorCode() {
         String code = null;
         for (ByteBuffer frame : frames) {
-            if (frame.get(0) == Frames.ERROR) {
+            if (frame.get(0) == Protocol.ERROR) {
                 code = readStr(frame.duplicate().order(ByteOrder.LITTLE_ENDIAN).position(1));
             }
         }
