@@ -1,0 +1,123 @@
+package io.hetu.sdk;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A schema manifest (docs/MANIFEST.md, format 1) as the SDK generators read it: the components
+ * with their row layouts and indexes, the callable systems with their wire ids and types, and the
+ * record and enum types the systems use. Positions in {@link #components()} and
+ * {@link #systems()} are the component and system ids of the wire protocol.
+ */
+public record SchemaManifest(String schemaHash, List<ComponentDef> components, List<SystemDef> systems,
+        List<RecordDef> records, List<EnumDef> enums) {
+
+    /** A component: a table whose rows clients receive as layout bytes. */
+    public record ComponentDef(String name, String namespace, String permission, int rowSize, int nullBitmapOffset,
+            List<FieldDef> fields, List<IndexDef> indexes) {}
+
+    /**
+     * A column of a component's row.
+     *
+     * @param type a wire type name: bool, i8, i16, i32, i64, f32, f64, char, enum8, enum16, string,
+     *     bytes, instant, duration
+     * @param nullBit the column's bit in the null bitmap, -1 when not nullable
+     * @param maxLength the maximum length of a string or bytes column, else 0
+     * @param enumConstants the constants of an enum column, else empty
+     */
+    public record FieldDef(String name, String type, int offset, int size, int nullBit, int maxLength,
+            List<String> enumConstants) {
+        public boolean nullable() {
+            return nullBit >= 0;
+        }
+    }
+
+    /** An index: the position in {@code indexes} is the index position on the wire. */
+    public record IndexDef(String field, boolean unique) {}
+
+    /** A callable system: its position in {@link #systems()} is its id on the wire. */
+    public record SystemDef(String name, String namespace, String permission, List<ParamDef> params,
+            TypeRef returns) {}
+
+    public record ParamDef(String name, TypeRef type) {}
+
+    /** A record type used by systems, encoded as its fields in order. */
+    public record RecordDef(String name, List<ParamDef> fields) {}
+
+    /** An enum used by systems, encoded as its ordinal. */
+    public record EnumDef(String name, List<String> constants) {}
+
+    /**
+     * A value type on the wire.
+     *
+     * @param type a wire type name as in {@link FieldDef}, or {@code record}, {@code list},
+     *     {@code void}
+     * @param nullable whether a presence flag precedes the value
+     * @param name the record or enum name for {@code record}, {@code enum8} and {@code enum16}
+     * @param element the element type of a {@code list}
+     */
+    public record TypeRef(String type, boolean nullable, String name, TypeRef element) {}
+
+    /** Parses manifest bytes; a format other than 1 or a missing part is a clear error. */
+    public static SchemaManifest parse(byte[] json) throws IOException {
+        JsonNode root = new ObjectMapper().readTree(json);
+        if (root == null || root.path("format").asInt() != 1) {
+            throw new IOException("not a HeTu schema manifest of format 1 (format "
+                    + (root == null ? "missing" : root.path("format")) + ")");
+        }
+        List<ComponentDef> components = new ArrayList<>();
+        for (JsonNode c : root.path("components")) {
+            List<FieldDef> fields = new ArrayList<>();
+            for (JsonNode f : c.path("fields")) {
+                List<String> constants = new ArrayList<>();
+                f.path("enum").forEach(e -> constants.add(e.asText()));
+                fields.add(new FieldDef(f.path("name").asText(), f.path("type").asText(), f.path("offset").asInt(),
+                        f.path("size").asInt(), f.path("nullable").asBoolean() ? f.path("nullBit").asInt() : -1,
+                        f.path("maxLength").asInt(0), List.copyOf(constants)));
+            }
+            List<IndexDef> indexes = new ArrayList<>();
+            for (JsonNode i : c.path("indexes")) {
+                indexes.add(new IndexDef(i.path("field").asText(), i.path("unique").asBoolean()));
+            }
+            components.add(new ComponentDef(c.path("name").asText(), c.path("namespace").asText(),
+                    c.path("permission").asText(), c.path("rowSize").asInt(),
+                    c.path("nullBitmap").path("offset").asInt(), List.copyOf(fields), List.copyOf(indexes)));
+        }
+        List<SystemDef> systems = new ArrayList<>();
+        for (JsonNode s : root.path("systems")) {
+            systems.add(new SystemDef(s.path("name").asText(), s.path("namespace").asText(),
+                    s.path("permission").asText(), params(s.path("params")), type(s.path("returns"))));
+        }
+        List<RecordDef> records = new ArrayList<>();
+        for (JsonNode t : root.path("types")) {
+            records.add(new RecordDef(t.path("name").asText(), params(t.path("fields"))));
+        }
+        List<EnumDef> enums = new ArrayList<>();
+        for (JsonNode e : root.path("enums")) {
+            List<String> constants = new ArrayList<>();
+            e.path("constants").forEach(c -> constants.add(c.asText()));
+            enums.add(new EnumDef(e.path("name").asText(), List.copyOf(constants)));
+        }
+        return new SchemaManifest(root.path("schemaHash").asText(), List.copyOf(components), List.copyOf(systems),
+                List.copyOf(records), List.copyOf(enums));
+    }
+
+    private static List<ParamDef> params(JsonNode array) {
+        List<ParamDef> params = new ArrayList<>();
+        for (JsonNode p : array) {
+            params.add(new ParamDef(p.path("name").asText(), type(p.path("type"))));
+        }
+        return List.copyOf(params);
+    }
+
+    private static TypeRef type(JsonNode node) {
+        String type = node.path("type").asText("void");
+        String name = node.has("record") ? node.path("record").asText()
+                : node.has("enum") ? node.path("enum").asText() : null;
+        TypeRef element = node.has("element") ? type(node.path("element")) : null;
+        return new TypeRef(type, node.path("nullable").asBoolean(false), name, element);
+    }
+}
