@@ -241,6 +241,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
                 reader.reset(message, argumentsAt, argumentsLength);
                 writer.truncate(resultAt);
                 entry.dispatcher().dispatch(entry.index(), context, reader, writer);
+                context.attachEffects();
             });
         } catch (RuntimeException e) {
             rejectFailure(request, entry.def().name(), e);
@@ -356,8 +357,10 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         int subscription = reader.readI32("the subscription id");
         reader.expectEnd("UNSUBSCRIBE");
         if (subscriptions.unsubscribe(this, subscription)) {
-            writer.clear().writeI8(Protocol.DONE).writeI32(request);
-            write(writer);
+            // Queued behind the frames the engine already handed to the event loop, which belong
+            // before DONE.
+            BinaryWebSocketFrame done = frame(writer.clear().writeI8(Protocol.DONE).writeI32(request));
+            channel.eventLoop().execute(() -> channel.writeAndFlush(done));
         } else {
             reject(request, "NO_SUCH_SUBSCRIPTION", "this connection has no subscription " + subscription);
         }
@@ -372,10 +375,6 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
 
     // ---------------------------------------------------------------- sessions and hooks
 
-    void sessionChanged() {
-        subscriptions.sessionChanged(this);
-    }
-
     private void runHooks(Hook hook) {
         for (App.Entry entry : app.hooks(hook)) {
             WireWriter ignored = new WireWriter();
@@ -383,6 +382,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
                 database.commit(entry.def().retry(), tx -> {
                     context.begin(tx);
                     entry.dispatcher().dispatch(entry.index(), context, noArguments.rewind(), ignored.clear());
+                    context.attachEffects();
                 });
                 if (hook != Hook.ON_DISCONNECT) {
                     context.commitEffects();

@@ -60,12 +60,4 @@ final class SessionTable implements SessionRegistry {
         byUser.put(userId, connection);
         return true;
     }
-
-    @Override
-    public void sessionChanged(Session session) {
-        Connection connection = byConnection.get(session.connectionId());
-        if (connection != null) {
-            connection.sessionChanged();
-        }
-    }
 }

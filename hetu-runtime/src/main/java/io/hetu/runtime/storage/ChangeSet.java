@@ -2,5 +2,13 @@ package io.hetu.runtime.storage;
 
 import java.util.List;
 
-/** The changes of one commit, in the order the transaction made them. */
-public record ChangeSet(long seq, List<Change> changes) {}
+/**
+ * The changes of one commit, in the order the transaction made them, and the objects the
+ * transaction attached ({@link Transaction#attach}), which reach listeners at the same seq.
+ */
+public record ChangeSet(long seq, List<Change> changes, List<Object> attachments) {
+
+    public ChangeSet(long seq, List<Change> changes) {
+        this(seq, changes, List.of());
+    }
+}

@@ -1,6 +1,7 @@
 package io.hetu.runtime.storage;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * What a backend validates and applies at commit: the transaction's reads (points, unique
@@ -44,4 +45,9 @@ public interface CommitRequest {
     MemorySegment writeSegment(int i);
 
     long writeOffset(int i);
+
+    /** Objects to publish with the commit's changes. */
+    default List<Object> attachments() {
+        return List.of();
+    }
 }

@@ -68,6 +68,7 @@ public final class Transaction implements CommitRequest {
     private int liveCount;
 
     private boolean active;
+    private final ArrayList<Object> attachments = new ArrayList<>();
     /** The reused view a zero-copy forEach is passing to its consumer, or null. */
     private RowView<?> visitingInPlace;
 
@@ -90,6 +91,9 @@ public final class Transaction implements CommitRequest {
             writeSlots = 0;
         }
         liveCount = 0;
+        if (!attachments.isEmpty()) {
+            attachments.clear();
+        }
         slab = -1;
         slabUsed = SLAB_BYTES;
         active = true;
@@ -322,7 +326,7 @@ public final class Transaction implements CommitRequest {
                 live[liveCount++] = i;
             }
         }
-        if (liveCount == 0) {
+        if (liveCount == 0 && attachments.isEmpty()) {
             boolean trivial = scans.isEmpty() && pointCount + lookupCount <= 1;
             if (!trivial && !backend.validateReadOnly(this)) {
                 throw new ConflictException("a row this read-only transaction read changed before it finished");
@@ -340,6 +344,21 @@ public final class Transaction implements CommitRequest {
                 backend.releaseId(writeTable[i], writeId[i]);
             }
         }
+    }
+
+    /**
+     * Publishes {@code attachment} to change listeners together with this transaction's changes,
+     * at its commit's seq. A transaction with an attachment commits (takes a seq) even if it wrote
+     * nothing; a transaction that does not commit publishes nothing.
+     */
+    public void attach(Object attachment) {
+        checkActive();
+        attachments.add(attachment);
+    }
+
+    @Override
+    public List<Object> attachments() {
+        return attachments;
     }
 
     @Override

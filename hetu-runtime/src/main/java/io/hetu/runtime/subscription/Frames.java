@@ -35,6 +35,15 @@ final class Frames {
         };
     }
 
+    static ChangeKind kindOf(byte kind) {
+        return switch (kind) {
+            case Protocol.KIND_INSERT -> ChangeKind.INSERT;
+            case Protocol.KIND_UPDATE -> ChangeKind.UPDATE;
+            case Protocol.KIND_DELETE -> ChangeKind.DELETE;
+            default -> throw new IllegalArgumentException("no change kind " + kind);
+        };
+    }
+
     /** Starts an UPDATE frame whose seq and count are filled in by {@link #finishUpdate}. */
     static WireWriter beginUpdate(WireWriter out) {
         return out.clear().writeI8(UPDATE).writeI64(0).writeI16((short) 0);

@@ -37,6 +37,9 @@ final class SubscriberState {
     private final List<WireWriter> parts = new ArrayList<>();
     private int partItems;
     private long blockSeq;
+    /** The seq of the last item added, and whether the open frame mixes items of several seqs. */
+    private long lastItemSeq;
+    private boolean merged;
     private final List<Subscription> awaitingSubscribed = new ArrayList<>();
     private WireWriter spare;
     /** Row sizes of subscriptions that ended while changes of theirs wait in the open frame. */
@@ -49,8 +52,12 @@ final class SubscriberState {
 
     /** Adds one change to the open UPDATE frame, which will carry at least {@code seq}. */
     void item(int subscription, ChangeKind kind, long rowId, MemorySegment row, int rowSize, long seq) {
+        if (partItems > 0 || parts.size() > 1) {
+            merged |= seq != lastItemSeq;
+        }
         Frames.updateItem(openPart(), subscription, kind, rowId, row, 0, rowSize);
         partItems++;
+        lastItemSeq = seq;
         blockSeq = Math.max(blockSeq, seq);
     }
 
@@ -101,14 +108,22 @@ final class SubscriberState {
         if (closed || holdSeq > reached) {
             return;
         }
-        if (!ended.isEmpty()) {
-            dropEndedItems();
+        if (!ended.isEmpty() || merged) {
+            netEffect();
+        }
+        if (!awaitingSubscribed.isEmpty()) {
+            awaitingSubscribed.sort(Comparator.comparingLong(s -> s.subscribedSeq));
         }
         if (!parts.isEmpty()) {
+            long seq = Math.max(blockSeq, holdSeq);
+            // Snapshots older than the update go first: the update may hold changes to them (a
+            // commit matched before their wake-up), and a client has a subscription's SUBSCRIBED
+            // before any change to it. A snapshot at the update's own seq goes after it, so that
+            // the client's other subscriptions have reached that seq when it arrives.
+            sendSubscribed(Math.min(seq - 1, reached));
             // Taken out first: a subscriber may disconnect from inside send.
             List<WireWriter> sending = new ArrayList<>(parts);
             int lastItems = partItems;
-            long seq = Math.max(blockSeq, holdSeq);
             parts.clear();
             blockSeq = 0;
             for (int i = 0; i < sending.size(); i++) {
@@ -121,50 +136,86 @@ final class SubscriberState {
             WireWriter last = sending.getLast();
             spare = last.array().length <= KEPT_BUFFER_BYTES ? last : null;
         }
-        if (!awaitingSubscribed.isEmpty()) {
-            awaitingSubscribed.sort(Comparator.comparingLong(s -> s.subscribedSeq));
-            while (!awaitingSubscribed.isEmpty() && awaitingSubscribed.getFirst().subscribedSeq <= reached
-                    && !closed) {
-                Subscription subscription = awaitingSubscribed.removeFirst();
-                byte[] frame = subscription.subscribedFrame;
-                subscription.subscribedFrame = null;
-                subscriber.send(frame, frame.length);
-            }
+        sendSubscribed(reached);
+    }
+
+    /** Sends the SUBSCRIBED frames of snapshots taken at or before {@code upTo}, in seq order. */
+    private void sendSubscribed(long upTo) {
+        while (!awaitingSubscribed.isEmpty() && awaitingSubscribed.getFirst().subscribedSeq <= upTo && !closed) {
+            Subscription subscription = awaitingSubscribed.removeFirst();
+            byte[] frame = subscription.subscribedFrame;
+            subscription.subscribedFrame = null;
+            subscriber.send(frame, frame.length);
         }
     }
 
-    /** Rewrites the open frame without the changes of subscriptions that ended. */
-    private void dropEndedItems() {
-        List<WireWriter> old = new ArrayList<>(parts);
+    /** One row of one subscription in the open frame, and where its latest bytes are. */
+    private record Net(int subscription, long rowId, ChangeKind kind, MemorySegment part, long rowAt, int rowSize) {}
+
+    private record NetKey(int subscription, long rowId) {}
+
+    /**
+     * Rewrites the open frame as its net effect: without the changes of subscriptions that ended,
+     * and, where it gathers several commits, with one item per row that says how the row differs
+     * from what the client holds (an insert and a later delete cancel out; a delete and a later
+     * insert are an update), so one UPDATE never shows a state the client was not in at its seq.
+     */
+    private void netEffect() {
+        Map<NetKey, Net> net = new LinkedHashMap<>();
         int lastItems = partItems;
-        parts.clear();
-        partItems = 0;
+        List<WireWriter> old = new ArrayList<>(parts);
         for (int i = 0; i < old.size(); i++) {
             MemorySegment part = old.get(i).segment();
             int count = i == old.size() - 1 ? lastItems : Frames.MAX_CHANGES;
             long at = Frames.UPDATE_HEADER_BYTES;
             for (int item = 0; item < count; item++) {
                 int subscription = part.get(Layouts.I32, at);
-                boolean delete = part.get(Layouts.I8, at + 4) == Frames.kind(ChangeKind.DELETE);
+                ChangeKind kind = Frames.kindOf(part.get(Layouts.I8, at + 4));
+                long rowId = part.get(Layouts.I64, at + 5);
                 Integer endedRowSize = ended.get(subscription);
                 int rowSize = endedRowSize != null ? endedRowSize : subscriptions.get(subscription).rowSize;
-                int length = Frames.ITEM_HEADER_BYTES + (delete ? 0 : rowSize);
-                if (endedRowSize == null) {
-                    openPart().writeRaw(part, at, length);
-                    partItems++;
+                long rowAt = at + Frames.ITEM_HEADER_BYTES;
+                at = rowAt + (kind == ChangeKind.DELETE ? 0 : rowSize);
+                if (endedRowSize != null) {
+                    continue;
                 }
-                at += length;
+                NetKey key = new NetKey(subscription, rowId);
+                Net before = net.get(key);
+                ChangeKind combined = before == null ? kind : combine(before.kind(), kind);
+                if (combined == null) {
+                    net.remove(key);
+                } else {
+                    net.put(key, new Net(subscription, rowId, combined, part, rowAt, rowSize));
+                }
             }
         }
+        parts.clear();
+        partItems = 0;
+        for (Net item : net.values()) {
+            Frames.updateItem(openPart(), item.subscription(), item.kind(), item.rowId(), item.part(), item.rowAt(),
+                    item.rowSize());
+            partItems++;
+        }
         ended.clear();
+        merged = false;
         if (parts.isEmpty()) {
             blockSeq = 0;
         }
     }
 
+    /** The net change of two changes to one row in a row, or null when they cancel out. */
+    private static ChangeKind combine(ChangeKind first, ChangeKind then) {
+        return switch (first) {
+            case INSERT -> then == ChangeKind.DELETE ? null : ChangeKind.INSERT;
+            case UPDATE -> then == ChangeKind.DELETE ? ChangeKind.DELETE : ChangeKind.UPDATE;
+            case DELETE -> then == ChangeKind.DELETE ? ChangeKind.DELETE : ChangeKind.UPDATE;
+        };
+    }
+
     /** Drops everything not sent. */
     void close() {
         closed = true;
+        merged = false;
         parts.clear();
         awaitingSubscribed.clear();
         ended.clear();

@@ -8,6 +8,7 @@ import io.hetu.runtime.storage.ChangeSet;
 import io.hetu.runtime.storage.Database;
 import io.hetu.runtime.storage.Key;
 import io.hetu.runtime.system.Rejection;
+import io.hetu.runtime.system.SessionState;
 import io.hetu.runtime.system.Session;
 import io.hetu.runtime.wire.WireWriter;
 import io.hetu.schema.FieldLayout;
@@ -419,6 +420,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
             });
         }
         processedSeq = seq;
+        applySessions(commit);
         List<Subscription> unknown = new ArrayList<>();
         for (Subscription subscription : involved) {
             if (!subscription.finish(backend, seq)) {
@@ -432,12 +434,31 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
         }
     }
 
+    /**
+     * A committed call changed a connection's session: its subscriptions switch to the new
+     * identity at this commit's seq, in order with every other commit (a re-read holds the
+     * connection's frames until the engine reaches it).
+     */
+    private void applySessions(ChangeSet commit) {
+        for (Object attachment : commit.attachments()) {
+            if (attachment instanceof SessionState state) {
+                for (SubscriberState owner : subscribers.values()) {
+                    if (owner.subscriber.session() == state.session()) {
+                        reevaluate(owner, new Viewer(state.caller(), state.admin(), Map.copyOf(state.values())));
+                    }
+                }
+            }
+        }
+    }
+
     private void reevaluate(Subscriber subscriber) {
         SubscriberState owner = subscribers.get(subscriber);
-        if (owner == null) {
-            return;
+        if (owner != null) {
+            reevaluate(owner, Viewer.of(subscriber.session()));
         }
-        Viewer viewer = Viewer.of(subscriber.session());
+    }
+
+    private void reevaluate(SubscriberState owner, Viewer viewer) {
         if (viewer.equals(owner.viewer)) {
             return;
         }

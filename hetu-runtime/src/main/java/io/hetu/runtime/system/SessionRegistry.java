@@ -13,6 +13,10 @@ public interface SessionRegistry {
      */
     boolean login(Session session, long userId, boolean kickOthers);
 
-    /** The session's caller, admin flag or values changed; subscriptions may see other rows now. */
-    void sessionChanged(Session session);
+    /**
+     * The session's caller, admin flag or values changed, after the call that changed them
+     * committed. Subscriptions learn of it through the change feed (the {@link SessionState} the
+     * call attached), so a registry need not pass it on.
+     */
+    default void sessionChanged(Session session) {}
 }

@@ -46,6 +46,27 @@ public final class SystemContext {
     }
 
     /**
+     * Attaches to the transaction the session this call leaves behind, if it changed it, so that
+     * subscriptions switch identity at this commit's seq. Call after the system ran, before commit.
+     */
+    public void attachEffects() {
+        if (pendingCaller == 0 && pendingAdmin == null && pendingValues == null) {
+            return;
+        }
+        Map<String, Object> values = new HashMap<>(session.values());
+        if (pendingValues != null) {
+            pendingValues.forEach((key, value) -> {
+                if (value == REMOVED) {
+                    values.remove(key);
+                } else {
+                    values.put(key, value);
+                }
+            });
+        }
+        tx.attach(new SessionState(session, caller(), isAdmin(), Map.copyOf(values)));
+    }
+
+    /**
      * Applies the session changes the committed call asked for. Returns false when a login without
      * kick lost a race with another login of the same user.
      */

@@ -651,7 +651,7 @@ public final class EmbeddedBackend implements Backend {
             }
         }
         if (publish) {
-            unpublished.add(new ChangeSet(commitSeq, List.copyOf(changes)));
+            unpublished.add(new ChangeSet(commitSeq, List.copyOf(changes), List.copyOf(request.attachments())));
         }
     }
 
