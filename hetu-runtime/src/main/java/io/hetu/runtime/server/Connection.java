@@ -25,6 +25,7 @@ import io.hetu.schema.TableDescriptor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
@@ -463,6 +464,21 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         ByteBuf buffer = channel.alloc().buffer(out.size());
         buffer.writeBytes(out.array(), 0, out.size());
         return new BinaryWebSocketFrame(buffer);
+    }
+
+    /**
+     * Sends ERROR and a close frame, then closes the socket as soon as they are written: for a
+     * server that is shutting down and will not wait for the client's closing handshake.
+     */
+    void closeNow(String code, String message, int closeCode) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        WireWriter error = new WireWriter().writeI8(Protocol.ERROR).writeShortString(code).writeShortString(message);
+        channel.write(frame(error));
+        channel.writeAndFlush(new CloseWebSocketFrame(closeCode, code))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     /** Sends ERROR with a reason and closes with the close code; safe from any thread. */

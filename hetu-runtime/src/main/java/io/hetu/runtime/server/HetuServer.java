@@ -179,7 +179,7 @@ public final class HetuServer implements AutoCloseable {
     public void close() {
         serverChannel.close().syncUninterruptibly();
         for (Connection connection : sessions.connections()) {
-            connection.close("SHUTDOWN", "the server is shutting down", Protocol.CLOSE_SHUTDOWN);
+            connection.closeNow("SHUTDOWN", "the server is shutting down", Protocol.CLOSE_SHUTDOWN);
         }
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

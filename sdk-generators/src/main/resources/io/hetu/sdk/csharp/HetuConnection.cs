@@ -1,0 +1,830 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Net.WebSockets;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace __HETU_NAMESPACE__
+{
+    /// <summary>How a <see cref="HetuConnection"/> behaves; set before connecting.</summary>
+    public sealed class HetuOptions
+    {
+        public HetuOptions()
+        {
+            AutoReconnect = true;
+            InitialBackoff = TimeSpan.FromMilliseconds(250);
+            MaxBackoff = TimeSpan.FromSeconds(10);
+            ConnectTimeout = TimeSpan.FromSeconds(10);
+            PingInterval = TimeSpan.FromSeconds(20);
+            Dispatcher = HetuImmediateDispatcher.Instance;
+        }
+
+        /// <summary>Reconnect after a lost connection, with exponential backoff (not after SCHEMA, VERSION or KICKED).</summary>
+        public bool AutoReconnect { get; set; }
+
+        /// <summary>The first wait before reconnecting; each failed attempt doubles it up to <see cref="MaxBackoff"/>.</summary>
+        public TimeSpan InitialBackoff { get; set; }
+
+        public TimeSpan MaxBackoff { get; set; }
+
+        /// <summary>How long opening the socket and the handshake may take.</summary>
+        public TimeSpan ConnectTimeout { get; set; }
+
+        /// <summary>How often to PING so the server's idle timeout (default 60 s) never closes the connection.</summary>
+        public TimeSpan PingInterval { get; set; }
+
+        /// <summary>Where caches change and callbacks run; see <see cref="IHetuDispatcher"/>.</summary>
+        public IHetuDispatcher Dispatcher { get; set; }
+
+        /// <summary>Adjusts each new socket (headers, proxy, certificates).</summary>
+        public Action<ClientWebSocketOptions> ConfigureSocket { get; set; }
+    }
+
+    public enum HetuConnectionState
+    {
+        Idle,
+        Connecting,
+        Connected,
+        Reconnecting,
+        Closed
+    }
+
+    /// <summary>
+    /// One client connection (docs/PROTOCOL.md): handshake, calls with many requests in flight,
+    /// subscriptions with caches, pings, and automatic reconnects that resume every live
+    /// subscription. Thread-safe; the generated client wraps it with typed methods.
+    /// </summary>
+    public sealed class HetuConnection : IDisposable
+    {
+        public const ushort ProtocolVersion = 1;
+
+        internal const byte Hello = 0x01;
+        internal const byte Call = 0x02;
+        internal const byte Select = 0x03;
+        internal const byte Query = 0x04;
+        internal const byte Unsubscribe = 0x05;
+        internal const byte Ping = 0x06;
+        internal const byte Welcome = 0x81;
+        internal const byte Result = 0x82;
+        internal const byte Rejected = 0x83;
+        internal const byte Subscribed = 0x84;
+        internal const byte Done = 0x85;
+        internal const byte Pong = 0x86;
+        internal const byte ServerError = 0x8F;
+        internal const byte Update = 0x90;
+
+        private readonly Uri uri;
+        private readonly string schemaHash;
+        private readonly HetuOptions options;
+        private readonly object gate = new object();
+        private readonly List<HetuSubscription> live = new List<HetuSubscription>();
+        private readonly CancellationTokenSource lifetime = new CancellationTokenSource();
+        private readonly Random jitter = new Random();
+        private Link link;
+        private TaskCompletionSource<Link> ready = NewReady();
+        private HetuConnectionState state = HetuConnectionState.Idle;
+        private int nextRequest;
+        private long nextNonce;
+        private long seq;
+
+        public HetuConnection(Uri uri, string schemaHash, HetuOptions options)
+        {
+            this.uri = uri;
+            this.schemaHash = schemaHash;
+            this.options = options ?? new HetuOptions();
+        }
+
+        public HetuConnectionState State
+        {
+            get { lock (gate) return state; }
+        }
+
+        /// <summary>The server's id for the current connection (from WELCOME).</summary>
+        public long ConnectionId { get; private set; }
+
+        /// <summary>The latest commit seq that the caches reflect (the last SUBSCRIBED or UPDATE applied).</summary>
+        public long Seq
+        {
+            get { return Interlocked.Read(ref seq); }
+        }
+
+        /// <summary>Raised through the dispatcher when the state changes.</summary>
+        public event Action<HetuConnectionState> StateChanged;
+
+        /// <summary>Raised through the dispatcher for errors no call can report: server ERRORs, failed reconnect attempts, exceptions thrown by callbacks.</summary>
+        public event Action<Exception> Error;
+
+        /// <summary>
+        /// Runs after every handshake (the first and each reconnect) before the subscriptions are
+        /// re-sent: restore the session here, for example by calling the login system again.
+        /// </summary>
+        public Func<HetuConnection, Task> SessionStart { get; set; }
+
+        /// <summary>Opens the connection and completes after WELCOME and <see cref="SessionStart"/>.</summary>
+        public async Task ConnectAsync(CancellationToken cancel = default(CancellationToken))
+        {
+            lock (gate)
+            {
+                if (state != HetuConnectionState.Idle) throw new InvalidOperationException("ConnectAsync may be called once; the connection is " + state);
+                state = HetuConnectionState.Connecting;
+            }
+            RaiseState(HetuConnectionState.Connecting);
+            try
+            {
+                await OpenAsync(cancel).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                Shutdown(e, true);
+                throw;
+            }
+        }
+
+        /// <summary>Calls a system by id; the generated methods use this.</summary>
+        public async Task<T> CallAsync<T>(int systemId, Action<HetuWriter> writeArguments, Func<HetuReader, T> readResult)
+        {
+            var frame = new HetuWriter();
+            var request = NextRequest();
+            frame.WriteU8(Call);
+            frame.WriteU32(request);
+            frame.WriteU16((ushort)systemId);
+            writeArguments(frame);
+            var reply = new CallReply<T>(readResult);
+            var current = await ReadyAsync().ConfigureAwait(false);
+            await Request(current, request, reply, frame).ConfigureAwait(false);
+            return await reply.Completion.Task.ConfigureAwait(false);
+        }
+
+        /// <summary>Subscribes with a SELECT or QUERY body (after the request id); the generated tables use this.</summary>
+        public async Task<HetuSubscription<TRow>> SubscribeAsync<TRow>(byte messageType, Action<HetuWriter> writeBody, int rowSize,
+                Func<byte[], int, TRow> decode) where TRow : class
+        {
+            var body = new HetuWriter();
+            writeBody(body);
+            var subscription = new HetuSubscription<TRow>(this, messageType, body.ToArray(), rowSize, decode);
+            while (true)
+            {
+                var current = await ReadyAsync().ConfigureAwait(false);
+                lock (gate)
+                {
+                    // Registered under the lock that swaps links, so exactly one of this method and a reconnect sends it.
+                    if (current != link) continue;
+                    live.Add(subscription);
+                }
+                SendSubscribe(current, subscription);
+                break;
+            }
+            await subscription.FirstSnapshot.Task.ConfigureAwait(false);
+            return subscription;
+        }
+
+        internal async Task UnsubscribeAsync(HetuSubscription subscription)
+        {
+            Link current;
+            lock (gate)
+            {
+                if (!live.Remove(subscription)) return;
+                subscription.IsActive = false;
+                current = link;
+            }
+            // Not yet SUBSCRIBED on this link: the SUBSCRIBED handler unsubscribes when it arrives.
+            if (current == null || subscription.BoundTo != current || !subscription.ClaimUnsubscribe()) return;
+            await SendUnsubscribe(current, subscription.Id).ConfigureAwait(false);
+        }
+
+        /// <summary>Sends PING and completes at PONG with the round-trip time.</summary>
+        public async Task<TimeSpan> PingAsync()
+        {
+            return await PingOn(await ReadyAsync().ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
+        /// <summary>Closes the connection for good; calls in flight fail with <see cref="HetuConnectionException"/>.</summary>
+        public async Task CloseAsync()
+        {
+            Link current;
+            lock (gate) current = link;
+            Shutdown(new HetuConnectionException("CLOSED", "the connection was closed by the client"), false);
+            if (current == null) return;
+            try
+            {
+                using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+                {
+                    await current.Socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token).ConfigureAwait(false);
+                }
+            }
+            catch (Exception)
+            {
+                // The socket is abandoned either way.
+            }
+            current.Socket.Abort();
+        }
+
+        public void Dispose()
+        {
+            Shutdown(new HetuConnectionException("CLOSED", "the connection was disposed"), true);
+        }
+
+        internal void ReportCallbackError(Exception error)
+        {
+            var handler = Error;
+            if (handler == null) return;
+            try { handler(error); }
+            catch (Exception) { /* an error handler that throws has nobody left to tell */ }
+        }
+
+        private static TaskCompletionSource<Link> NewReady()
+        {
+            return new TaskCompletionSource<Link>(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        /// <summary>Starts work nobody awaits; each such task handles its own failures.</summary>
+        private static void Detach(Task task) { }
+
+        private uint NextRequest() { return unchecked((uint)Interlocked.Increment(ref nextRequest)); }
+
+        private Task<Link> ReadyAsync()
+        {
+            lock (gate) return ready.Task;
+        }
+
+        private void Post(Action action)
+        {
+            options.Dispatcher.Post(() =>
+            {
+                try { action(); }
+                catch (Exception e) { ReportCallbackError(e); }
+            });
+        }
+
+        private void RaiseError(Exception error) { Post(() => ReportCallbackError(error)); }
+
+        private void RaiseState(HetuConnectionState now)
+        {
+            Post(() =>
+            {
+                var handler = StateChanged;
+                if (handler != null) handler(now);
+            });
+        }
+
+        private async Task OpenAsync(CancellationToken cancel)
+        {
+            var socket = new ClientWebSocket();
+            if (options.ConfigureSocket != null) options.ConfigureSocket(socket.Options);
+            var opened = new Link(socket);
+            try
+            {
+                using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancel, lifetime.Token))
+                {
+                    timeout.CancelAfter(options.ConnectTimeout);
+                    await socket.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
+                    Detach(Task.Run(() => ReceiveLoop(opened)));
+                    var hello = new HetuWriter();
+                    hello.WriteU8(Hello);
+                    hello.WriteU16(ProtocolVersion);
+                    hello.WriteShortString(schemaHash);
+                    await Send(opened, hello).ConfigureAwait(false);
+                    using (timeout.Token.Register(() => opened.Welcomed.TrySetException(
+                            new HetuConnectionException("TIMEOUT", "no WELCOME from " + uri + " within " + options.ConnectTimeout))))
+                    {
+                        await opened.Welcomed.Task.ConfigureAwait(false);
+                    }
+                }
+            }
+            catch (HetuConnectionException)
+            {
+                socket.Abort();
+                throw;
+            }
+            catch (Exception e)
+            {
+                socket.Abort();
+                throw new HetuConnectionException("could not connect to " + uri + ": " + e.Message, e);
+            }
+
+            HetuSubscription[] resume;
+            lock (gate)
+            {
+                if (state == HetuConnectionState.Closed || opened.Lost)
+                {
+                    socket.Abort();
+                    throw new HetuConnectionException("CLOSED", "the connection closed during the handshake");
+                }
+                link = opened;
+                resume = live.ToArray();
+                state = HetuConnectionState.Connected;
+                ready.TrySetResult(opened);
+            }
+            RaiseState(HetuConnectionState.Connected);
+            Detach(Task.Run(() => PingLoop(opened)));
+            var sessionStart = SessionStart;
+            if (sessionStart != null)
+            {
+                try
+                {
+                    await sessionStart(this).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    RaiseError(new HetuException("SessionStart failed: " + e.Message, e));
+                }
+            }
+            foreach (var subscription in resume) SendSubscribe(opened, subscription);
+        }
+
+        private async Task ReceiveLoop(Link current)
+        {
+            var chunk = new byte[16 * 1024];
+            var message = new MemoryStream();
+            Exception failure;
+            try
+            {
+                while (true)
+                {
+                    var received = await current.Socket.ReceiveAsync(new ArraySegment<byte>(chunk), CancellationToken.None).ConfigureAwait(false);
+                    if (received.MessageType == WebSocketMessageType.Close)
+                    {
+                        failure = current.ErrorCode != null
+                                ? new HetuConnectionException(current.ErrorCode, current.ErrorCode + ": " + current.ErrorMessage)
+                                : new HetuConnectionException(null, "the server closed the connection (" + received.CloseStatus + " "
+                                        + received.CloseStatusDescription + ")");
+                        break;
+                    }
+                    message.Write(chunk, 0, received.Count);
+                    if (!received.EndOfMessage) continue;
+                    if (received.MessageType != WebSocketMessageType.Binary) throw new HetuProtocolException("the server sent a text frame");
+                    var frame = message.ToArray();
+                    message.SetLength(0);
+                    Handle(current, frame);
+                }
+            }
+            catch (Exception e)
+            {
+                failure = current.ErrorCode != null
+                        ? new HetuConnectionException(current.ErrorCode, current.ErrorCode + ": " + current.ErrorMessage)
+                        : e is HetuProtocolException ? (Exception)e
+                        : new HetuConnectionException("the connection failed: " + e.Message, e);
+            }
+            LinkLost(current, failure);
+        }
+
+        private void Handle(Link current, byte[] frame)
+        {
+            var reader = new HetuReader(frame);
+            var type = reader.ReadU8();
+            switch (type)
+            {
+                case Welcome:
+                    reader.ReadU16();
+                    ConnectionId = reader.ReadI64();
+                    reader.ReadI64();
+                    current.Welcomed.TrySetResult(true);
+                    break;
+                case Result:
+                case Rejected:
+                case Subscribed:
+                case Done:
+                {
+                    var request = reader.ReadU32();
+                    IReply reply;
+                    lock (current.Pending)
+                    {
+                        if (!current.Pending.TryGetValue(request, out reply)) throw new HetuProtocolException("a reply to unknown request " + request);
+                        current.Pending.Remove(request);
+                    }
+                    reply.Reply(this, current, type, reader);
+                    break;
+                }
+                case Pong:
+                {
+                    var nonce = reader.ReadU64();
+                    TaskCompletionSource<bool> pong;
+                    lock (current.Pending)
+                    {
+                        if (current.Pings.TryGetValue(nonce, out pong)) current.Pings.Remove(nonce);
+                    }
+                    if (pong != null) pong.TrySetResult(true);
+                    break;
+                }
+                case Update:
+                    HandleUpdate(current, reader);
+                    break;
+                case ServerError:
+                    current.ErrorCode = reader.ReadShortString();
+                    current.ErrorMessage = reader.ReadShortString();
+                    var error = new HetuConnectionException(current.ErrorCode, current.ErrorCode + ": " + current.ErrorMessage);
+                    current.Welcomed.TrySetException(error);
+                    RaiseError(error);
+                    break;
+                default:
+                    throw new HetuProtocolException("unknown message type 0x" + type.ToString("X2"));
+            }
+        }
+
+        private void HandleUpdate(Link current, HetuReader reader)
+        {
+            var updateSeq = reader.ReadI64();
+            int count = reader.ReadU16();
+            var subscriptions = new HetuSubscription[count];
+            var kinds = new byte[count];
+            var ids = new long[count];
+            var rows = new byte[count][];
+            for (var i = 0; i < count; i++)
+            {
+                var id = reader.ReadU32();
+                HetuSubscription subscription;
+                if (!current.Subscriptions.TryGetValue(id, out subscription)) throw new HetuProtocolException("an UPDATE for unknown subscription " + id);
+                subscriptions[i] = subscription;
+                kinds[i] = reader.ReadU8();
+                ids[i] = reader.ReadI64();
+                if (kinds[i] == 1 || kinds[i] == 2) rows[i] = Copy(reader, subscription.RowSize);
+                else if (kinds[i] != 3) throw new HetuProtocolException("an UPDATE with change kind " + kinds[i]);
+            }
+            reader.ExpectEnd("an UPDATE");
+            // One action per frame: every subscription moves to the frame's seq together.
+            Post(() =>
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    if (subscriptions[i].IsActive) subscriptions[i].ApplyChange(updateSeq, kinds[i], ids[i], rows[i]);
+                }
+                AdvanceSeq(updateSeq);
+            });
+        }
+
+        private static byte[] Copy(HetuReader reader, int length)
+        {
+            var bytes = new byte[length];
+            Array.Copy(reader.Buffer, reader.Skip(length), bytes, 0, length);
+            return bytes;
+        }
+
+        private void AdvanceSeq(long seen)
+        {
+            long known;
+            do
+            {
+                known = Interlocked.Read(ref seq);
+                if (seen <= known) return;
+            }
+            while (Interlocked.CompareExchange(ref seq, seen, known) != known);
+        }
+
+        private void LinkLost(Link current, Exception failure)
+        {
+            bool wasCurrent;
+            bool reconnect;
+            lock (gate)
+            {
+                if (current.Lost) return;
+                current.Lost = true;
+                wasCurrent = link == current;
+                if (wasCurrent)
+                {
+                    link = null;
+                    ready = NewReady();
+                }
+                reconnect = wasCurrent && state == HetuConnectionState.Connected && options.AutoReconnect
+                        && !IsFatal(current.ErrorCode);
+                if (reconnect) state = HetuConnectionState.Reconnecting;
+            }
+            List<IReply> replies;
+            List<TaskCompletionSource<bool>> pings;
+            lock (current.Pending)
+            {
+                replies = new List<IReply>(current.Pending.Values);
+                pings = new List<TaskCompletionSource<bool>>(current.Pings.Values);
+                current.Pending.Clear();
+                current.Pings.Clear();
+            }
+            foreach (var reply in replies) reply.Lost(failure);
+            foreach (var ping in pings) ping.TrySetException(failure);
+            current.Welcomed.TrySetException(failure);
+            current.Socket.Abort();
+            if (!wasCurrent) return;
+            if (reconnect)
+            {
+                RaiseState(HetuConnectionState.Reconnecting);
+                Detach(Task.Run(() => ReconnectLoop()));
+            }
+            else
+            {
+                Shutdown(failure, true);
+            }
+        }
+
+        private static bool IsFatal(string code)
+        {
+            return code == "SCHEMA" || code == "VERSION" || code == "KICKED" || code == "CLOSED";
+        }
+
+        private async Task ReconnectLoop()
+        {
+            var delay = options.InitialBackoff;
+            while (true)
+            {
+                double factor;
+                lock (jitter) factor = 0.8 + 0.4 * jitter.NextDouble();
+                try
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(delay.TotalMilliseconds * factor), lifetime.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+                try
+                {
+                    await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
+                catch (Exception e)
+                {
+                    if (lifetime.IsCancellationRequested) return;
+                    var refused = e as HetuConnectionException;
+                    if (refused != null && IsFatal(refused.Code))
+                    {
+                        Shutdown(e, true);
+                        return;
+                    }
+                    RaiseError(e);
+                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.MaxBackoff.Ticks));
+                }
+            }
+        }
+
+        private void Shutdown(Exception reason, bool abort)
+        {
+            HetuSubscription[] ended;
+            Link current;
+            lock (gate)
+            {
+                if (state == HetuConnectionState.Closed) return;
+                state = HetuConnectionState.Closed;
+                ready.TrySetException(reason);
+                // Observe the fault so an unawaited ready task does not surface as unobserved.
+                ready.Task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                ended = live.ToArray();
+                live.Clear();
+                current = link;
+                link = null;
+            }
+            lifetime.Cancel();
+            foreach (var subscription in ended) Post(() => subscription.Fail(reason));
+            RaiseState(HetuConnectionState.Closed);
+            if (current != null && abort) current.Socket.Abort();
+        }
+
+        private async Task PingLoop(Link current)
+        {
+            while (!current.Lost)
+            {
+                try
+                {
+                    await Task.Delay(options.PingInterval, lifetime.Token).ConfigureAwait(false);
+                    if (current.Lost) return;
+                    await PingOn(current).ConfigureAwait(false);
+                }
+                catch (Exception)
+                {
+                    // A lost connection is handled by the receive loop.
+                    return;
+                }
+            }
+        }
+
+        private async Task<TimeSpan> PingOn(Link current)
+        {
+            var nonce = (ulong)Interlocked.Increment(ref nextNonce);
+            var pong = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (current.Pending) current.Pings[nonce] = pong;
+            var frame = new HetuWriter();
+            frame.WriteU8(Ping);
+            frame.WriteU64(nonce);
+            var clock = Stopwatch.StartNew();
+            await Send(current, frame).ConfigureAwait(false);
+            await pong.Task.ConfigureAwait(false);
+            return clock.Elapsed;
+        }
+
+        private void SendSubscribe(Link current, HetuSubscription subscription)
+        {
+            var request = NextRequest();
+            var frame = new HetuWriter();
+            frame.WriteU8(subscription.MessageType);
+            frame.WriteU32(request);
+            frame.WriteRaw(subscription.Body);
+            Detach(Request(current, request, new SubscribeReply(subscription), frame));
+        }
+
+        private Task SendUnsubscribe(Link current, uint subscriptionId)
+        {
+            var request = NextRequest();
+            var frame = new HetuWriter();
+            frame.WriteU8(Unsubscribe);
+            frame.WriteU32(request);
+            frame.WriteU32(subscriptionId);
+            var reply = new UnsubscribeReply(subscriptionId);
+            Detach(Request(current, request, reply, frame));
+            return reply.Completion.Task;
+        }
+
+        /// <summary>Registers the reply and sends; a failed send fails the reply and drops the socket. Never faults.</summary>
+        private async Task Request(Link current, uint request, IReply reply, HetuWriter frame)
+        {
+            lock (current.Pending)
+            {
+                if (current.Lost)
+                {
+                    reply.Lost(new HetuConnectionException(null, "the connection was lost"));
+                    return;
+                }
+                current.Pending[request] = reply;
+            }
+            try
+            {
+                await Send(current, frame).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                bool owned;
+                lock (current.Pending) owned = current.Pending.Remove(request);
+                if (owned) reply.Lost(e);
+                current.Socket.Abort();
+            }
+        }
+
+        private static async Task Send(Link current, HetuWriter frame)
+        {
+            await current.SendLock.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                await current.Socket.SendAsync(new ArraySegment<byte>(frame.Buffer, 0, frame.Length), WebSocketMessageType.Binary, true,
+                        CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                throw new HetuConnectionException("sending failed: " + e.Message, e);
+            }
+            finally
+            {
+                current.SendLock.Release();
+            }
+        }
+
+        /// <summary>One socket's life: what is in flight on it dies with it.</summary>
+        private sealed class Link
+        {
+            public Link(ClientWebSocket socket)
+            {
+                Socket = socket;
+            }
+
+            public readonly ClientWebSocket Socket;
+            public readonly SemaphoreSlim SendLock = new SemaphoreSlim(1, 1);
+            public readonly Dictionary<uint, IReply> Pending = new Dictionary<uint, IReply>();
+            public readonly Dictionary<ulong, TaskCompletionSource<bool>> Pings = new Dictionary<ulong, TaskCompletionSource<bool>>();
+            // Touched only by the receive loop.
+            public readonly Dictionary<uint, HetuSubscription> Subscriptions = new Dictionary<uint, HetuSubscription>();
+            public readonly TaskCompletionSource<bool> Welcomed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            public volatile string ErrorCode;
+            public volatile string ErrorMessage;
+            public bool Lost;
+        }
+
+        private interface IReply
+        {
+            void Reply(HetuConnection connection, Link current, byte type, HetuReader reader);
+
+            void Lost(Exception failure);
+        }
+
+        private static HetuRejectionException Rejection(HetuReader reader)
+        {
+            var code = reader.ReadShortString();
+            var message = reader.ReadShortString();
+            return new HetuRejectionException(code, message);
+        }
+
+        private sealed class CallReply<T> : IReply
+        {
+            private readonly Func<HetuReader, T> read;
+
+            public CallReply(Func<HetuReader, T> read)
+            {
+                this.read = read;
+                Completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            public TaskCompletionSource<T> Completion { get; private set; }
+
+            public void Reply(HetuConnection connection, Link current, byte type, HetuReader reader)
+            {
+                if (type == Rejected)
+                {
+                    Completion.TrySetException(Rejection(reader));
+                    return;
+                }
+                if (type != Result) throw new HetuProtocolException("message type 0x" + type.ToString("X2") + " answered a CALL");
+                reader.ReadI64();
+                try
+                {
+                    var value = read == null ? default(T) : read(reader);
+                    reader.ExpectEnd("the result");
+                    Completion.TrySetResult(value);
+                }
+                catch (HetuProtocolException e)
+                {
+                    Completion.TrySetException(e);
+                }
+            }
+
+            public void Lost(Exception failure)
+            {
+                Completion.TrySetException(new HetuConnectionException("the connection was lost; the call may or may not have run", failure));
+            }
+        }
+
+        private sealed class SubscribeReply : IReply
+        {
+            private readonly HetuSubscription subscription;
+
+            public SubscribeReply(HetuSubscription subscription)
+            {
+                this.subscription = subscription;
+            }
+
+            public void Reply(HetuConnection connection, Link current, byte type, HetuReader reader)
+            {
+                if (type == Rejected)
+                {
+                    var rejection = Rejection(reader);
+                    lock (connection.gate) connection.live.Remove(subscription);
+                    connection.Post(() => subscription.Fail(rejection));
+                    return;
+                }
+                if (type != Subscribed) throw new HetuProtocolException("message type 0x" + type.ToString("X2") + " answered a subscription");
+                var id = reader.ReadU32();
+                var snapshotSeq = reader.ReadI64();
+                var count = reader.ReadU32();
+                var rows = new List<KeyValuePair<long, byte[]>>();
+                for (var i = 0u; i < count; i++)
+                {
+                    var rowId = reader.ReadI64();
+                    rows.Add(new KeyValuePair<long, byte[]>(rowId, Copy(reader, subscription.RowSize)));
+                }
+                reader.ExpectEnd("SUBSCRIBED");
+                current.Subscriptions[id] = subscription;
+                subscription.Id = id;
+                subscription.BoundTo = current;
+                if (!subscription.IsActive)
+                {
+                    if (subscription.ClaimUnsubscribe()) connection.SendUnsubscribe(current, id);
+                    return;
+                }
+                connection.Post(() =>
+                {
+                    subscription.ApplySnapshot(snapshotSeq, rows);
+                    connection.AdvanceSeq(snapshotSeq);
+                });
+            }
+
+            public void Lost(Exception failure)
+            {
+                // The subscription stays live: the next connection re-sends it.
+            }
+        }
+
+        private sealed class UnsubscribeReply : IReply
+        {
+            private readonly uint subscriptionId;
+
+            public UnsubscribeReply(uint subscriptionId)
+            {
+                this.subscriptionId = subscriptionId;
+                Completion = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            public TaskCompletionSource<bool> Completion { get; private set; }
+
+            public void Reply(HetuConnection connection, Link current, byte type, HetuReader reader)
+            {
+                if (type == Rejected)
+                {
+                    Completion.TrySetException(Rejection(reader));
+                    return;
+                }
+                if (type != Done) throw new HetuProtocolException("message type 0x" + type.ToString("X2") + " answered an UNSUBSCRIBE");
+                current.Subscriptions.Remove(subscriptionId);
+                Completion.TrySetResult(true);
+            }
+
+            public void Lost(Exception failure)
+            {
+                Completion.TrySetResult(true);
+            }
+        }
+    }
+}

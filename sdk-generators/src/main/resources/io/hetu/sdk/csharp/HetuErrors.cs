@@ -1,0 +1,52 @@
+using System;
+
+namespace __HETU_NAMESPACE__
+{
+    /// <summary>The base of every error the SDK raises.</summary>
+    public class HetuException : Exception
+    {
+        public HetuException(string message) : base(message) { }
+
+        public HetuException(string message, Exception cause) : base(message, cause) { }
+    }
+
+    /// <summary>
+    /// The server refused a call or subscription (REJECTED): the app's own code from
+    /// <c>ctx.reject</c>, or one of PERMISSION, NO_SUCH_SYSTEM, BAD_ARGUMENTS, CONFLICT, UNIQUE,
+    /// INTERNAL, UNAVAILABLE. The connection stays open.
+    /// </summary>
+    public sealed class HetuRejectionException : HetuException
+    {
+        public HetuRejectionException(string code, string message) : base(message)
+        {
+            Code = code;
+        }
+
+        public string Code { get; private set; }
+
+        public override string ToString() { return "HetuRejectionException " + Code + ": " + Message; }
+    }
+
+    /// <summary>
+    /// The connection failed or closed. <see cref="Code"/> is the server's ERROR code (SCHEMA,
+    /// VERSION, KICKED, IDLE, ...) when it sent one, else null. A call in flight when the
+    /// connection dropped fails with this exception: it may or may not have run.
+    /// </summary>
+    public sealed class HetuConnectionException : HetuException
+    {
+        public HetuConnectionException(string code, string message) : base(message)
+        {
+            Code = code;
+        }
+
+        public HetuConnectionException(string message, Exception cause) : base(message, cause) { }
+
+        public string Code { get; private set; }
+    }
+
+    /// <summary>The server sent bytes this SDK cannot read: a bug on one side or a schema mismatch.</summary>
+    public sealed class HetuProtocolException : HetuException
+    {
+        public HetuProtocolException(string message) : base(message) { }
+    }
+}

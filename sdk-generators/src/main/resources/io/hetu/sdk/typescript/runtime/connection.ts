@@ -1,0 +1,707 @@
+// One connection to a HeTu server (docs/PROTOCOL.md): the handshake, calls with request ids, subscriptions,
+// keep-alive, and automatic reconnection that resumes the session and reconciles every subscription.
+
+import { cancelTimer, defaultWebSocket, startTimer, type SocketEvent, type WebSocketConstructor, type WebSocketLike } from './platform.js';
+import { Subscription, SubscriptionState, type RowType } from './subscription.js';
+import { Reader, WireError, Writer } from './wire.js';
+
+const PROTOCOL_VERSION = 1;
+
+const HELLO = 0x01;
+const CALL = 0x02;
+const SELECT = 0x03;
+const QUERY = 0x04;
+const UNSUBSCRIBE = 0x05;
+const PING = 0x06;
+const WELCOME = 0x81;
+const RESULT = 0x82;
+const REJECTED = 0x83;
+const SUBSCRIBED = 0x84;
+const DONE = 0x85;
+const PONG = 0x86;
+const ERROR = 0x8f;
+const UPDATE = 0x90;
+
+const QUERY_DESCENDING = 1;
+const QUERY_HAS_LOW = 1 << 1;
+const QUERY_LOW_INCLUSIVE = 1 << 2;
+const QUERY_HAS_HIGH = 1 << 3;
+const QUERY_HIGH_INCLUSIVE = 1 << 4;
+const NO_LIMIT = 0xffffffff;
+
+/** Server errors after which connecting again is worth it; any other ERROR ends the connection for good. */
+const TRANSIENT_ERRORS = new Set(['SHUTDOWN', 'IDLE', 'TOO_SLOW', 'HANDSHAKE_TIMEOUT']);
+
+/**
+ * A call the server refused (REJECTED): the app's own code from `ctx.reject`, or one of the protocol's codes
+ * (`PERMISSION`, `BAD_ARGUMENTS`, `CONFLICT`, `UNIQUE`, `INTERNAL`, `UNAVAILABLE`, ...). The client adds
+ * `DISCONNECTED`: the connection was lost before the reply came, so the call may or may not have run.
+ */
+export class HetuRejection extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'HetuRejection';
+    this.code = code;
+  }
+}
+
+/** The connection failed or ended: an ERROR frame's code (`SCHEMA`, `KICKED`, ...), or `CLOSED`, `CONNECT_FAILED`. */
+export class HetuError extends Error {
+  readonly code: string;
+
+  constructor(code: string, message: string) {
+    super(message);
+    this.name = 'HetuError';
+    this.code = code;
+  }
+}
+
+export interface ReconnectOptions {
+  /** The first delay before connecting again, in milliseconds; doubled after every failed attempt. Default 250. */
+  readonly initialDelayMs?: number;
+  /** The longest delay between attempts, in milliseconds. Default 10000. */
+  readonly maxDelayMs?: number;
+  /** Attempts in a row before giving up (the connection then closes). Default: no limit. */
+  readonly maxAttempts?: number;
+}
+
+export interface ConnectOptions {
+  /** The server's endpoint, for example `ws://localhost:2466/hetu`. */
+  readonly url: string;
+  /** The WebSocket class: Node's `ws` default export, or by default the global `WebSocket` of browsers. */
+  readonly WebSocket?: WebSocketConstructor;
+  /** Reconnect automatically after the connection is lost (default `true`). */
+  readonly reconnect?: boolean | ReconnectOptions;
+  /** How often to PING so the server's idle timeout does not close the connection; 0 disables. Default 20000. */
+  readonly pingIntervalMs?: number;
+  /** Called with errors thrown by listeners and with the error that ends the connection. Default: rethrown asynchronously. */
+  readonly onError?: (error: unknown) => void;
+}
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** A key range over an index: bounds are inclusive unless said otherwise; no bound means unbounded. */
+export interface QueryRange<K> {
+  readonly low?: K;
+  readonly lowInclusive?: boolean;
+  readonly high?: K;
+  readonly highInclusive?: boolean;
+  /** At most this many rows, the window kept full as rows leave (default: no limit). */
+  readonly limit?: number;
+  /** Order by key descending, so that a limit keeps the highest keys. */
+  readonly descending?: boolean;
+}
+
+type Pending =
+  | { readonly kind: 'call'; readonly read: (reader: Reader) => unknown; readonly resolve: (value: unknown) => void; readonly reject: (error: Error) => void }
+  | { readonly kind: 'subscribe'; readonly state: SubscriptionState<unknown> }
+  | { readonly kind: 'unsubscribe'; readonly resolve: () => void };
+
+/**
+ * A connection to a HeTu server. Generated SDKs wrap it in typed tables and system calls; use it directly for
+ * what they do not cover (`state`, `onStateChange`, `ping`).
+ */
+export class HetuConnection {
+  private socket: WebSocketLike | undefined;
+  /** Counts sockets, so that events of an abandoned socket are ignored. */
+  private generation = 0;
+  private currentState: ConnectionState = 'connecting';
+  private greeted = false;
+  private resuming = false;
+  private serverError: HetuError | undefined;
+  private nextRequest = 1;
+  private nextNonce = 1n;
+  private attempts = 0;
+  private reconnectTimer: unknown;
+  private pingTimer: unknown;
+  private id = 0n;
+  private seq = 0n;
+  private resume: (() => Promise<unknown>) | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private readonly pongs = new Map<bigint, () => void>();
+  /** Every subscription not yet ended, to subscribe again after a reconnect. */
+  private readonly live = new Set<SubscriptionState<unknown>>();
+  private readonly byServerId = new Map<number, SubscriptionState<unknown>>();
+  /** The promises of subscriptions still waiting for their first snapshot, across reconnects. */
+  private readonly firstSnapshots = new Map<SubscriptionState<unknown>, { readonly resolve: () => void; readonly reject: (error: Error) => void }>();
+  /** Work that waits for the connection to be open (after a reconnect and resume). */
+  private waiting: Array<{ readonly run: () => void; readonly fail: (error: Error) => void }> = [];
+  private readonly stateListeners = new Set<(state: ConnectionState) => void>();
+  private readonly WebSocketClass: WebSocketConstructor;
+  private readonly reconnectOptions: Required<ReconnectOptions> | undefined;
+  private firstConnect: { readonly resolve: () => void; readonly reject: (error: Error) => void } | undefined;
+
+  private constructor(private readonly schemaHash: string, private readonly options: ConnectOptions) {
+    const WebSocketClass = options.WebSocket ?? defaultWebSocket();
+    if (WebSocketClass === undefined) {
+      throw new HetuError('CONNECT_FAILED', 'there is no global WebSocket here (Node before 22?): pass the `ws` package as the WebSocket option');
+    }
+    this.WebSocketClass = WebSocketClass;
+    const reconnect = options.reconnect ?? true;
+    this.reconnectOptions = reconnect === false ? undefined : {
+      initialDelayMs: 250,
+      maxDelayMs: 10_000,
+      maxAttempts: Number.POSITIVE_INFINITY,
+      ...(reconnect === true ? {} : reconnect),
+    };
+  }
+
+  /** Connects and completes the handshake; rejects with a {@link HetuError} when the first attempt fails. */
+  static open(schemaHash: string, options: ConnectOptions): Promise<HetuConnection> {
+    const connection = new HetuConnection(schemaHash, options);
+    return new Promise<HetuConnection>((resolve, reject) => {
+      connection.firstConnect = { resolve: () => resolve(connection), reject };
+      connection.openSocket();
+    });
+  }
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  /** The server's id for the current socket (from WELCOME). */
+  get connectionId(): bigint {
+    return this.id;
+  }
+
+  /** The highest commit seq seen in a WELCOME, RESULT, SUBSCRIBED or UPDATE. */
+  get lastSeq(): bigint {
+    return this.seq;
+  }
+
+  /** Calls `listener` on every change of {@link state}; returns a function that removes it. */
+  onStateChange(listener: (state: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => {
+      this.stateListeners.delete(listener);
+    };
+  }
+
+  /**
+   * Runs `login` now and again after every reconnect, before the subscriptions are renewed, so that they resume
+   * under the same session. Resolves with what the first run resolves with.
+   */
+  login<T>(login: () => Promise<T>): Promise<T> {
+    this.resume = login;
+    return login();
+  }
+
+  /** Calls system `systemId`; the promise rejects with a {@link HetuRejection} when the server refuses. */
+  call<T>(systemId: number, writeArguments: (writer: Writer) => void, readResult: (reader: Reader) => T): Promise<T> {
+    const args = new Writer();
+    writeArguments(args);
+    const body = args.finish();
+    return new Promise<T>((resolve, reject) => {
+      this.whenOpen(() => {
+        const request = this.requestId();
+        this.pending.set(request, { kind: 'call', read: readResult, resolve: resolve as (value: unknown) => void, reject });
+        this.send(new Writer().u8(CALL).u32(request).u16(systemId).raw(body).finish());
+      }, reject);
+    });
+  }
+
+  /** Subscribes to the row with this id. */
+  selectById<Row>(type: RowType<Row>, id: bigint): Promise<Subscription<Row>> {
+    const key = new Writer().i64(id).finish();
+    return this.subscribe(type, (request) => new Writer().u8(SELECT).u32(request).u16(type.componentId).u8(0).raw(key).finish());
+  }
+
+  /** Subscribes to the row whose unique index `index` (a position in the component's indexes) has this key. */
+  selectUnique<Row>(type: RowType<Row>, index: number, writeKey: (writer: Writer) => void): Promise<Subscription<Row>> {
+    const key = new Writer();
+    writeKey(key);
+    const keyBytes = key.finish();
+    return this.subscribe(type, (request) =>
+      new Writer().u8(SELECT).u32(request).u16(type.componentId).u8(1).u8(index).raw(keyBytes).finish());
+  }
+
+  /** Subscribes to the rows of a key range of index `index`, ordered by key then id. */
+  query<Row, K>(type: RowType<Row>, index: number, range: QueryRange<K>, writeKey: (writer: Writer, key: K) => void): Promise<Subscription<Row>> {
+    let flags = range.descending === true ? QUERY_DESCENDING : 0;
+    const bounds = new Writer();
+    if (range.low !== undefined) {
+      flags |= QUERY_HAS_LOW | (range.lowInclusive === false ? 0 : QUERY_LOW_INCLUSIVE);
+      writeKey(bounds, range.low);
+    }
+    if (range.high !== undefined) {
+      flags |= QUERY_HAS_HIGH | (range.highInclusive === false ? 0 : QUERY_HIGH_INCLUSIVE);
+      writeKey(bounds, range.high);
+    }
+    const limit = range.limit ?? NO_LIMIT;
+    if (!Number.isInteger(limit) || limit < 0 || limit > NO_LIMIT) {
+      throw new RangeError(`limit ${limit} is not an integer from 0 to ${NO_LIMIT}`);
+    }
+    const boundBytes = bounds.finish();
+    return this.subscribe(type, (request) =>
+      new Writer().u8(QUERY).u32(request).u16(type.componentId).u8(index).u8(flags).u32(limit).raw(boundBytes).finish());
+  }
+
+  /** Resolves when the server answers a PING. */
+  ping(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.whenOpen(() => {
+        const nonce = this.nextNonce++;
+        this.pongs.set(nonce, resolve);
+        this.send(new Writer().u8(PING).u64(nonce).finish());
+      }, reject);
+    });
+  }
+
+  /** Closes the connection for good: pending calls reject, subscriptions end. */
+  close(): void {
+    this.shutDown(null, false);
+  }
+
+  // ---------------------------------------------------------------- subscriptions
+
+  private subscribe<Row>(type: RowType<Row>, request: (requestId: number) => Uint8Array): Promise<Subscription<Row>> {
+    return new Promise<Subscription<Row>>((resolve, reject) => {
+      // The connection handles every component's subscriptions alike; only `type.decode` knows `Row`.
+      const state: SubscriptionState<Row> = new SubscriptionState<Row>(type, request, () => this.unsubscribe(erased), (error) => this.report(error));
+      const erased = state as unknown as SubscriptionState<unknown>;
+      this.whenOpen(() => {
+        this.live.add(erased);
+        this.firstSnapshots.set(erased, { resolve: () => resolve(new Subscription(state)), reject });
+        this.sendSubscribe(erased);
+      }, reject);
+    });
+  }
+
+  private sendSubscribe(state: SubscriptionState<unknown>): void {
+    state.serverId = -1;
+    this.send(state.request(this.requestIdFor({ kind: 'subscribe', state })));
+  }
+
+  private unsubscribe(state: SubscriptionState<unknown>): Promise<void> {
+    if (!state.active) {
+      return Promise.resolve();
+    }
+    this.live.delete(state);
+    const serverId = state.serverId;
+    state.end(null);
+    if (serverId < 0 || !this.greeted) {
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const request = this.requestId();
+      this.pending.set(request, { kind: 'unsubscribe', resolve: () => {
+        this.byServerId.delete(serverId);
+        resolve();
+      } });
+      this.send(new Writer().u8(UNSUBSCRIBE).u32(request).u32(serverId).finish());
+    });
+  }
+
+  // ---------------------------------------------------------------- the socket
+
+  private openSocket(): void {
+    const generation = ++this.generation;
+    this.greeted = false;
+    this.serverError = undefined;
+    let socket: WebSocketLike;
+    try {
+      socket = new this.WebSocketClass(this.options.url);
+    } catch (error) {
+      this.socketClosed(generation, new HetuError('CONNECT_FAILED', `cannot connect to ${this.options.url}: ${String(error)}`));
+      return;
+    }
+    this.socket = socket;
+    socket.binaryType = 'arraybuffer';
+    socket.addEventListener('open', () => {
+      if (generation === this.generation) {
+        this.send(new Writer().u8(HELLO).u16(PROTOCOL_VERSION).shortString(this.schemaHash).finish());
+      }
+    });
+    socket.addEventListener('message', (event: SocketEvent) => {
+      if (generation === this.generation) {
+        this.received(event.data);
+      }
+    });
+    socket.addEventListener('close', (event: SocketEvent) => {
+      const reason = event.reason !== undefined && event.reason !== '' ? `: ${event.reason}` : '';
+      this.socketClosed(generation, new HetuError('DISCONNECTED', `the connection to ${this.options.url} closed (code ${String(event.code)}${reason})`));
+    });
+    // An error is always followed by a close event, which handles it.
+    socket.addEventListener('error', () => undefined);
+  }
+
+  private send(frame: Uint8Array): void {
+    this.socket?.send(frame);
+  }
+
+  private requestId(): number {
+    let request = this.nextRequest;
+    while (this.pending.has(request)) {
+      request = request === 0xffffffff ? 1 : request + 1;
+    }
+    this.nextRequest = request === 0xffffffff ? 1 : request + 1;
+    return request;
+  }
+
+  private whenOpen(run: () => void, fail: (error: Error) => void): void {
+    if (this.currentState === 'closed') {
+      fail(new HetuError('CLOSED', 'the connection is closed'));
+    } else if (this.greeted && (this.currentState === 'open' || this.resuming)) {
+      run();
+    } else {
+      this.waiting.push({ run, fail });
+    }
+  }
+
+  private setState(state: ConnectionState): void {
+    if (this.currentState === state) {
+      return;
+    }
+    this.currentState = state;
+    for (const listener of [...this.stateListeners]) {
+      try {
+        listener(state);
+      } catch (error) {
+        this.report(error);
+      }
+    }
+  }
+
+  private report(error: unknown): void {
+    const onError = this.options.onError;
+    if (onError !== undefined) {
+      onError(error);
+    } else {
+      startTimer(() => {
+        throw error;
+      }, 0);
+    }
+  }
+
+  // ---------------------------------------------------------------- frames
+
+  private received(data: unknown): void {
+    if (!(data instanceof ArrayBuffer)) {
+      this.protocolError(new WireError('the server sent a frame that is not binary'));
+      return;
+    }
+    try {
+      this.frame(new Reader(new DataView(data)));
+    } catch (error) {
+      this.protocolError(error instanceof Error ? error : new WireError(String(error)));
+    }
+  }
+
+  private frame(reader: Reader): void {
+    const type = reader.u8();
+    switch (type) {
+      case WELCOME: {
+        const version = reader.u16();
+        if (version !== PROTOCOL_VERSION) {
+          throw new WireError(`the server speaks protocol version ${version}, this SDK ${PROTOCOL_VERSION}`);
+        }
+        this.id = reader.i64();
+        this.advance(reader.i64());
+        reader.expectEnd('WELCOME');
+        this.welcomed();
+        return;
+      }
+      case RESULT: {
+        const request = reader.u32();
+        this.advance(reader.i64());
+        const pending = this.take(request, 'call');
+        const value = pending.read(reader);
+        reader.expectEnd('RESULT');
+        pending.resolve(value);
+        return;
+      }
+      case REJECTED: {
+        const request = reader.u32();
+        const rejection = new HetuRejection(reader.shortString(), reader.shortString());
+        reader.expectEnd('REJECTED');
+        const pending = this.pending.get(request);
+        this.pending.delete(request);
+        if (pending === undefined || pending.kind === 'unsubscribe') {
+          throw new WireError(`REJECTED for request ${request}, which awaits no call or subscription`);
+        }
+        if (pending.kind === 'call') {
+          pending.reject(rejection);
+          return;
+        }
+        this.live.delete(pending.state);
+        const first = this.firstSnapshots.get(pending.state);
+        this.firstSnapshots.delete(pending.state);
+        pending.state.end(rejection);
+        if (first !== undefined) {
+          first.reject(rejection);
+        } else {
+          this.report(rejection);
+        }
+        return;
+      }
+      case SUBSCRIBED: {
+        const request = reader.u32();
+        const serverId = reader.u32();
+        const seq = reader.i64();
+        const pending = this.take(request, 'subscribe');
+        const rowSize = pending.state.type.rowSize;
+        const count = reader.u32();
+        const rows: Array<readonly [bigint, Uint8Array]> = [];
+        for (let i = 0; i < count; i++) {
+          const id = reader.i64();
+          rows.push([id, reader.slice(rowSize, 'a row').slice()]);
+        }
+        reader.expectEnd('SUBSCRIBED');
+        this.advance(seq);
+        if (!pending.state.active) {
+          // Unsubscribed while the request was in flight: end it on the server too.
+          this.send(new Writer().u8(UNSUBSCRIBE).u32(this.requestIdFor({ kind: 'unsubscribe', resolve: () => undefined })).u32(serverId).finish());
+          return;
+        }
+        pending.state.serverId = serverId;
+        this.byServerId.set(serverId, pending.state);
+        pending.state.applySnapshot(seq, rows);
+        const first = this.firstSnapshots.get(pending.state);
+        this.firstSnapshots.delete(pending.state);
+        first?.resolve();
+        return;
+      }
+      case DONE: {
+        const request = reader.u32();
+        reader.expectEnd('DONE');
+        this.take(request, 'unsubscribe').resolve();
+        return;
+      }
+      case PONG: {
+        const nonce = reader.u64();
+        reader.expectEnd('PONG');
+        const resolve = this.pongs.get(nonce);
+        this.pongs.delete(nonce);
+        resolve?.();
+        return;
+      }
+      case UPDATE: {
+        const seq = reader.i64();
+        this.advance(seq);
+        const count = reader.u16();
+        for (let i = 0; i < count; i++) {
+          const serverId = reader.u32();
+          const kind = reader.u8();
+          const id = reader.i64();
+          const state = this.byServerId.get(serverId);
+          if (state === undefined) {
+            throw new WireError(`UPDATE for subscription ${serverId}, which this connection does not have`);
+          }
+          if (kind < 1 || kind > 3) {
+            throw new WireError(`UPDATE change kind ${kind} is none of 1 (insert), 2 (update), 3 (delete)`);
+          }
+          const bytes = kind === 3 ? undefined : reader.slice(state.type.rowSize, 'a row').slice();
+          if (state.active && seq >= state.seq) {
+            state.seq = seq;
+            state.change(kind, id, bytes);
+          }
+        }
+        reader.expectEnd('UPDATE');
+        return;
+      }
+      case ERROR: {
+        const error = new HetuError(reader.shortString(), reader.shortString());
+        // The server discards anything after ERROR and closes: waiting for the closing handshake gains nothing,
+        // and a server that is shutting down may never finish it (Node's ws would hold the socket for 30 s).
+        this.serverError = error;
+        const socket = this.socket;
+        this.socketClosed(this.generation, error);
+        if (socket?.terminate !== undefined) {
+          socket.terminate();
+        } else {
+          socket?.close(1000, 'closed after ERROR');
+        }
+        return;
+      }
+      default:
+        throw new WireError(`unknown message type 0x${type.toString(16)}`);
+    }
+  }
+
+  private take<K extends Pending['kind']>(request: number, kind: K): Extract<Pending, { kind: K }> {
+    const pending = this.pending.get(request);
+    if (pending === undefined || pending.kind !== kind) {
+      throw new WireError(`a reply for request ${request}, which awaits no ${kind}`);
+    }
+    this.pending.delete(request);
+    return pending as Extract<Pending, { kind: K }>;
+  }
+
+  private requestIdFor(pending: Pending): number {
+    const request = this.requestId();
+    this.pending.set(request, pending);
+    return request;
+  }
+
+  private advance(seq: bigint): void {
+    if (seq > this.seq) {
+      this.seq = seq;
+    }
+  }
+
+  private protocolError(error: Error): void {
+    this.report(error);
+    this.shutDown(new HetuError('PROTOCOL', `the client could not process a frame: ${error.message}`), false);
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  private welcomed(): void {
+    this.greeted = true;
+    this.attempts = 0;
+    this.startPinging();
+    const first = this.firstConnect;
+    if (first !== undefined) {
+      this.firstConnect = undefined;
+      this.setState('open');
+      first.resolve();
+      return;
+    }
+    void this.resumeSession(this.generation);
+  }
+
+  /** After a reconnect: log in again, renew every subscription (reconciling its cache), then release waiting work. */
+  private async resumeSession(generation: number): Promise<void> {
+    this.resuming = true;
+    try {
+      if (this.resume !== undefined) {
+        await this.resume();
+      }
+    } catch (error) {
+      if (generation === this.generation) {
+        this.report(error);
+      }
+    } finally {
+      this.resuming = false;
+    }
+    if (generation !== this.generation || !this.greeted) {
+      return;
+    }
+    for (const state of [...this.live]) {
+      if (state.active) {
+        this.sendSubscribe(state);
+      }
+    }
+    this.setState('open');
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const work of waiting) {
+      work.run();
+    }
+  }
+
+  private socketClosed(generation: number, closed: HetuError): void {
+    if (generation !== this.generation) {
+      return;
+    }
+    // Nothing more from this socket counts, its close event included.
+    this.generation++;
+    const error = this.serverError ?? closed;
+    this.greeted = false;
+    this.socket = undefined;
+    this.stopPinging();
+    this.failPending(error);
+    const first = this.firstConnect;
+    if (first !== undefined) {
+      this.firstConnect = undefined;
+      this.shutDown(error, false);
+      first.reject(error);
+      return;
+    }
+    if (this.currentState === 'closed') {
+      return;
+    }
+    const transient = this.serverError === undefined || TRANSIENT_ERRORS.has(this.serverError.code);
+    const policy = this.reconnectOptions;
+    if (!transient || policy === undefined || this.attempts >= policy.maxAttempts) {
+      this.shutDown(error, true);
+      return;
+    }
+    this.setState('reconnecting');
+    const delay = Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** this.attempts);
+    this.attempts++;
+    // Jitter, so that the clients of a restarted server do not all come back at once.
+    this.reconnectTimer = startTimer(() => {
+      this.reconnectTimer = undefined;
+      if (this.currentState === 'reconnecting') {
+        this.openSocket();
+      }
+    }, delay * (0.5 + Math.random() / 2));
+  }
+
+  /** Calls in flight may or may not have run: they reject. Subscriptions in flight are renewed on resume. */
+  private failPending(error: HetuError): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    this.byServerId.clear();
+    for (const entry of pending) {
+      if (entry.kind === 'call') {
+        entry.reject(new HetuRejection('DISCONNECTED', `${error.message}; the call may or may not have run`));
+      } else if (entry.kind === 'unsubscribe') {
+        entry.resolve();
+      }
+    }
+    for (const state of this.live) {
+      state.serverId = -1;
+    }
+  }
+
+  /** Ends the connection for good; `report` says whether `error` is news to nobody else. */
+  private shutDown(error: HetuError | null, report: boolean): void {
+    if (this.currentState === 'closed') {
+      return;
+    }
+    this.generation++;
+    this.setState('closed');
+    cancelTimer(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.stopPinging();
+    const socket = this.socket;
+    this.socket = undefined;
+    this.greeted = false;
+    socket?.close(1000, 'closed by the client');
+    const ended = error ?? new HetuError('CLOSED', 'the connection was closed by the client');
+    this.failPending(ended);
+    const firstSnapshots = [...this.firstSnapshots.values()];
+    this.firstSnapshots.clear();
+    for (const first of firstSnapshots) {
+      first.reject(ended);
+    }
+    for (const state of [...this.live]) {
+      state.end(error);
+    }
+    this.live.clear();
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const work of waiting) {
+      work.fail(ended);
+    }
+    this.pongs.clear();
+    if (error !== null && report) {
+      this.report(error);
+    }
+  }
+
+  private startPinging(): void {
+    const interval = this.options.pingIntervalMs ?? 20_000;
+    if (interval <= 0) {
+      return;
+    }
+    const generation = this.generation;
+    const tick = (): void => {
+      if (generation !== this.generation || !this.greeted) {
+        return;
+      }
+      this.send(new Writer().u8(PING).u64(this.nextNonce++).finish());
+      this.pingTimer = startTimer(tick, interval);
+    };
+    this.pingTimer = startTimer(tick, interval);
+  }
+
+  private stopPinging(): void {
+    cancelTimer(this.pingTimer);
+    this.pingTimer = undefined;
+  }
+}

@@ -1,0 +1,144 @@
+package io.hetu.sdk.csharp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.hetu.runtime.app.App;
+import io.hetu.runtime.server.HetuServer;
+import io.hetu.runtime.server.ServerConfig;
+import io.hetu.runtime.storage.Database;
+import io.hetu.sdk.fixtures.GadgetTable;
+import io.hetu.sdk.fixtures.Mood;
+import io.hetu.sdk.fixtures.GadgetRow;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The generated C# SDK, compiled with mcs and run on Mono, against a live in-process server. */
+class CSharpMonoEndToEndTest {
+
+    @TempDir
+    Path dir;
+
+    private App app;
+    private Database database;
+    private HetuServer server;
+
+    @BeforeEach
+    void start() throws Exception {
+        app = App.load(getClass().getClassLoader(), null);
+        database = Database.inMemory(app.tables());
+        server = HetuServer.start(app, database, ServerConfig.defaults().withHost("127.0.0.1").withPort(0));
+    }
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        database.close();
+    }
+
+    private String url() {
+        return "ws://127.0.0.1:" + server.port() + "/hetu";
+    }
+
+    /** Compiles the SDK with one program into {@code <name>.exe}. */
+    private Path build(String program) throws Exception {
+        List<Path> sources = new ArrayList<>(CSharpSdkFixture.writeSdk(dir.resolve("sdk")));
+        sources.add(CSharpSdkFixture.program(program + ".cs"));
+        Path exe = dir.resolve(program + ".exe");
+        CSharpSdkFixture.compile(dir, List.of("-out:" + exe), sources);
+        return exe;
+    }
+
+    @Test
+    void callsSubscriptionsAndEveryColumnTypeOnMono() throws Exception {
+        String mono = CSharpSdkFixture.tool("mono");
+        Path exe = build("E2eProgram");
+        CSharpSdkFixture.Result result = CSharpSdkFixture.run(dir, List.of(mono, "--debug", exe.toString(), url()));
+        String out = result.output();
+        assertFalse(out.contains("FAIL"), out);
+        Matcher summary = Pattern.compile("SUMMARY checks=(\\d+) failures=0").matcher(out);
+        assertTrue(summary.find(), out);
+        assertEquals(59, Integer.parseInt(summary.group(1)), "every check ran:\n" + out);
+        assertEquals(0, result.exitCode(), out);
+        for (String check : List.of("ok rejection code", "ok extremes min", "ok multi-byte name", "ok negative instant nanos",
+                "ok null int", "ok spot owner", "ok delete when out of range", "ok no updates after unsubscribe")) {
+            assertTrue(out.contains(check), check + " missing:\n" + out);
+        }
+        long saved = database.transact(0, tx -> {
+            var row = tx.getBy(GadgetTable.OWNER, 7L);
+            return row.level() == 30 && row.mood() == Mood.HAPPY ? 1L : 0L;
+        });
+        assertEquals(1L, saved, "the C# client's writes reached the server's store");
+    }
+
+    @Test
+    void reconnectsResubscribesAndReconcilesWhatChangedWhileAway() throws Exception {
+        String mono = CSharpSdkFixture.tool("mono");
+        Path exe = build("ReconnectProgram");
+        database.run(0, tx -> {
+            for (long owner = 1; owner <= 3; owner++) {
+                GadgetRow row = tx.upsert(GadgetTable.OWNER, owner);
+                row.level((int) owner * 10).name("g" + owner);
+            }
+        });
+        int port = server.port();
+        Process process = new ProcessBuilder(mono, "--debug", exe.toString(), url()).directory(dir.toFile())
+                .redirectErrorStream(true).start();
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        StringBuilder out = new StringBuilder();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    synchronized (out) {
+                        out.append(line).append('\n');
+                    }
+                    lines.add(line);
+                }
+            } catch (java.io.IOException ignored) {
+                // the process ended
+            }
+        });
+        try {
+            // Hang guards only: the client says READY once subscribed.
+            for (String line = ""; !line.equals("READY"); ) {
+                line = lines.poll(120, TimeUnit.SECONDS);
+                assertTrue(line != null && !line.startsWith("FAIL") && !line.startsWith("SUMMARY"),
+                        "the client did not get ready:\n" + out);
+            }
+            server.close();
+            server = null;
+            database.run(0, tx -> {
+                tx.upsert(GadgetTable.OWNER, 2L).level(21).name("changed");
+                tx.delete(GadgetTable.TABLE, tx.id(tx.getBy(GadgetTable.OWNER, 3L)));
+                tx.upsert(GadgetTable.OWNER, 4L).level(40).name("new");
+            });
+            server = HetuServer.start(app, database, ServerConfig.defaults().withHost("127.0.0.1").withPort(port));
+            assertTrue(process.waitFor(180, TimeUnit.SECONDS), "the client did not finish:\n" + out);
+            reader.join();
+        } finally {
+            process.destroyForcibly();
+        }
+        String output = out.toString();
+        assertFalse(output.contains("FAIL"), output);
+        assertTrue(output.contains("SUMMARY checks=14 failures=0"), output);
+        assertTrue(output.contains("ok inserted while away") && output.contains("ok spot subscription resumed"), output);
+        assertEquals(0, process.exitValue(), output);
+    }
+}

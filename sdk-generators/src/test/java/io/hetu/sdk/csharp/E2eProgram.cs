@@ -1,0 +1,179 @@
+// A client of the test app, run by CSharpMonoEndToEndTest against a live server.
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+using SdkTest.Client;
+
+public static class E2eProgram
+{
+    private static int checks;
+    private static int failures;
+
+    public static int Main(string[] args)
+    {
+        try
+        {
+            Run(args[0]).GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine("FAIL unexpected " + e);
+            failures++;
+        }
+        Console.WriteLine("SUMMARY checks=" + checks + " failures=" + failures);
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static void Check(bool ok, string what)
+    {
+        checks++;
+        if (!ok) failures++;
+        Console.WriteLine((ok ? "ok " : "FAIL ") + what);
+    }
+
+    private static void Eq<T>(T expected, T actual, string what)
+    {
+        Check(EqualityComparer<T>.Default.Equals(expected, actual), what + ": expected " + expected + ", got " + actual);
+    }
+
+    /// <summary>Guards against a hang only; the Java side has its own process limit too.</summary>
+    private static async Task<T> Within<T>(Task<T> task, string what)
+    {
+        if (await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(60))) != task) throw new TimeoutException(what);
+        return await task;
+    }
+
+    private static async Task Run(string url)
+    {
+        using (var client = new HetuClient(url))
+        {
+            await client.ConnectAsync();
+            Check(client.Connection.State == HetuConnectionState.Connected, "connected");
+
+            try
+            {
+                await client.Sdk.Refuse("NOT_ENOUGH_GOLD");
+                Check(false, "refuse rejects");
+            }
+            catch (HetuRejectionException e)
+            {
+                Eq("NOT_ENOUGH_GOLD", e.Code, "rejection code");
+                Eq("refused: NOT_ENOUGH_GOLD", e.Message, "rejection message");
+            }
+            try
+            {
+                await client.Sdk.MoveTo(1, 2);
+                Check(false, "moveTo before login rejects");
+            }
+            catch (HetuRejectionException e)
+            {
+                Eq("PERMISSION", e.Code, "moveTo before login");
+            }
+            await client.Sdk.Login(42);
+
+            var sum = await client.Sdk.Add(new Vec(1.5f, -2f), new Vec(0.25f, 4f));
+            Eq(1.75f, sum.X, "add x");
+            Eq(2f, sum.Y, "add y");
+            var words = await client.Sdk.Split("héllo wörld 你好 🎲");
+            Eq("héllo|wörld|你好|🎲", string.Join("|", words), "split multi-byte");
+            Eq((long?)21, await client.Sdk.Half(42), "half 42");
+            Eq((long?)null, await client.Sdk.Half(null), "half null");
+            Eq((long?)-4611686018427387904L, await client.Sdk.Half(long.MinValue), "half min");
+            var extremes = await client.Sdk.Extremes();
+            Eq("-9223372036854775808,9223372036854775807,0", string.Join(",", extremes), "extremes");
+            Eq(long.MinValue, extremes[0], "extremes min");
+            Eq(long.MaxValue, extremes[1], "extremes max");
+
+            var inFlight = Enumerable.Range(0, 64).Select(i => client.Sdk.Half(i * 2L)).ToArray();
+            await Task.WhenAll(inFlight);
+            Check(inFlight.Select((t, i) => t.Result == i).All(x => x), "64 calls in flight, each its own result");
+
+            var gadgets = await client.Sdk.Gadget.QueryByLevel(10, 20);
+            Eq(0, gadgets.Rows.Count, "empty query");
+            var spot = await client.Sdk.Spot.SelectByOwner(42);
+            Check(spot.Row == null, "no spot yet");
+
+            var inserted = new TaskCompletionSource<GadgetRow>();
+            gadgets.OnInsert += (id, row) => inserted.TrySetResult(row);
+            var at = -1500000123L;
+            var gadgetId = await client.Sdk.SaveGadget(7, 12, "Ünï✓你好", Mood.Angry, new byte[] { 1, 2, 255 }, at,
+                    3600000000001L, null, "ø€");
+            var g = await Within(inserted.Task, "gadget insert");
+            Check(gadgets.Rows.ContainsKey(gadgetId) && gadgets.Rows[gadgetId] == g, "cache holds the row by id");
+            Eq(7L, g.Owner, "owner");
+            Eq(12, g.Level, "level");
+            Eq("Ünï✓你好", g.Name, "multi-byte name");
+            Eq(true, g.Flag, "flag");
+            Eq((sbyte)-12, g.Tiny, "tiny");
+            Eq((short)36, g.Small, "small");
+            Eq(3f, g.Ratio, "ratio");
+            Eq(4.0, g.Precise, "precise");
+            Eq('Ü', g.Letter, "letter");
+            Eq(Mood.Angry, g.Mood, "mood");
+            Eq("01-02-FF", BitConverter.ToString(g.Data), "data");
+            Eq(at, g.AtNanos, "negative instant nanos");
+            Eq(new DateTime(1970, 1, 1, 0, 0, 0, DateTimeKind.Utc).AddTicks(-15000002), g.At, "negative instant as DateTime");
+            Eq(3600000000001L, g.SpanNanos, "duration nanos");
+            Eq(TimeSpan.FromHours(1), g.Span, "duration as TimeSpan");
+            Eq((int?)null, g.Maybe, "null int");
+            Eq("ø€", g.Note, "nullable string present");
+
+            var updated = new TaskCompletionSource<GadgetRow[]>();
+            gadgets.OnUpdate += (id, old, now) => updated.TrySetResult(new[] { old, now });
+            await client.Sdk.SaveGadget(7, 14, "", Mood.Calm, new byte[0], 0, -1, -5, null);
+            var pair = await Within(updated.Task, "gadget update");
+            Eq(12, pair[0].Level, "update old level");
+            Eq(14, pair[1].Level, "update new level");
+            Eq((int?)-5, pair[1].Maybe, "nullable int present");
+            Eq((string)null, pair[1].Note, "null string");
+            Eq("", pair[1].Name, "empty string");
+            Eq('-', pair[1].Letter, "letter of empty name");
+            Eq(-1L, pair[1].SpanNanos, "negative duration");
+            Eq(gadgets.Rows[gadgetId], pair[1], "cache has the new row");
+
+            var spotInserted = new TaskCompletionSource<SpotRow>();
+            spot.OnInsert += (id, row) => spotInserted.TrySetResult(row);
+            await client.Sdk.MoveTo(3.5f, -1f);
+            var s = await Within(spotInserted.Task, "spot insert");
+            Eq(3.5f, s.X, "spot x");
+            Eq(-1f, s.Y, "spot y");
+            Eq(42L, s.Owner, "spot owner");
+            Check(spot.Row == s, "select row");
+
+            var deleted = new TaskCompletionSource<long>();
+            gadgets.OnDelete += (id, row) => deleted.TrySetResult(id);
+            await client.Sdk.SaveGadget(7, 30, "far", Mood.Happy, new byte[0], 0, 0, null, null);
+            Eq(gadgetId, await Within(deleted.Task, "gadget leaves the range"), "delete when out of range");
+            Eq(0, gadgets.Rows.Count, "cache empty after delete");
+
+            var byId = await client.Sdk.Gadget.Select(gadgetId);
+            Eq(30, byId.Row.Level, "select by id");
+            Eq(Mood.Happy, byId.Row.Mood, "select by id mood");
+
+            for (var i = 1; i <= 5; i++) await client.Sdk.SaveGadget(100 + i, i, "n" + i, Mood.Calm, new byte[0], 0, 0, i, null);
+            var top = await client.Sdk.Gadget.QueryByLevel(1, 5, 2, true);
+            Eq("4,5", string.Join(",", top.Rows.Values.Select(r => r.Level).OrderBy(l => l)), "descending limit 2");
+            var open = await client.Sdk.Gadget.QueryByLevel(2, 4, HetuQuery.NoLimit, false, false, true);
+            Eq("3,4", string.Join(",", open.Rows.Values.Select(r => r.Level).OrderBy(l => l)), "exclusive low bound");
+
+            await top.UnsubscribeAsync();
+            Check(!top.IsActive, "unsubscribed");
+            var watcher = await client.Sdk.Gadget.QueryByLevel(5, 6);
+            var watched = new TaskCompletionSource<GadgetRow>();
+            watcher.OnInsert += (id, row) => watched.TrySetResult(row);
+            await client.Sdk.SaveGadget(106, 6, "six", Mood.Calm, new byte[0], 0, 0, null, null);
+            await Within(watched.Task, "watcher insert");
+            // Subscriptions move together: once the watcher saw level 6, an active 'top' would have too.
+            Eq("4,5", string.Join(",", top.Rows.Values.Select(r => r.Level).OrderBy(l => l)), "no updates after unsubscribe");
+
+            Eq(true, await client.Sdk.RemoveGadget(106), "remove existing");
+            Eq(false, await client.Sdk.RemoveGadget(106), "remove missing");
+            Check(await client.Connection.PingAsync() >= TimeSpan.Zero, "ping");
+            Check(client.Connection.Seq > 0, "seq advanced");
+            await client.CloseAsync();
+            Eq(HetuConnectionState.Closed, client.Connection.State, "closed");
+        }
+    }
+}

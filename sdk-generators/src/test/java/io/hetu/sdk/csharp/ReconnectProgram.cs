@@ -1,0 +1,94 @@
+// Run by CSharpMonoEndToEndTest: survives a server restart and reconciles its caches.
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading.Tasks;
+using SdkTest.Client;
+
+public static class ReconnectProgram
+{
+    private static int checks;
+    private static int failures;
+
+    public static int Main(string[] args)
+    {
+        try
+        {
+            Run(args[0]).GetAwaiter().GetResult();
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine("FAIL unexpected " + e);
+            failures++;
+        }
+        Console.WriteLine("SUMMARY checks=" + checks + " failures=" + failures);
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static void Check(bool ok, string what)
+    {
+        checks++;
+        if (!ok) failures++;
+        Console.WriteLine((ok ? "ok " : "FAIL ") + what);
+    }
+
+    private static void Eq<T>(T expected, T actual, string what)
+    {
+        Check(EqualityComparer<T>.Default.Equals(expected, actual), what + ": expected " + expected + ", got " + actual);
+    }
+
+    /// <summary>Guards against a hang only.</summary>
+    private static async Task<T> Within<T>(Task<T> task, string what)
+    {
+        if (await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(90))) != task) throw new TimeoutException(what);
+        return await task;
+    }
+
+    private static async Task Run(string url)
+    {
+        var options = new HetuOptions { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromSeconds(1) };
+        using (var client = new HetuClient(url, options))
+        {
+            var states = new List<HetuConnectionState>();
+            client.Connection.StateChanged += state => { lock (states) states.Add(state); };
+            client.Connection.SessionStart = connection => client.Sdk.Login(42);
+            await client.ConnectAsync();
+
+            var gadgets = await client.Sdk.Gadget.QueryByLevel(1, 100);
+            Eq("1,2,3", string.Join(",", gadgets.Rows.Values.Select(r => r.Owner).OrderBy(o => o)), "initial rows");
+            var spot = await client.Sdk.Spot.SelectByOwner(42);
+            var spotRow = new TaskCompletionSource<SpotRow>();
+            spot.OnInsert += (id, row) => spotRow.TrySetResult(row);
+            await client.Sdk.MoveTo(1, 1);
+            Eq(1f, (await Within(spotRow.Task, "spot insert")).X, "spot before restart");
+
+            var inserted = new TaskCompletionSource<GadgetRow>();
+            var updated = new TaskCompletionSource<GadgetRow[]>();
+            var deleted = new TaskCompletionSource<GadgetRow>();
+            gadgets.OnInsert += (id, row) => { if (row.Owner == 4) inserted.TrySetResult(row); };
+            gadgets.OnUpdate += (id, old, now) => { if (now.Owner == 2) updated.TrySetResult(new[] { old, now }); };
+            gadgets.OnDelete += (id, row) => { if (row.Owner == 3) deleted.TrySetResult(row); };
+            Console.WriteLine("READY");
+            Console.Out.Flush();
+
+            var pair = await Within(updated.Task, "update reconciled");
+            Eq(20, pair[0].Level, "old row of the changed gadget");
+            Eq(21, pair[1].Level, "new level after reconnect");
+            Eq("changed", pair[1].Name, "new name after reconnect");
+            Eq(3L, (await Within(deleted.Task, "delete reconciled")).Owner, "deleted while away");
+            Eq(40, (await Within(inserted.Task, "insert reconciled")).Level, "inserted while away");
+            Eq("1,2,4", string.Join(",", gadgets.Rows.Values.Select(r => r.Owner).OrderBy(o => o)), "cache equals the server");
+            Check(gadgets.IsActive, "gadget subscription still active");
+            lock (states) Check(states.Contains(HetuConnectionState.Reconnecting), "went through Reconnecting");
+
+            var moved = new TaskCompletionSource<SpotRow>();
+            spot.OnUpdate += (id, old, now) => moved.TrySetResult(now);
+            await client.Sdk.MoveTo(5, 6);
+            var s = await Within(moved.Task, "spot update after reconnect");
+            Eq(5f, s.X, "spot subscription resumed with the session");
+            Eq(6f, s.Y, "spot y after reconnect");
+            Eq((long?)5, await client.Sdk.Half(10), "calls work after reconnect");
+            Eq(HetuConnectionState.Connected, client.Connection.State, "connected again");
+        }
+    }
+}

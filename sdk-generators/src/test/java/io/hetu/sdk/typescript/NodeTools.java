@@ -1,0 +1,141 @@
+package io.hetu.sdk.typescript;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.hetu.sdk.GeneratedFile;
+import io.hetu.sdk.SchemaManifest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The test app's SDK, and the Node tools that compile and run it: {@code node} from the PATH, {@code tsc} and
+ * {@code ws} from {@code src/test/node/node_modules} (installed with
+ * {@code npm install --no-audit --no-fund --prefix sdk-generators/src/test/node}).
+ */
+final class NodeTools {
+
+    static final TypeScriptOptions OPTIONS = new TypeScriptOptions("hetu-sdk-test-client", "0.1.0");
+    /** Surefire runs in the module's folder. */
+    static final Path TOOLS = Path.of("src/test/node").toAbsolutePath();
+    static final Path NODE_MODULES = TOOLS.resolve("node_modules");
+    static final Path TSC = NODE_MODULES.resolve("typescript/bin/tsc");
+    static final Path SCRIPTS = TOOLS.resolve("scripts");
+
+    /** Guards against a hung child process; not a performance expectation. */
+    private static final long HANG_GUARD_MINUTES = 5;
+
+    private NodeTools() {}
+
+    static SchemaManifest manifest() throws IOException {
+        try (InputStream in = NodeTools.class.getClassLoader().getResourceAsStream("META-INF/hetu/schema.json")) {
+            if (in == null) {
+                throw new IllegalStateException("the test app's manifest META-INF/hetu/schema.json is not on the "
+                        + "test classpath; run mvn -pl sdk-generators test-compile");
+            }
+            return SchemaManifest.parse(in.readAllBytes());
+        }
+    }
+
+    static List<GeneratedFile> generate() throws IOException {
+        return TypeScriptGenerator.generate(manifest(), OPTIONS);
+    }
+
+    static Path write(List<GeneratedFile> files, Path dir) throws IOException {
+        for (GeneratedFile file : files) {
+            Path target = dir.resolve(file.path());
+            Files.createDirectories(target.getParent());
+            Files.writeString(target, file.content(), StandardCharsets.UTF_8);
+        }
+        return dir;
+    }
+
+    /**
+     * Skips the calling test with a loud reason when node or the npm tools are missing, or fails it when
+     * {@code HETU_REQUIRE_TOOLS=1} (as in CI).
+     */
+    static String requireNodeAndTools() {
+        String node = findOnPath("node");
+        List<String> missing = new ArrayList<>();
+        if (node == null) {
+            missing.add("node (not on the PATH)");
+        }
+        if (!Files.isRegularFile(TSC)) {
+            missing.add("typescript (" + TSC + ")");
+        }
+        if (!Files.isDirectory(NODE_MODULES.resolve("ws"))) {
+            missing.add("ws (" + NODE_MODULES.resolve("ws") + ")");
+        }
+        if (!missing.isEmpty()) {
+            String reason = "missing " + String.join(", ", missing) + "; install with: npm install --no-audit "
+                    + "--no-fund --prefix sdk-generators/src/test/node";
+            if ("1".equals(System.getenv("HETU_REQUIRE_TOOLS"))) {
+                fail("HETU_REQUIRE_TOOLS=1 but " + reason);
+            }
+            System.err.println("*** SKIPPED TypeScript SDK test: " + reason + " ***");
+            Assumptions.abort(reason);
+        }
+        return node;
+    }
+
+    private static String findOnPath(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return null;
+        }
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            Path candidate = Path.of(dir, tool);
+            if (Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        return null;
+    }
+
+    record Result(int exitCode, String stdout, String stderr) {
+        String describe() {
+            return "exit code " + exitCode + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
+        }
+    }
+
+    /** Runs a command to its end and collects its output. */
+    static Result run(Path workDir, List<String> command) throws IOException, InterruptedException {
+        Process process = start(workDir, command);
+        byte[][] output = new byte[2][];
+        Thread err = Thread.ofVirtual().start(() -> output[1] = readAll(process.getErrorStream()));
+        output[0] = readAll(process.getInputStream());
+        if (!process.waitFor(HANG_GUARD_MINUTES, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            fail(command + " did not end within " + HANG_GUARD_MINUTES + " minutes");
+        }
+        err.join();
+        return new Result(process.exitValue(), new String(output[0], StandardCharsets.UTF_8),
+                new String(output[1], StandardCharsets.UTF_8));
+    }
+
+    static Process start(Path workDir, List<String> command) throws IOException {
+        return new ProcessBuilder(command).directory(workDir.toFile()).start();
+    }
+
+    static byte[] readAll(InputStream in) {
+        try {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            return ("(reading the output failed: " + e + ")").getBytes(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Compiles the generated package in {@code sdk} with its own tsconfig, to {@code sdk/dist}. */
+    static void compile(String node, Path sdk) throws IOException, InterruptedException {
+        Result result = run(sdk, List.of(node, TSC.toString(), "-p", "tsconfig.json"));
+        if (result.exitCode() != 0) {
+            fail("tsc failed on the generated SDK:\n" + result.describe());
+        }
+    }
+}

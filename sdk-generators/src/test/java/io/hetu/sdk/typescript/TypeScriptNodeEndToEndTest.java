@@ -1,0 +1,233 @@
+package io.hetu.sdk.typescript;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hetu.runtime.app.App;
+import io.hetu.runtime.server.HetuServer;
+import io.hetu.runtime.server.ServerConfig;
+import io.hetu.runtime.storage.Database;
+import io.hetu.sdk.fixtures.GadgetRow;
+import io.hetu.sdk.fixtures.GadgetTable;
+import io.hetu.sdk.fixtures.Mood;
+import io.hetu.sdk.fixtures.SpotTable;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The generated SDK, compiled by tsc, in Node clients (with {@code ws}) against a real server started in this JVM:
+ * calls, rejections, subscriptions updated by another client, and reconnection after a server restart.
+ */
+class TypeScriptNodeEndToEndTest {
+
+    /** Guards against a hung script; not a performance expectation. */
+    private static final long HANG_GUARD_SECONDS = 180;
+
+    @TempDir
+    static Path work;
+    private static String node;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private App app;
+    private Database database;
+    private HetuServer server;
+    private ServerConfig config;
+
+    @BeforeAll
+    static void compileTheSdk() throws Exception {
+        node = NodeTools.requireNodeAndTools();
+        NodeTools.compile(node, NodeTools.write(NodeTools.generate(), work.resolve("sdk")));
+        copyScripts(work);
+    }
+
+    /** The scripts import {@code ../sdk/dist/index.js}, so they sit next to the compiled SDK. */
+    static void copyScripts(Path work) throws IOException {
+        Path scripts = Files.createDirectories(work.resolve("scripts"));
+        try (Stream<Path> files = Files.list(NodeTools.SCRIPTS)) {
+            for (Path script : files.toList()) {
+                Files.copy(script, scripts.resolve(script.getFileName()));
+            }
+        }
+    }
+
+    @BeforeEach
+    void startServer() throws Exception {
+        app = App.load(getClass().getClassLoader(), null);
+        database = Database.inMemory(app.tables());
+        config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0);
+        server = HetuServer.start(app, database, config);
+        config = config.withPort(server.port());
+    }
+
+    @AfterEach
+    void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+        database.close();
+    }
+
+    private List<String> script(String name) {
+        return List.of(node, work.resolve("scripts").resolve(name).toString(), "--url",
+                "ws://127.0.0.1:" + config.port() + config.path(), "--node-modules", NodeTools.NODE_MODULES.toString());
+    }
+
+    private JsonNode lastLine(String stdout) throws IOException {
+        String[] lines = stdout.strip().split("\n");
+        return json.readTree(lines[lines.length - 1]);
+    }
+
+    private static Stream<JsonNode> elements(JsonNode array) {
+        List<JsonNode> elements = new ArrayList<>();
+        array.forEach(elements::add);
+        return elements.stream();
+    }
+
+    private static String bigint(JsonNode node) {
+        assertNotNull(node.get("$bigint"), "a bigint, got " + node);
+        return node.get("$bigint").asText();
+    }
+
+    @Test
+    void aNodeClientCallsEverySystemAndFollowsAnotherClientsWrites() throws Exception {
+        NodeTools.Result result = NodeTools.run(work, script("e2e.mjs"));
+        assertEquals(0, result.exitCode(), "the Node client's checks failed:\n" + result.describe());
+        JsonNode summary = lastLine(result.stdout());
+
+        JsonNode calls = summary.get("calls");
+        assertEquals(-1.5, calls.at("/add/x").asDouble());
+        assertEquals(2.25, calls.at("/add/y").asDouble());
+        assertEquals(List.of("a", "b", "ç🎮"), json.convertValue(calls.get("split"), List.class));
+        assertTrue(calls.get("halfNull").isNull());
+        assertEquals("-4503599627370496", bigint(calls.get("halfBig")));
+        assertEquals(List.of(String.valueOf(Long.MIN_VALUE), String.valueOf(Long.MAX_VALUE), "0"),
+                elements(calls.get("extremes")).map(TypeScriptNodeEndToEndTest::bigint).toList());
+        assertEquals(64, calls.get("inFlight").asInt());
+        JsonNode rejections = summary.get("rejections");
+        assertEquals("NOT_ENOUGH_GOLD", rejections.at("/refuse/code").asText());
+        assertEquals("PERMISSION", rejections.at("/moveToBeforeLogin/code").asText());
+        assertEquals("PERMISSION", rejections.at("/moveToByBob/code").asText());
+        assertEquals(0, summary.get("spotRowsSeenByBob").asInt(), "an OWNER row is invisible to others");
+
+        // What the subscriptions saw, in order, matches what the server stored.
+        List<String> events = elements(summary.get("events"))
+                .map(e -> e.get("sub").asText() + " " + e.get("kind").asText()).toList();
+        assertEquals(List.of("gadgets insert", "gadgets insert", "gadgets delete", "gadgets update", "gadgets delete",
+                "spot update"), events);
+        JsonNode inserted = summary.at("/events/0/row");
+        assertEquals("héllo✓🎮", inserted.get("name").asText());
+        assertEquals(String.valueOf(-1234567890123L), bigint(inserted.get("at")));
+        assertEquals("00ff80", inserted.at("/data/$bytes").asText());
+        assertTrue(inserted.get("maybe").isNull() && inserted.get("note").isNull());
+        assertEquals(3.0, summary.at("/events/5/row/x").asDouble());
+        long firstId = Long.parseLong(bigint(summary.at("/gadgetIds/0")));
+        long stored = database.transact(0, tx -> tx.id(tx.getBy(GadgetTable.OWNER, 500L)));
+        assertEquals(stored, firstId, "saveGadget returned the row id the server stored");
+        assertEquals(30, (int) database.transact(0, tx -> tx.getBy(GadgetTable.OWNER, 500L).level()));
+        assertEquals(List.of(), json.convertValue(summary.get("errors"), List.class));
+    }
+
+    @Test
+    void aNodeClientReconnectsResumesItsSubscriptionsAndReconcilesWhatChangedWhileAway() throws Exception {
+        Process process = NodeTools.start(work, script("reconnect.mjs"));
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        StringBuilder stderr = new StringBuilder();
+        Thread.ofVirtual().start(() -> {
+            try (BufferedReader out = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                out.lines().forEach(lines::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                lines.add("<end>");
+            }
+        });
+        Thread errors = Thread.ofVirtual().start(() -> stderr.append(
+                new String(NodeTools.readAll(process.getErrorStream()), StandardCharsets.UTF_8)));
+        try {
+            String ready = lines.poll(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
+            if (ready == null || !ready.contains("\"ready\"")) {
+                errors.join();
+                fail("the client did not get ready: " + ready + "\n" + stderr);
+            }
+
+            server.close();
+            server = null;
+            database.run(0, tx -> {
+                tx.upsert(GadgetTable.OWNER, 101L).name("changed");
+                tx.delete(GadgetTable.TABLE, tx.id(tx.getBy(GadgetTable.OWNER, 102L)));
+                tx.upsert(GadgetTable.OWNER, 103L).level(50).name("away").mood(Mood.HAPPY);
+                tx.upsert(SpotTable.OWNER, 7L).x(9f);
+            });
+            server = startOnTheSamePort();
+
+            assertTrue(process.waitFor(HANG_GUARD_SECONDS, TimeUnit.SECONDS), "the client did not finish");
+            errors.join();
+            List<String> output = new ArrayList<>();
+            for (String line = lines.poll(HANG_GUARD_SECONDS, TimeUnit.SECONDS); line != null && !line.equals("<end>");
+                    line = lines.poll(HANG_GUARD_SECONDS, TimeUnit.SECONDS)) {
+                output.add(line);
+            }
+            assertEquals(0, process.exitValue(), "the Node client's checks failed:\n" + output + "\n" + stderr);
+            assertTrue(!output.isEmpty(), "the client printed its summary");
+            JsonNode done = json.readTree(output.getLast());
+            assertEquals("done", done.get("event").asText());
+
+            Set<String> reconciled = new HashSet<>();
+            done.get("reconciled").forEach(e -> reconciled.add(e.get("sub").asText() + " " + e.get("kind").asText()
+                    + " " + bigint(e.get("owner")) + " " + (e.get("name").isNull() ? e.get("x").asText()
+                    : e.get("name").asText())));
+            assertEquals(Set.of("gadgets delete 102 g102", "gadgets update 101 changed", "gadgets insert 103 away",
+                    "spot update 7 9"), reconciled);
+            assertEquals(4, done.get("reconciled").size(), "each change fires once");
+            assertEquals(List.of("100", "101", "103", "104"),
+                    elements(done.get("owners")).map(TypeScriptNodeEndToEndTest::bigint).toList());
+            assertEquals(List.of("after", "away", "changed", "g100"),
+                    json.convertValue(done.get("names"), List.class));
+            assertEquals(5.0, done.get("spotX").asDouble());
+            List<String> states = json.convertValue(done.get("states"), List.class);
+            assertTrue(states.size() >= 2 && states.getFirst().equals("reconnecting") && states.getLast().equals("open"),
+                    "the client went through reconnecting back to open: " + states);
+            assertTrue(done.get("errors").isEmpty(), "no errors reached onError: " + done.get("errors"));
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    /** The port was just released; binding it again may need a moment while the old sockets close. */
+    private HetuServer startOnTheSamePort() throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return HetuServer.start(app, database, config);
+            } catch (Exception e) {
+                if (!(e instanceof BindException || e.getCause() instanceof BindException) || attempt == 50) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+}
