@@ -18,7 +18,7 @@ class DatabaseSmokeTest {
 
     @Test
     void upsertGetRangeDelete() {
-        try (Database db = Database.inMemory(List.of(PositionTable.TABLE, ItemTable.TABLE))) {
+        try (Database db = Backends.open(List.of(PositionTable.TABLE, ItemTable.TABLE))) {
             List<ChangeSet> feed = new ArrayList<>();
             db.addChangeListener(feed::add);
             long id = db.transact(0, tx -> {

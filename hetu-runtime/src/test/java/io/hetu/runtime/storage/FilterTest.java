@@ -19,7 +19,7 @@ class FilterTest {
 
     @BeforeEach
     void fill() {
-        db = Database.inMemory(List.of(NoteTable.TABLE));
+        db = Backends.open(List.of(NoteTable.TABLE));
         db.run(0, tx -> {
             tx.insert(NoteTable.TABLE, new Note(1, "hello world", 5, "a"));
             tx.insert(NoteTable.TABLE, new Note(2, "hello there", null, null));

@@ -20,7 +20,7 @@ class StaleReadRetryTest {
 
     @Test
     void aFailureCausedByAConcurrentCommitIsRetried() throws Exception {
-        try (Database db = Database.inMemory(List.of(DoctorTable.TABLE))) {
+        try (Database db = Backends.open(List.of(DoctorTable.TABLE))) {
             long id = db.transact(0, tx -> tx.id(tx.insert(DoctorTable.TABLE, new Doctor(1, true))));
             CountDownLatch seen = new CountDownLatch(1);
             CountDownLatch deleted = new CountDownLatch(1);
@@ -56,7 +56,7 @@ class StaleReadRetryTest {
 
     @Test
     void aFailureOnAConsistentStateReachesTheCaller() {
-        try (Database db = Database.inMemory(List.of(DoctorTable.TABLE))) {
+        try (Database db = Backends.open(List.of(DoctorTable.TABLE))) {
             AtomicInteger attempts = new AtomicInteger();
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> db.run(5, tx -> {
                 attempts.incrementAndGet();

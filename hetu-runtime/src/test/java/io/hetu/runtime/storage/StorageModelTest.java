@@ -329,7 +329,7 @@ class StorageModelTest {
         }
 
         void execute() {
-            try (Database db = Database.inMemory(List.of(WidgetTable.TABLE))) {
+            try (Database db = Backends.open(List.of(WidgetTable.TABLE))) {
                 int txNumber = 0;
                 try {
                     for (; txNumber < transactions; txNumber++) {

@@ -31,7 +31,7 @@ class UniqueAndVolatileTest {
 
     @BeforeEach
     void open() {
-        db = Database.inMemory(List.of(ItemTable.TABLE, AccountTable.TABLE, PresenceTable.TABLE));
+        db = Backends.open(List.of(ItemTable.TABLE, AccountTable.TABLE, PresenceTable.TABLE));
     }
 
     @AfterEach

@@ -1,0 +1,43 @@
+package io.hetu.runtime.storage;
+
+import io.hetu.runtime.durability.DurabilityConfig;
+import io.hetu.runtime.durability.FsyncPolicy;
+import io.hetu.schema.TableDescriptor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The backend the storage conformance suite runs on, chosen with {@code -Dhetu.test.backend}:
+ * {@code memory} (the default) or {@code durable} (the embedded backend over a data directory, so
+ * every commit also goes through the write-ahead log). {@code mvn verify} runs the suite on both;
+ * every backend must pass it.
+ */
+public final class Backends {
+
+    public static final String PROPERTY = "hetu.test.backend";
+
+    private Backends() {}
+
+    public static String name() {
+        return System.getProperty(PROPERTY, "memory");
+    }
+
+    public static Database open(List<? extends TableDescriptor<?, ?>> tables) {
+        return switch (name()) {
+            case "memory" -> Database.inMemory(tables);
+            case "durable" -> {
+                try {
+                    Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "hetu-conformance");
+                    dir.toFile().deleteOnExit();
+                    yield Database.open(dir, DurabilityConfig.defaults().withFsync(FsyncPolicy.NO), tables);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+            default -> throw new IllegalArgumentException(PROPERTY + " must be memory or durable, was " + name());
+        };
+    }
+}
