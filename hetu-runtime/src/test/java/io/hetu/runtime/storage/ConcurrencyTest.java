@@ -578,6 +578,12 @@ class ConcurrencyTest {
                 }
             });
             long lastSeq = db.backend().lastSeq();
+            // Changes are published after they are durable, by the log writer: a commit's transact
+            // may return before its publication has run. Wait for it (a hang guard, not a timing).
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (feedSize(feed) < lastSeq - firstSeq && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
             assertEquals(0, overlaps.get(), "the listener ran on two threads at once");
             assertEquals(writeCommits.sum(), lastSeq - firstSeq, "every transaction that wrote takes one seq");
             assertEquals(lastSeq - firstSeq, feed.size(), "every commit is published once");
@@ -654,6 +660,12 @@ class ConcurrencyTest {
         assertEquals(expected.keySet(), actual.keySet(), table + ": the ids of the rows");
         for (Map.Entry<Long, byte[]> e : expected.entrySet()) {
             assertArrayEquals(e.getValue(), actual.get(e.getKey()), table + " row " + e.getKey());
+        }
+    }
+
+    private static int feedSize(List<ChangeSet> feed) {
+        synchronized (feed) {
+            return feed.size();
         }
     }
 }
