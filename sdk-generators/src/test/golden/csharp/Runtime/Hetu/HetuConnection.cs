@@ -88,6 +88,11 @@ namespace SdkTest.Client
         private readonly Random jitter = new Random();
         private Link link;
         private TaskCompletionSource<Link> ready = NewReady();
+        /// <summary>Set once SessionStart has run: calls other than its own wait for this, so that after a
+        /// reconnect nothing reaches the server before the re-login.</summary>
+        private TaskCompletionSource<Link> usable = NewReady();
+        /// <summary>True in the flow that runs SessionStart, whose calls may go before it has finished.</summary>
+        private static readonly AsyncLocal<bool> startingSession = new AsyncLocal<bool>();
         private HetuConnectionState state = HetuConnectionState.Idle;
         private int nextRequest;
         private long nextNonce;
@@ -250,7 +255,7 @@ namespace SdkTest.Client
 
         private Task<Link> ReadyAsync()
         {
-            lock (gate) return ready.Task;
+            lock (gate) return startingSession.Value ? ready.Task : usable.Task;
         }
 
         private void Post(Action action)
@@ -326,6 +331,7 @@ namespace SdkTest.Client
             var sessionStart = SessionStart;
             if (sessionStart != null)
             {
+                startingSession.Value = true;
                 try
                 {
                     await sessionStart(this).ConfigureAwait(false);
@@ -334,8 +340,16 @@ namespace SdkTest.Client
                 {
                     RaiseError(new HetuException("SessionStart failed: " + e.Message, e));
                 }
+                finally
+                {
+                    startingSession.Value = false;
+                }
             }
             foreach (var subscription in resume) SendSubscribe(opened, subscription);
+            lock (gate)
+            {
+                if (link == opened) usable.TrySetResult(opened);
+            }
         }
 
         private async Task ReceiveLoop(Link current)
@@ -489,6 +503,7 @@ namespace SdkTest.Client
                 {
                     link = null;
                     ready = NewReady();
+                    usable = NewReady();
                 }
                 reconnect = wasCurrent && state == HetuConnectionState.Connected && options.AutoReconnect
                         && !IsFatal(current.ErrorCode);
@@ -568,8 +583,10 @@ namespace SdkTest.Client
                 if (state == HetuConnectionState.Closed) return;
                 state = HetuConnectionState.Closed;
                 ready.TrySetException(reason);
-                // Observe the fault so an unawaited ready task does not surface as unobserved.
+                usable.TrySetException(reason);
+                // Observe the faults so unawaited ready tasks do not surface as unobserved.
                 ready.Task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                usable.Task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
                 ended = live.ToArray();
                 live.Clear();
                 current = link;

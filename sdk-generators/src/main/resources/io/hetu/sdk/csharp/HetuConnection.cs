@@ -84,6 +84,11 @@ namespace __HETU_NAMESPACE__
         private readonly Random jitter = new Random();
         private Link link;
         private TaskCompletionSource<Link> ready = NewReady();
+        /// <summary>Set once SessionStart has run: calls other than its own wait for this, so that after a
+        /// reconnect nothing reaches the server before the re-login.</summary>
+        private TaskCompletionSource<Link> usable = NewReady();
+        /// <summary>True in the flow that runs SessionStart, whose calls may go before it has finished.</summary>
+        private static readonly AsyncLocal<bool> startingSession = new AsyncLocal<bool>();
         private HetuConnectionState state = HetuConnectionState.Idle;
         private int nextRequest;
         private long nextNonce;
@@ -246,7 +251,7 @@ namespace __HETU_NAMESPACE__
 
         private Task<Link> ReadyAsync()
         {
-            lock (gate) return ready.Task;
+            lock (gate) return startingSession.Value ? ready.Task : usable.Task;
         }
 
         private void Post(Action action)
@@ -322,6 +327,7 @@ namespace __HETU_NAMESPACE__
             var sessionStart = SessionStart;
             if (sessionStart != null)
             {
+                startingSession.Value = true;
                 try
                 {
                     await sessionStart(this).ConfigureAwait(false);
@@ -330,8 +336,16 @@ namespace __HETU_NAMESPACE__
                 {
                     RaiseError(new HetuException("SessionStart failed: " + e.Message, e));
                 }
+                finally
+                {
+                    startingSession.Value = false;
+                }
             }
             foreach (var subscription in resume) SendSubscribe(opened, subscription);
+            lock (gate)
+            {
+                if (link == opened) usable.TrySetResult(opened);
+            }
         }
 
         private async Task ReceiveLoop(Link current)
@@ -485,6 +499,7 @@ namespace __HETU_NAMESPACE__
                 {
                     link = null;
                     ready = NewReady();
+                    usable = NewReady();
                 }
                 reconnect = wasCurrent && state == HetuConnectionState.Connected && options.AutoReconnect
                         && !IsFatal(current.ErrorCode);
@@ -564,8 +579,10 @@ namespace __HETU_NAMESPACE__
                 if (state == HetuConnectionState.Closed) return;
                 state = HetuConnectionState.Closed;
                 ready.TrySetException(reason);
-                // Observe the fault so an unawaited ready task does not surface as unobserved.
+                usable.TrySetException(reason);
+                // Observe the faults so unawaited ready tasks do not surface as unobserved.
                 ready.Task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                usable.Task.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
                 ended = live.ToArray();
                 live.Clear();
                 current = link;

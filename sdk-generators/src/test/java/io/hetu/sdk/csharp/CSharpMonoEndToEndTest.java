@@ -137,7 +137,7 @@ class CSharpMonoEndToEndTest {
         }
         String output = out.toString();
         assertFalse(output.contains("FAIL"), output);
-        assertTrue(output.contains("SUMMARY checks=14 failures=0"), output);
+        assertTrue(output.contains("SUMMARY checks=16 failures=0"), output);
         assertTrue(output.contains("ok inserted while away") && output.contains("ok spot subscription resumed"), output);
         assertEquals(0, process.exitValue(), output);
     }

@@ -51,7 +51,20 @@ public static class ReconnectProgram
         {
             var states = new List<HetuConnectionState>();
             client.Connection.StateChanged += state => { lock (states) states.Add(state); };
-            client.Connection.SessionStart = connection => client.Sdk.Login(42);
+            // After a reconnect the login is slow on purpose: a call queued during the outage must
+            // still wait for it, or it would reach the server before the login and be refused.
+            bool reconnected = false;
+            client.Connection.SessionStart = async connection =>
+            {
+                if (reconnected) await Task.Delay(300);
+                reconnected = true;
+                await client.Sdk.Login(42);
+            };
+            Task queued = null;
+            client.Connection.StateChanged += state =>
+            {
+                if (state == HetuConnectionState.Reconnecting && queued == null) queued = client.Sdk.MoveTo(5, 6);
+            };
             await client.ConnectAsync();
 
             var gadgets = await client.Sdk.Gadget.QueryByLevel(1, 100);
@@ -68,6 +81,8 @@ public static class ReconnectProgram
             gadgets.OnInsert += (id, row) => { if (row.Owner == 4) inserted.TrySetResult(row); };
             gadgets.OnUpdate += (id, old, now) => { if (now.Owner == 2) updated.TrySetResult(new[] { old, now }); };
             gadgets.OnDelete += (id, row) => { if (row.Owner == 3) deleted.TrySetResult(row); };
+            var moved = new TaskCompletionSource<SpotRow>();
+            spot.OnUpdate += (id, old, now) => { if (now.X == 5f) moved.TrySetResult(now); };
             Console.WriteLine("READY");
             Console.Out.Flush();
 
@@ -81,9 +96,10 @@ public static class ReconnectProgram
             Check(gadgets.IsActive, "gadget subscription still active");
             lock (states) Check(states.Contains(HetuConnectionState.Reconnecting), "went through Reconnecting");
 
-            var moved = new TaskCompletionSource<SpotRow>();
-            spot.OnUpdate += (id, old, now) => moved.TrySetResult(now);
-            await client.Sdk.MoveTo(5, 6);
+            Check(queued != null, "a call was made during the outage");
+            await Within(queued.ContinueWith(t => t), "the call queued during the outage");
+            Check(queued.Status == TaskStatus.RanToCompletion, "the call queued during the outage ran after the re-login: "
+                    + (queued.Exception == null ? "ok" : queued.Exception.InnerException.Message));
             var s = await Within(moved.Task, "spot update after reconnect");
             Eq(5f, s.X, "spot subscription resumed with the session");
             Eq(6f, s.Y, "spot y after reconnect");
