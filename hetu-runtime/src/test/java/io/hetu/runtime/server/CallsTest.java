@@ -8,6 +8,7 @@ import io.hetu.runtime.app.App;
 import io.hetu.runtime.durability.DurabilityConfig;
 import io.hetu.runtime.durability.FsyncPolicy;
 import io.hetu.runtime.server.TestClient.Message;
+import io.hetu.runtime.server.fixtures.LabelTable;
 import io.hetu.runtime.server.fixtures.MarkerTable;
 import io.hetu.runtime.storage.Database;
 import java.nio.ByteBuffer;
@@ -118,6 +119,16 @@ class CallsTest {
             assertEquals("BAD_ARGUMENTS", rejection(client.next(Protocol.REJECTED)), "a byte too many");
             client.send(call(5, 65_000));
             assertEquals("NO_SUCH_SYSTEM", rejection(client.next(Protocol.REJECTED)));
+
+            client.send(call(7, system("label")).i64(3).string("河图河图"));
+            ByteBuffer tooLong = client.next(Protocol.REJECTED);
+            assertEquals("INVALID_VALUE", rejection(tooLong));
+            String message = TestClient.readStr(tooLong);
+            assertTrue(message.contains("Label.text") && message.contains("12 UTF-8 bytes"), message);
+            boolean noLabel = database.transact(0, tx -> tx.getBy(LabelTable.OWNER, 3L) == null);
+            assertTrue(noLabel, "the rejected value left nothing behind");
+            client.send(call(8, system("label")).i64(3).string("ok"));
+            client.next(Protocol.RESULT);
 
             client.send(call(6, system("peek")).i64(9));
             ByteBuffer still = client.next(Protocol.RESULT);

@@ -196,6 +196,10 @@ class ServerTest {
             rejected = client.next(Protocol.REJECTED);
             rejected.position(5);
             assertEquals("BAD_ARGUMENTS", TestClient.readStr(rejected), "a key of 4 bytes for an i64 column");
+            client.send(new Message(Protocol.UNSUBSCRIBE).i32(3).i32(12345));
+            rejected = client.next(Protocol.REJECTED);
+            rejected.position(5);
+            assertEquals("NO_SUCH_SUBSCRIPTION", TestClient.readStr(rejected));
             client.send(new Message(Protocol.PING).i64(99));
             assertEquals(99, client.next(Protocol.PONG).getLong(1));
         }
