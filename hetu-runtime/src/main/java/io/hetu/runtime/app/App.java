@@ -32,9 +32,11 @@ public final class App {
     private final List<TableDescriptor<?, ?>> tables;
     private final List<Entry> systems;
     private final Map<Hook, List<Entry>> hooks;
+    private final ClassLoader loader;
 
     private App(byte[] manifest, String schemaHash, List<TableDescriptor<?, ?>> tables, List<Entry> systems,
-            Map<Hook, List<Entry>> hooks) {
+            Map<Hook, List<Entry>> hooks, ClassLoader loader) {
+        this.loader = loader;
         this.manifest = manifest;
         this.schemaHash = schemaHash;
         this.tables = List.copyOf(tables);
@@ -81,7 +83,7 @@ public final class App {
         if (namespace != null) {
             systems.replaceAll(e -> e.def().namespace().equals(namespace) ? e : disabled(e));
         }
-        return new App(bytes, root.path("schemaHash").asText(), tables, systems, hooks);
+        return new App(bytes, root.path("schemaHash").asText(), tables, systems, hooks, loader);
     }
 
     /** A system of another namespace keeps its id but cannot be called here. */
@@ -119,6 +121,11 @@ public final class App {
         } catch (ReflectiveOperationException | ClassCastException | LinkageError e) {
             throw new IOException("cannot load table descriptor " + className + " named by " + MANIFEST + ": " + e, e);
         }
+    }
+
+    /** The class loader the app was loaded from; its resources include the app's browser client. */
+    public ClassLoader loader() {
+        return loader;
     }
 
     /** The manifest's bytes, as served to tools. */

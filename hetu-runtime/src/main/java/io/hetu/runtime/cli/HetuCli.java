@@ -112,8 +112,13 @@ public final class HetuCli {
                 database.close();
                 stopped.countDown();
             }, "hetu-shutdown"));
-            System.out.println("HeTu is serving on ws://" + displayHost(settings.get("host")) + ":" + server.port()
-                    + settings.get("path"));
+            boolean tls = settings.serverConfig().tlsCertificate() != null;
+            String address = displayHost(settings.get("host")) + ":" + server.port();
+            System.out.println("HeTu is serving on " + (tls ? "wss://" : "ws://") + address + settings.get("path"));
+            if (server.servesWebClient()) {
+                System.out.println("Open " + (tls ? "https://" : "http://") + address + "/ to play (Ctrl-C stops "
+                        + "the server)");
+            }
             System.out.flush();
             stopped.await();
             return 0;

@@ -65,6 +65,7 @@ public final class HetuServer implements AutoCloseable {
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
+    private final WebFiles web;
 
     private HetuServer(App app, Database database, ServerConfig config) throws InterruptedException, SSLException {
         this.app = app;
@@ -84,6 +85,7 @@ public final class HetuServer implements AutoCloseable {
         SslContext tls = config.tlsCertificate() == null ? null
                 : SslContextBuilder.forServer(config.tlsCertificate().toFile(), config.tlsKey().toFile()).build();
         byte[] manifest = app.manifest();
+        this.web = new WebFiles(app.loader());
 
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
@@ -101,7 +103,7 @@ public final class HetuServer implements AutoCloseable {
                         pipeline.addLast("flush", new FlushConsolidationHandler(256, true));
                         pipeline.addLast("http", new HttpServerCodec());
                         pipeline.addLast("http-aggregator", new HttpObjectAggregator(16 * 1024));
-                        pipeline.addLast("routes", new HttpRoutes(config.path(), manifest));
+                        pipeline.addLast("routes", new HttpRoutes(config.path(), manifest, web));
                         pipeline.addLast("deflate", new WebSocketServerCompressionHandler(limits.maxFrameBytes()));
                         pipeline.addLast("websocket", new WebSocketServerProtocolHandler(
                                 WebSocketServerProtocolConfig.newBuilder()
@@ -135,6 +137,11 @@ public final class HetuServer implements AutoCloseable {
     /** The port the server listens on. */
     public int port() {
         return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Whether the app has a browser client, served at {@code /}. */
+    public boolean servesWebClient() {
+        return web.hasIndex();
     }
 
     App app() {
