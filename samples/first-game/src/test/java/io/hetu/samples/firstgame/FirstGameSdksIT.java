@@ -13,8 +13,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +22,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +46,6 @@ class FirstGameSdksIT {
 
     /** Guards against a hung process or client; not a performance expectation. */
     private static final long HANG_GUARD_SECONDS = 90;
-    private static final Pattern SERVING = Pattern.compile("HeTu is serving on ws://[^:/]+:(\\d+)/hetu");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -61,14 +54,14 @@ class FirstGameSdksIT {
     @Test
     void aNodePlayerAndAMonoPlayerSeeEachOtherMoveAcrossAServerRestart() throws Exception {
         Tools tools = Tools.find();
-        Path sdks = Path.of(property("hetu.sdk.dir"));
+        Path sdks = Path.of(GameServer.property("hetu.sdk.dir"));
         assertTrue(Files.isDirectory(sdks.resolve("typescript/src")) && Files.isDirectory(sdks.resolve("csharp/Runtime")),
                 "the generated SDKs are missing from " + sdks + " (hetu-maven-plugin writes them at process-classes)");
 
         Path data = Files.createDirectories(work.resolve("data"));
-        int port = freePort();
+        int port = GameServer.freePort();
         String url = "ws://127.0.0.1:" + port + "/hetu";
-        Server server = Server.start(data, port, work.resolve("server-1.log"));
+        GameServer server = GameServer.start(data, port, work.resolve("server-1.log"));
         try {
             // Compiled while the server starts.
             Path sdkIndex = compileTypeScript(tools, sdks.resolve("typescript"));
@@ -111,7 +104,7 @@ class FirstGameSdksIT {
 
                 // SIGTERM, then the same server on the same port and data; the clients come back by themselves.
                 server.stop();
-                server = Server.start(data, port, work.resolve("server-2.log"));
+                server = GameServer.start(data, port, work.resolve("server-2.log"));
                 server.awaitServing(port);
                 node.send("await-login 2");
                 mono.send("await-login 2");
@@ -165,15 +158,6 @@ class FirstGameSdksIT {
         } finally {
             server.kill();
         }
-    }
-
-    private static String property(String name) {
-        String value = System.getProperty(name);
-        if (value == null) {
-            throw new IllegalStateException("system property " + name + " is not set; run this test through failsafe "
-                    + "(mvn -pl samples/first-game verify), which sets it in samples/first-game/pom.xml");
-        }
-        return value;
     }
 
     /** A client program of this test, from the test classpath into the work folder. */
@@ -242,37 +226,6 @@ class FirstGameSdksIT {
         return new Finished(process.exitValue(), new String(output[0], StandardCharsets.UTF_8));
     }
 
-    /**
-     * A port that is free now and lies below the kernel's ephemeral range, so that a client reconnecting while the
-     * server is down can never be handed it as its own local port (a TCP self-connect would then hold it).
-     */
-    private static int freePort() throws IOException {
-        int ephemeralLow = 32768;
-        Path range = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
-        if (Files.isReadable(range)) {
-            // Read line by line: Files.readString may see only the first byte of a /proc file.
-            try (BufferedReader in = Files.newBufferedReader(range)) {
-                String line = in.readLine();
-                ephemeralLow = line == null ? ephemeralLow : Integer.parseInt(line.trim().split("\\s+")[0]);
-            } catch (IOException | NumberFormatException unreadable) {
-                // keep the usual Linux default
-            }
-        }
-        if (ephemeralLow > 12000) {
-            for (int attempt = 0; attempt < 50; attempt++) {
-                int candidate = ThreadLocalRandom.current().nextInt(10000, ephemeralLow);
-                try (ServerSocket probe = new ServerSocket(candidate, 1, InetAddress.getLoopbackAddress())) {
-                    return probe.getLocalPort();
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
     private static JsonNode row(JsonNode id, long owner, double x, double y) {
         return JSON.createObjectNode().put("id", id.asText()).put("owner", String.valueOf(owner)).put("x", x).put("y", y);
     }
@@ -328,10 +281,10 @@ class FirstGameSdksIT {
         }
 
         static Tools find() {
-            Path nodeModules = Path.of(property("hetu.node.modules")).toAbsolutePath().normalize();
-            Optional<String> node = onPath("node");
-            Optional<String> mono = onPath("mono");
-            Optional<String> mcs = onPath("mcs");
+            Path nodeModules = Path.of(GameServer.property("hetu.node.modules")).toAbsolutePath().normalize();
+            Optional<String> node = GameServer.onPath("node");
+            Optional<String> mono = GameServer.onPath("mono");
+            Optional<String> mcs = GameServer.onPath("mcs");
             List<String> missing = new ArrayList<>();
             node.ifPresentOrElse(n -> { }, () -> missing.add("node (not on the PATH; install Node.js 20+)"));
             mono.ifPresentOrElse(n -> { }, () -> missing.add("mono (not on the PATH; apt-get install mono-runtime)"));
@@ -341,90 +294,8 @@ class FirstGameSdksIT {
                 missing.add("tsc and ws in " + nodeModules + " (npm install --no-audit --no-fund --prefix "
                         + "sdk-generators/src/test/node)");
             }
-            if (!missing.isEmpty()) {
-                String reason = "FirstGameSdksIT needs " + String.join(", ", missing);
-                if ("1".equals(System.getenv("HETU_REQUIRE_TOOLS"))) {
-                    fail("HETU_REQUIRE_TOOLS=1 but " + reason);
-                }
-                System.err.println("*** SKIPPED " + reason + " ***");
-                Assumptions.abort(reason);
-            }
+            GameServer.skipUnless("FirstGameSdksIT", missing);
             return new Tools(node.orElseThrow(), mono.orElseThrow(), mcs.orElseThrow(), nodeModules);
-        }
-
-        private static Optional<String> onPath(String tool) {
-            for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-                Path candidate = Path.of(dir.isEmpty() ? "." : dir, tool);
-                if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
-                    return Optional.of(candidate.toString());
-                }
-            }
-            return Optional.empty();
-        }
-    }
-
-    /** {@code java -jar hetu.jar start} on a data dir and a fixed port, its output in a file. */
-    private static final class Server {
-        private final Process process;
-        private final Path log;
-        private boolean stopped;
-
-        private Server(Process process, Path log) {
-            this.process = process;
-            this.log = log;
-        }
-
-        static Server start(Path data, int port, Path log) throws IOException {
-            String java = ProcessHandle.current().info().command().orElse("java");
-            Process process = new ProcessBuilder(java, "-jar", property("hetu.server.jar"), "start",
-                    "--app", property("hetu.app.jar"), "--db", "embedded:" + data, "--host", "127.0.0.1",
-                    "--port", String.valueOf(port))
-                    .redirectErrorStream(true)
-                    .redirectOutput(log.toFile())
-                    .start();
-            return new Server(process, log);
-        }
-
-        void awaitServing(int port) throws Exception {
-            long guard = System.nanoTime() + TimeUnit.SECONDS.toNanos(HANG_GUARD_SECONDS);
-            while (System.nanoTime() < guard) {
-                Matcher serving = SERVING.matcher(Files.readString(log));
-                if (serving.find()) {
-                    assertEquals(port, Integer.parseInt(serving.group(1)), "the server took the port it was given");
-                    return;
-                }
-                if (!process.isAlive()) {
-                    break;
-                }
-                Thread.sleep(50);
-            }
-            fail("the server did not start:\n" + Files.readString(log));
-        }
-
-        /** After the test, whatever happened: SIGTERM, then SIGKILL if need be. */
-        void kill() throws InterruptedException {
-            if (!stopped) {
-                stopped = true;
-                process.destroy();
-                if (!process.waitFor(HANG_GUARD_SECONDS, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                }
-            }
-        }
-
-        /** SIGTERM, and a graceful stop; once. */
-        void stop() throws Exception {
-            if (stopped) {
-                return;
-            }
-            stopped = true;
-            process.destroy();
-            if (!process.waitFor(HANG_GUARD_SECONDS, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail("the server did not stop on SIGTERM:\n" + Files.readString(log));
-            }
-            String output = Files.readString(log);
-            assertTrue(output.contains("Stopping") && output.contains("stopped"), "a graceful stop:\n" + output);
         }
     }
 

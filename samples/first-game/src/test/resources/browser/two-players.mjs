@@ -1,0 +1,115 @@
+// Two players in real Chromium, driven by playwright-core, against a running first-game server:
+//
+//   node two-players.mjs <node_modules holding playwright-core> <chromium> <http url of the game> <screenshot dir>
+//
+// Player 101 and player 202 open the game in two browser contexts (two separate profiles, as two people on two
+// machines would be). Each must see the other's dot; 101 then walks right with the arrow key and down with S, and
+// 202 must see the dot move there. Prints one JSON object per line of what it observed; the last is
+// {"event":"done", ...}. A failed check prints {"event":"fail"} and exits 1. Screenshots of both pages go to the
+// screenshot dir. The waits have a hang guard only; how long anything takes is not checked.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+
+const [nodeModules, chromiumPath, gameUrl, screenshots] = process.argv.slice(2);
+const HANG_GUARD_MS = 60_000;
+const { chromium } = createRequire(join(nodeModules, 'resolve-from-here.js'))('playwright-core');
+
+function emit(object) {
+  process.stdout.write(JSON.stringify(object) + '\n');
+}
+
+let browser;
+async function fail(message) {
+  emit({ event: 'fail', message: String(message) });
+  await browser?.close().catch(() => {});
+  process.exit(1);
+}
+process.on('unhandledRejection', (error) => fail(`unhandled rejection: ${error?.stack ?? error}`));
+
+browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: [
+    '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic',
+    // Both pages keep running at full speed although only one can have the focus.
+    '--disable-background-timer-throttling', '--disable-renderer-backgrounding',
+    '--disable-backgrounding-occluded-windows',
+  ],
+});
+
+const problems = [];
+async function open(player) {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 640 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => problems.push(`player ${player}: page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') {
+      problems.push(`player ${player}: console error: ${message.text()}`);
+    }
+  });
+  const response = await page.goto(`${gameUrl}/?player=${player}`);
+  if (response === null || response.status() !== 200) {
+    await fail(`GET ${gameUrl}/ answered ${response?.status()}`);
+  }
+  await page.waitForSelector('body[data-state="playing"]', { timeout: HANG_GUARD_MS });
+  emit({ event: 'playing', player, status: await page.textContent('#status') });
+  return page;
+}
+
+/** Where `page` shows `owner`'s dot, read from the player list it renders. */
+async function seen(page, owner) {
+  return page.$eval(`li[data-owner="${owner}"]`, (item) => ({ x: Number(item.dataset.x), y: Number(item.dataset.y) }));
+}
+
+const ann = await open(101);
+const bob = await open(202);
+await ann.waitForSelector('li[data-owner="202"]', { timeout: HANG_GUARD_MS });
+await bob.waitForSelector('li[data-owner="101"]', { timeout: HANG_GUARD_MS });
+const start = await seen(bob, 101);
+const annSelf = await seen(ann, 101);
+emit({ event: 'both-on-the-map', start, annSelf });
+
+// Ann walks right with the arrow key, then down with S.
+await ann.bringToFront();
+await ann.keyboard.down('ArrowRight');
+await ann.waitForTimeout(500);
+await ann.keyboard.up('ArrowRight');
+await ann.keyboard.down('s');
+await ann.waitForTimeout(500);
+await ann.keyboard.up('s');
+await bob.waitForFunction(
+  ([x, y]) => {
+    const item = document.querySelector('li[data-owner="101"]');
+    return item !== null && Number(item.dataset.x) > x + 2 && Number(item.dataset.y) > y + 2;
+  },
+  [start.x, start.y],
+  { timeout: HANG_GUARD_MS },
+);
+// Once Ann stops, both pages settle on the same spot.
+await ann.waitForTimeout(300);
+const annEnd = await seen(ann, 101);
+await bob.waitForFunction(
+  ([x, y]) => {
+    const item = document.querySelector('li[data-owner="101"]');
+    return item !== null && Number(item.dataset.x) === x && Number(item.dataset.y) === y;
+  },
+  [annEnd.x, annEnd.y],
+  { timeout: HANG_GUARD_MS },
+);
+const bobSaw = await seen(bob, 101);
+const bobSelf = await seen(bob, 202);
+await bob.screenshot({ path: join(screenshots, 'first-game-player-202.png') });
+await ann.screenshot({ path: join(screenshots, 'first-game-player-101.png') });
+const bobCanvasPainted = await bob.$eval('#map', (canvas) => {
+  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let coloured = 0;
+  for (let i = 0; i < pixels.length; i += 4) {
+    if (pixels[i + 3] > 0 && (pixels[i] > 150 || pixels[i + 1] > 150)) {
+      coloured++;
+    }
+  }
+  return coloured;
+});
+await browser.close();
+emit({ event: 'done', start, annEnd, bobSaw, bobSelf, bobCanvasPainted, problems });
