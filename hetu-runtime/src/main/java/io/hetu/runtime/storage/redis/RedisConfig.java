@@ -2,6 +2,8 @@ package io.hetu.runtime.storage.redis;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -111,7 +113,7 @@ public record RedisConfig(String host, int port, String password, int database, 
             if (!key.equals("name") && !key.equals("stream") && !key.equals("timeout")) {
                 throw new IllegalArgumentException("'" + address + "': unknown option '" + key + "'" + form);
             }
-            options.put(key, equals < 0 ? "" : pair.substring(equals + 1));
+            options.put(key, equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
         }
         return options;
     }
