@@ -58,7 +58,7 @@ class RedisBackendTest {
                 {"redis://host?stream=ten", "stream must be a whole number"},
                 {"redis://user:pw@host", "ACL users"},
                 {"redis://host?name=a%7Bb", "braces"},
-                {"redis://", "names no host"}}) {
+                {"redis://", "not a valid address"}, {"redis:///0", "names no host"}}) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> RedisConfig.parse(bad[0]),
                     bad[0]);
             assertTrue(e.getMessage().contains(bad[1]), bad[0] + ": " + e.getMessage());
