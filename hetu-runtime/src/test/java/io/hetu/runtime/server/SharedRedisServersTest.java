@@ -145,6 +145,10 @@ class SharedRedisServersTest {
             }
             assertTrue(unavailable.contains("Redis at redis://127.0.0.1:" + redis.port()) && unavailable.contains("retry"),
                     unavailable);
+            watcher.send(new Message(Protocol.SELECT).i32(2).u16(markers).u8(1).u8(0).i64(6));
+            ByteBuffer refused = watcher.next(Protocol.REJECTED);
+            refused.position(5);
+            assertEquals("UNAVAILABLE", TestClient.readStr(refused), "a subscription cannot be read either");
 
             redis.restart();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
