@@ -1,5 +1,6 @@
 package io.hetu.runtime.storage.redis;
 
+import static io.hetu.runtime.storage.ConcurrencyTest.onThreads;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +21,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -42,38 +42,8 @@ class TwoInstancesTest {
         }
     }
 
-    /** Runs {@code body(thread)} on {@code count} threads; rethrows the first failure. */
-    private static void onThreads(int count, ThreadBody body) throws InterruptedException {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Throwable> failures = new CopyOnWriteArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < count; t++) {
-            int index = t;
-            threads.add(Thread.ofPlatform().start(() -> {
-                try {
-                    start.await();
-                    body.run(index);
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }));
-        }
-        start.countDown();
-        for (Thread thread : threads) {
-            assertTrue(thread.join(java.time.Duration.ofMinutes(3)), "a worker hung");
-        }
-        if (!failures.isEmpty()) {
-            throw new AssertionError("a worker failed: " + failures.getFirst(), failures.getFirst());
-        }
-    }
-
-    @FunctionalInterface
-    private interface ThreadBody {
-        void run(int thread) throws Exception;
-    }
-
     @Test
-    void transfersThroughTwoInstancesKeepEveryUnitAndReadersSeeTheTotal() throws Exception {
+    void transfersThroughTwoInstancesKeepEveryUnitAndReadersSeeTheTotal() {
         int accounts = 6;
         long initial = 1_000;
         RedisConfig config = RedisServer.shared().database("two-bank");
@@ -138,7 +108,7 @@ class TwoInstancesTest {
     }
 
     @Test
-    void writeSkewAcrossInstancesCannotTakeTheLastDoctorOffCall() throws Exception {
+    void writeSkewAcrossInstancesCannotTakeTheLastDoctorOffCall() {
         int wards = 4;
         int doctors = 4;
         RedisConfig config = RedisServer.shared().database("two-doctors");
@@ -199,7 +169,7 @@ class TwoInstancesTest {
     }
 
     @Test
-    void eachInstanceReceivesEveryCommitOfBothInSeqOrderOnce() throws Exception {
+    void eachInstanceReceivesEveryCommitOfBothInSeqOrderOnce() throws InterruptedException {
         RedisConfig config = RedisServer.shared().database("two-feed");
         Database[] dbs = open(config, List.of(AccountTable.TABLE));
         try {
