@@ -4,7 +4,9 @@ import io.hetu.runtime.app.App;
 import io.hetu.runtime.durability.DurabilityConfig;
 import io.hetu.runtime.server.HetuServer;
 import io.hetu.runtime.storage.Database;
+import io.hetu.runtime.storage.redis.RedisConfig;
 import java.io.File;
+import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -32,7 +34,7 @@ public final class HetuCli {
 
     /** {@code hetu start}: serve an app until stopped (Ctrl-C or SIGTERM drains and flushes). */
     @Command(name = "start", mixinStandardHelpOptions = true,
-            description = "Serve a HeTu app over WebSocket on the embedded store.")
+            description = "Serve a HeTu app over WebSocket on the embedded store or Redis.")
     static final class Start implements Callable<Integer> {
 
         private static final Logger LOG = LoggerFactory.getLogger(Start.class);
@@ -41,7 +43,8 @@ public final class HetuCli {
                 + "path separator (':' on Linux and macOS).")
         String app;
 
-        @Option(names = "--db", description = "Where data lives: embedded:<dir> (default embedded:./data).")
+        @Option(names = "--db", description = "Where data lives: embedded:<dir> (default embedded:./data) or "
+                + "redis://host:port/db[?name=<name>] to share one database between servers.")
         String db;
 
         @Option(names = "--namespace", description = "Serve only this namespace's systems.")
@@ -93,11 +96,7 @@ public final class HetuCli {
             }
             ClassLoader loader = appLoader(appPath);
             App loaded = App.load(loader, settings.get("namespace"));
-            Path dataDir = dataDirectory(settings.get("db"));
-            LOG.info("Instance {}: app {} (schema {}), data in {}, fsync {}", settings.get("instance"), appPath,
-                    loaded.schemaHash(), dataDir, settings.fsync().configName());
-            Database database = Database.open(dataDir, DurabilityConfig.defaults().withFsync(settings.fsync()),
-                    loaded.tables());
+            Database database = openDatabase(settings, loaded);
             HetuServer server;
             try {
                 server = HetuServer.start(loaded, database, settings.serverConfig());
@@ -128,16 +127,26 @@ public final class HetuCli {
             return host.equals("0.0.0.0") ? "localhost" : host;
         }
 
+        private static Database openDatabase(StartSettings settings, App loaded) throws IOException {
+            String db = settings.get("db");
+            if (db.startsWith("redis://") || db.startsWith("rediss://") || db.startsWith("redis-")) {
+                RedisConfig redis = RedisConfig.parse(db);
+                LOG.info("Instance {}: app {} (schema {}), data in Redis {}", settings.get("instance"),
+                        settings.get("app"), loaded.schemaHash(), redis.display());
+                return Database.redis(redis, loaded.tables());
+            }
+            Path dataDir = dataDirectory(db);
+            LOG.info("Instance {}: app {} (schema {}), data in {}, fsync {}", settings.get("instance"),
+                    settings.get("app"), loaded.schemaHash(), dataDir, settings.fsync().configName());
+            return Database.open(dataDir, DurabilityConfig.defaults().withFsync(settings.fsync()), loaded.tables());
+        }
+
         static Path dataDirectory(String db) {
             if (db.startsWith("embedded:")) {
                 return Path.of(db.substring("embedded:".length()));
             }
-            if (db.startsWith("redis://")) {
-                throw new IllegalArgumentException("the Redis backend is not part of this build yet; use "
-                        + "--db embedded:<dir>");
-            }
-            throw new IllegalArgumentException("--db must be embedded:<dir> (such as embedded:./data), was '" + db
-                    + "'");
+            throw new IllegalArgumentException("--db must be embedded:<dir> (such as embedded:./data) or "
+                    + "redis://host:port/db (such as redis://127.0.0.1:6379/0), was '" + db + "'");
         }
 
         static ClassLoader appLoader(String appPath) throws MalformedURLException {

@@ -337,6 +337,9 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             close(e.code(), e.getMessage(), Protocol.CLOSE_LIMIT);
         } catch (WireFormatException | IllegalArgumentException e) {
             reject(request, "BAD_ARGUMENTS", e.getMessage());
+        } catch (StorageException e) {
+            // The store could not be read (a shared database that is unreachable): the client may retry.
+            reject(request, "UNAVAILABLE", e.getMessage());
         }
     }
 

@@ -60,6 +60,13 @@ public interface Backend extends AutoCloseable {
     /** Whether all of a read-only transaction's reads were current at one moment. */
     boolean validateReadOnly(CommitRequest request);
 
+    /**
+     * Called on the thread that ran one attempt of a transaction once the attempt is over, whatever
+     * its outcome (committed, read-only, conflicted or failed). A backend may end state it keeps
+     * for the attempt; the default does nothing.
+     */
+    default void attemptFinished() {}
+
     /** Completes when the commit with this seq is durable under the backend's policy. */
     CompletableFuture<Void> durable(long seq);
 

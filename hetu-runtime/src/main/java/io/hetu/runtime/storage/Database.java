@@ -2,6 +2,8 @@ package io.hetu.runtime.storage;
 
 import io.hetu.runtime.durability.DurabilityConfig;
 import io.hetu.runtime.storage.embedded.EmbeddedBackend;
+import io.hetu.runtime.storage.redis.RedisBackend;
+import io.hetu.runtime.storage.redis.RedisConfig;
 import io.hetu.schema.TableDescriptor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -61,6 +63,17 @@ public final class Database implements AutoCloseable {
         return new Database(EmbeddedBackend.open(dir, config, tables, SNAPSHOT_EVERY_COMMITS));
     }
 
+    /**
+     * A database kept in Redis (see {@link RedisBackend}), which several servers can share: a
+     * commit made through any of them reaches the change listeners of all.
+     *
+     * @throws SchemaMismatchException when the stored components do not match {@code tables}
+     * @throws StorageException when Redis cannot be reached or cannot serve the database
+     */
+    public static Database redis(RedisConfig config, List<? extends TableDescriptor<?, ?>> tables) {
+        return new Database(RedisBackend.open(config, tables));
+    }
+
     public Backend backend() {
         return backend;
     }
@@ -102,7 +115,6 @@ public final class Database implements AutoCloseable {
                 if (attempt >= retries) {
                     throw new ConflictException("gave up after " + (attempt + 1) + " attempt(s): " + e.getMessage());
                 }
-                backoff(attempt);
             } catch (RuntimeException e) {
                 // Reads are checked at commit, so a body can fail because it saw a state that never
                 // existed (a row another commit deleted between two reads). Such a failure is a
@@ -118,11 +130,13 @@ public final class Database implements AutoCloseable {
                     conflict.addSuppressed(e);
                     throw conflict;
                 }
-                backoff(attempt);
             } catch (Error e) {
                 tx.abort();
                 throw e;
+            } finally {
+                backend.attemptFinished();
             }
+            backoff(attempt);
         }
     }
 

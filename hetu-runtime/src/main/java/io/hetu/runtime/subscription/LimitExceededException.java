@@ -12,6 +12,12 @@ public final class LimitExceededException extends RuntimeException {
     public static final String TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS";
     /** Too many rows across one connection's subscriptions. */
     public static final String TOO_MANY_ROWS = "TOO_MANY_ROWS";
+    /**
+     * Not a limit the client broke: the server could not follow commits its subscriptions needed
+     * (a shared database's change stream moved on without it); reconnecting and subscribing again
+     * starts from a fresh result.
+     */
+    public static final String RESYNC = "RESYNC";
 
     private final String code;
 
@@ -20,7 +26,8 @@ public final class LimitExceededException extends RuntimeException {
         this.code = code;
     }
 
-    /** The protocol's error code: {@link #TOO_MANY_SUBSCRIPTIONS} or {@link #TOO_MANY_ROWS}. */
+    /** The protocol's error code: {@link #TOO_MANY_SUBSCRIPTIONS}, {@link #TOO_MANY_ROWS} or
+     * {@link #RESYNC}. */
     public String code() {
         return code;
     }

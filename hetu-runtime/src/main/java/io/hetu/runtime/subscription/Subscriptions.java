@@ -73,6 +73,8 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
 
     private record Drain(CompletableFuture<Void> done) {}
 
+    private record Gap(long toSeq, String reason) {}
+
     @FunctionalInterface
     private interface Factory {
         Subscription create(SubscriberState owner, int subscriptionId);
@@ -298,6 +300,18 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
         }
     }
 
+    /**
+     * Commits this engine needed will never arrive (a shared database moved on without this
+     * server): every connection's subscriptions are ended with {@code RESYNC}, so its client
+     * reconnects and subscribes again from a fresh result.
+     */
+    @Override
+    public void onGap(long fromSeq, long toSeq, String reason) {
+        if (!closed) {
+            events.add(new Gap(toSeq, reason));
+        }
+    }
+
     // ---------------------------------------------------------------- waiting
 
     /** The seq of the last commit the engine has matched and sent (except to connections held for a re-read). */
@@ -385,6 +399,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
         switch (event) {
             case ChangeSet commit -> match(commit);
             case SessionChange change -> reevaluate(change.subscriber());
+            case Gap gap -> resync(gap);
             // Every re-read and snapshot so far saw at most the latest seq: once that is matched, all is sent.
             case Drain drain -> waiters.computeIfAbsent(Math.max(backend.lastSeq(), processedSeq),
                     s -> new ArrayList<>()).add(drain.done());
@@ -551,6 +566,16 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
                 dirty.remove(owner);
             }
         }
+    }
+
+    private void resync(Gap gap) {
+        for (SubscriberState owner : new ArrayList<>(subscribers.values())) {
+            subscribers.remove(owner.subscriber);
+            drop(owner);
+            owner.subscriber.limitExceeded(new LimitExceededException(LimitExceededException.RESYNC, gap.reason()
+                    + "; reconnect and subscribe again"));
+        }
+        processedSeq = Math.max(processedSeq, gap.toSeq());
     }
 
     private void forget(SubscriberState owner, Subscription subscription) {

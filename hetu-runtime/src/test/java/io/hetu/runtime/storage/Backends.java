@@ -2,6 +2,7 @@ package io.hetu.runtime.storage;
 
 import io.hetu.runtime.durability.DurabilityConfig;
 import io.hetu.runtime.durability.FsyncPolicy;
+import io.hetu.runtime.storage.redis.RedisServer;
 import io.hetu.schema.TableDescriptor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,9 +12,10 @@ import java.util.List;
 
 /**
  * The backend the storage conformance suite runs on, chosen with {@code -Dhetu.test.backend}:
- * {@code memory} (the default) or {@code durable} (the embedded backend over a data directory, so
- * every commit also goes through the write-ahead log). {@code mvn verify} runs the suite on both;
- * every backend must pass it.
+ * {@code memory} (the default), {@code durable} (the embedded backend over a data directory, so
+ * every commit also goes through the write-ahead log) or {@code redis} (the Redis backend on a
+ * redis-server the tests start; each database gets a name of its own). {@code mvn verify} runs the
+ * suite on all three; every backend must pass it.
  */
 public final class Backends {
 
@@ -37,7 +39,8 @@ public final class Backends {
                     throw new UncheckedIOException(e);
                 }
             }
-            default -> throw new IllegalArgumentException(PROPERTY + " must be memory or durable, was " + name());
+            case "redis" -> Database.redis(RedisServer.shared().database("conformance"), tables);
+            default -> throw new IllegalArgumentException(PROPERTY + " must be memory, durable or redis, was " + name());
         };
     }
 }

@@ -41,13 +41,13 @@ import org.junit.jupiter.api.Test;
  * only hold when transactions are serializable. Nothing here measures time; the thread join limit
  * only turns a deadlock into a failure with stack traces instead of a hung build.
  */
-class ConcurrencyTest {
+public class ConcurrencyTest {
 
     private static final int THREADS = 6;
     private static final Duration HANG_LIMIT = Duration.ofMinutes(3);
 
     /** Runs {@code body(thread)} on {@code count} threads started together; rethrows the first failure. */
-    static void onThreads(int count, ThreadBody body) {
+    public static void onThreads(int count, ThreadBody body) {
         CountDownLatch start = new CountDownLatch(1);
         List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
         List<Thread> threads = new ArrayList<>();
@@ -89,7 +89,7 @@ class ConcurrencyTest {
     }
 
     @FunctionalInterface
-    interface ThreadBody {
+    public interface ThreadBody {
         void run(int thread) throws Exception;
     }
 
