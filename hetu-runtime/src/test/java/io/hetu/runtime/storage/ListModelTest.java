@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hetu.annotations.Eviction;
 import io.hetu.runtime.storage.lists.Lap;
 import io.hetu.runtime.storage.lists.LapTable;
+import io.hetu.runtime.storage.ListOracle.Entry;
 import io.hetu.runtime.storage.lists.Mail;
 import io.hetu.runtime.storage.lists.MailTable;
 import io.hetu.runtime.storage.lists.Rank;
@@ -19,8 +20,6 @@ import io.hetu.schema.Layouts;
 import io.hetu.schema.ListDef;
 import io.hetu.schema.ListRef;
 import io.hetu.schema.RowView;
-import io.hetu.schema.SortColumn;
-import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -104,13 +103,11 @@ class ListModelTest {
     record Spec<R extends Record, V extends RowView<R>>(ListRef<R, V> ref, String distinct, List<Object> keys,
             Function<Random, R> random) {}
 
-    record Entry<R>(R record, long seq) {}
-
     private static <R extends Record, V extends RowView<R>> void run(Spec<R, V> spec) {
         long seed = TestSeeds.seed("ListModelTest " + spec.ref().table().name());
         Random random = new Random(seed);
         ListDef def = spec.ref().list();
-        Comparator<Entry<R>> order = order(spec);
+        Comparator<Entry<R>> order = ListOracle.order(def);
         Map<Object, List<Entry<R>>> model = new HashMap<>();
         long seqOffset = spec.ref().table().layout().field(ListDef.SEQ).offset();
         int evictedAtOnce = 0;
@@ -143,30 +140,18 @@ class ListModelTest {
                         switch (plan[i]) {
                             case "append", "distinct" -> {
                                 boolean distinct = plan[i].equals("distinct");
-                                long seq = list.stream().mapToLong(Entry::seq).max().orElse(0) + 1;
-                                if (distinct) {
-                                    int before = list.size();
-                                    list.removeIf(e -> Objects.equals(value(e.record(), spec.distinct()),
-                                            value(record, spec.distinct())));
-                                    stats[1] += before - list.size();
-                                }
-                                Entry<R> added = new Entry<>(record, seq);
-                                list.add(added);
-                                list.sort(order);
-                                boolean gone = false;
-                                while (list.size() > def.capacity()) {
-                                    Entry<R> victim = list.remove(def.eviction() == Eviction.FIRST ? 0 : list.size() - 1);
-                                    gone |= victim == added;
-                                    stats[2]++;
-                                }
+                                ListOracle.Appended expected = ListOracle.append(list, def, record,
+                                        distinct ? spec.distinct() : null);
+                                stats[1] += expected.replaced();
+                                stats[2] += expected.evicted();
                                 V row = distinct ? tx.appendDistinct(spec.ref(), record, spec.distinct())
                                         : tx.append(spec.ref(), record);
-                                if (gone) {
+                                if (expected.evictedItself()) {
                                     assertNull(row, "an append evicted at once returns no row");
                                     stats[0]++;
                                 } else {
                                     assertEquals(record, row.toRecord());
-                                    assertEquals(seq, row.segment().get(Layouts.I64, row.offset() + seqOffset));
+                                    assertEquals(expected.seq(), row.segment().get(Layouts.I64, row.offset() + seqOffset));
                                 }
                             }
                             case "trim" -> {
@@ -196,7 +181,7 @@ class ListModelTest {
                             }
                             default -> throw new AssertionError(plan[i]);
                         }
-                        assertEquals(next.get(key), read(tx, spec, key, seqOffset), "inside the transaction, "
+                        assertEquals(next.get(key), ListOracle.read(tx, spec.ref(), key), "inside the transaction, "
                                 + "after " + plan[i]);
                     }
                 });
@@ -222,7 +207,7 @@ class ListModelTest {
         int n = random.nextInt(spec.ref().list().capacity() + 2);
         int from = random.nextInt(spec.ref().list().capacity() + 1);
         db.run(0, tx -> {
-            assertEquals(expected, read(tx, spec, key, seqOffset));
+            assertEquals(expected, ListOracle.read(tx, spec.ref(), key));
             assertEquals(expected.size(), tx.size(spec.ref(), key));
             assertEquals(records(expected.subList(0, Math.min(n, expected.size()))),
                     records(tx.head(spec.ref(), key, n)));
@@ -231,18 +216,11 @@ class ListModelTest {
             int start = Math.min(from, expected.size());
             assertEquals(records(expected.subList(start, Math.min(expected.size(), start + n))),
                     records(tx.list(spec.ref(), key, from, n)));
-            Object pivot = value(spec.random().apply(random), spec.distinct());
-            assertEquals(records(expected.stream().filter(e -> Objects.equals(value(e.record(), spec.distinct()),
+            Object pivot = ListOracle.value(spec.random().apply(random), spec.distinct());
+            assertEquals(records(expected.stream().filter(e -> Objects.equals(ListOracle.value(e.record(), spec.distinct()),
                             pivot)).toList()),
                     records(tx.list(spec.ref(), key, Filter.eq(spec.distinct(), pivot), Integer.MAX_VALUE)));
         });
-    }
-
-    private static <R extends Record, V extends RowView<R>> List<Entry<R>> read(Transaction tx, Spec<R, V> spec,
-            Object key, long seqOffset) {
-        return tx.list(spec.ref(), key).stream()
-                .map(v -> new Entry<>(v.toRecord(), v.segment().get(Layouts.I64, v.offset() + seqOffset)))
-                .toList();
     }
 
     private static <R extends Record> List<Object> records(List<?> rows) {
@@ -250,24 +228,8 @@ class ListModelTest {
                 .map(Object.class::cast).toList();
     }
 
-    /** The list order: the sort columns (none for a LIST), then the append sequence. */
-    private static <R extends Record, V extends RowView<R>> Comparator<Entry<R>> order(Spec<R, V> spec) {
-        Comparator<Entry<R>> order = (a, b) -> 0;
-        for (SortColumn column : spec.ref().list().sort()) {
-            Comparator<Entry<R>> byColumn = (a, b) -> compareValues(value(a.record(), column.field()),
-                    value(b.record(), column.field()));
-            order = order.thenComparing(column.descending() ? byColumn.reversed() : byColumn);
-        }
-        return order.thenComparingLong(Entry::seq);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static int compareValues(Object a, Object b) {
-        return ((Comparable<Object>) a).compareTo(b);
-    }
-
     private static Object keyOf(Record record, ListDef def) {
-        return value(record, def.key());
+        return ListOracle.value(record, def.key());
     }
 
     /** A fresh record with the given list key. */
@@ -278,19 +240,6 @@ class ListModelTest {
                 return candidate;
             }
         }
-    }
-
-    static Object value(Record record, String field) {
-        try {
-            for (RecordComponent component : record.getClass().getRecordComponents()) {
-                if (component.getName().equals(field)) {
-                    return component.getAccessor().invoke(record);
-                }
-            }
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError(e);
-        }
-        throw new AssertionError("no field " + field);
     }
 
     private static <R> Map<Object, List<Entry<R>>> copy(Map<Object, List<Entry<R>>> model) {
