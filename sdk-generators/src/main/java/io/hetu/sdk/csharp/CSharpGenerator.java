@@ -548,18 +548,17 @@ public final class CSharpGenerator {
         code.open("public " + subscription + " SubscribeList(" + declared + ")");
         code.line("return QueryList(" + keyName + ", HetuQuery.NoLimit, false);");
         code.close();
-        code.blank();
-        code.line("/// <summary>Subscribes to the first <paramref name=\"count\"/> rows of the list ("
-                + (sorted ? "its top" : "its oldest") + "), kept full as rows leave.</summary>");
-        code.open("public " + subscription + " SubscribeTop(" + declared + ", int count)");
-        code.line("return QueryList(" + keyName + ", count, false);");
-        code.close();
-        code.blank();
-        code.line("/// <summary>Subscribes to the last <paramref name=\"count\"/> rows of the list ("
-                + (sorted ? "its bottom" : "its newest") + "), kept full as rows leave.</summary>");
-        code.open("public " + subscription + " SubscribeLast(" + declared + ", int count)");
-        code.line("return QueryList(" + keyName + ", count, true);");
-        code.close();
+        String[][] windows = {
+                {"SubscribeTop", "first", sorted ? "its top" : "its oldest", "false"},
+                {"SubscribeLast", "last", sorted ? "its bottom" : "its newest", "true"}};
+        for (String[] window : windows) {
+            code.blank();
+            code.line("/// <summary>Subscribes to the " + window[1] + " <paramref name=\"count\"/> rows of the list ("
+                    + window[2] + "), kept full as rows leave.</summary>");
+            code.open("public " + subscription + " " + window[0] + "(" + declared + ", int count)");
+            code.line("return QueryList(" + keyName + ", count, " + window[3] + ");");
+            code.close();
+        }
         code.blank();
         code.open("private " + subscription + " QueryList(" + declared + ", int limit, bool descending)");
         code.open("return connection.SubscribeAsync(HetuConnection.Query, __w =>");
