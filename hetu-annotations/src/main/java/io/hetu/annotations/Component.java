@@ -42,4 +42,17 @@ public @interface Component {
 
     /** How rows are organised; see {@link TableKind}. */
     TableKind kind() default TableKind.GENERIC;
+
+    /**
+     * For a {@link TableKind#LIST LIST} or {@link TableKind#SORTED_LIST SORTED_LIST}: the most rows
+     * one list (one value of the {@link ListKey} column) holds, from 1 to 10,000. Required for
+     * those kinds, not allowed on others.
+     */
+    int capacity() default 0;
+
+    /**
+     * For a {@link TableKind#LIST LIST} or {@link TableKind#SORTED_LIST SORTED_LIST}: which end of a
+     * full list loses a row when another is appended. Not allowed on other kinds.
+     */
+    Eviction evict() default Eviction.DEFAULT;
 }

@@ -250,6 +250,120 @@ class DiagnosticsTest {
     }
 
     @Test
+    void listWithoutKey() {
+        expectError(ErrorCode.LIST_WITHOUT_KEY, 3, "no column is marked @ListKey",
+                "@Component(namespace = \"t\", kind = TableKind.LIST, capacity = 10)",
+                "public record Bad(long room, int x) {}");
+    }
+
+    @Test
+    void listOptionsOnAGenericComponent() {
+        expectError(ErrorCode.LIST_OPTION_ON_GENERIC, 3, "declares capacity = 5",
+                "@Component(namespace = \"t\", capacity = 5)",
+                "public record Bad(long room) {}");
+        expectError(ErrorCode.LIST_OPTION_ON_GENERIC, 3, "declares evict = LAST",
+                "@Component(namespace = \"t\", evict = Eviction.LAST)",
+                "public record Bad(long room) {}");
+        expectError(ErrorCode.LIST_OPTION_ON_GENERIC, 5, "is marked @ListKey but component Bad is GENERIC",
+                "@Component(namespace = \"t\")",
+                "public record Bad(int x,",
+                "    @ListKey long room) {}");
+        expectError(ErrorCode.LIST_OPTION_ON_GENERIC, 4, "is marked @SortBy but component Bad is GENERIC",
+                "@Component(namespace = \"t\")",
+                "public record Bad(@SortBy long points) {}");
+    }
+
+    @Test
+    void sortByOnAPlainList() {
+        expectError(ErrorCode.SORT_BY_ON_LIST, 5, "set kind = TableKind.SORTED_LIST",
+                "@Component(namespace = \"t\", kind = TableKind.LIST, capacity = 10)",
+                "public record Bad(@ListKey long room,",
+                "    @SortBy long points) {}");
+    }
+
+    @Test
+    void severalListKeys() {
+        expectError(ErrorCode.SEVERAL_LIST_KEYS, 5, "a list has one key column",
+                "@Component(namespace = \"t\", kind = TableKind.LIST, capacity = 10)",
+                "public record Bad(@ListKey long room,",
+                "    @ListKey long shard) {}");
+    }
+
+    @Test
+    void listKeyThatCannotBeIndexed() {
+        expectError(ErrorCode.LIST_KEY_NOT_INDEXABLE, 4, "which has no order",
+                "@Component(namespace = \"t\", kind = TableKind.LIST, capacity = 10)",
+                "public record Bad(@ListKey @MaxLength(4) byte[] room) {}");
+        expectError(ErrorCode.LIST_KEY_NOT_INDEXABLE, 4, "is nullable",
+                "@Component(namespace = \"t\", kind = TableKind.LIST, capacity = 10)",
+                "public record Bad(@ListKey Long room) {}");
+    }
+
+    @Test
+    void sortedListWithoutSortColumns() {
+        expectError(ErrorCode.SORTED_LIST_WITHOUT_SORT, 3, "no column is marked @SortBy",
+                "@Component(namespace = \"t\", kind = TableKind.SORTED_LIST, capacity = 10)",
+                "public record Bad(@ListKey long season, long points) {}");
+    }
+
+    @Test
+    void moreThanFourSortColumns() {
+        expectError(ErrorCode.TOO_MANY_SORT_COLUMNS, 6, "remove @SortBy from e",
+                "@Component(namespace = \"t\", kind = TableKind.SORTED_LIST, capacity = 10)",
+                "public record Bad(@ListKey long season,",
+                "    @SortBy int a, @SortBy int b, @SortBy int c, @SortBy int d,",
+                "    @SortBy int e) {}");
+    }
+
+    @Test
+    void sortColumnWithoutOrder() {
+        expectError(ErrorCode.SORT_NOT_ORDERABLE, 5, "which has no order",
+                "@Component(namespace = \"t\", kind = TableKind.SORTED_LIST, capacity = 10)",
+                "public record Bad(@ListKey long season,",
+                "    @SortBy @MaxLength(8) byte[] blob) {}");
+        expectError(ErrorCode.SORT_NOT_ORDERABLE, 5, "is nullable",
+                "@Component(namespace = \"t\", kind = TableKind.SORTED_LIST, capacity = 10)",
+                "public record Bad(@ListKey long season,",
+                "    @SortBy Integer points) {}");
+    }
+
+    @Test
+    void capacityOutOfBounds() {
+        expectError(ErrorCode.BAD_CAPACITY, 3, "without a capacity",
+                "@Component(namespace = \"t\", kind = TableKind.LIST)",
+                "public record Bad(@ListKey long room) {}");
+        expectError(ErrorCode.BAD_CAPACITY, 3, "with capacity 10001; set capacity = n with n from 1 to 10000",
+                "@Component(namespace = \"t\", kind = TableKind.SORTED_LIST, capacity = 10001)",
+                "public record Bad(@ListKey long season, @SortBy long points) {}");
+        expectError(ErrorCode.BAD_CAPACITY, 3, "with capacity -1",
+                "@Component(namespace = \"t\", kind = TableKind.LIST, capacity = -1)",
+                "public record Bad(@ListKey long room) {}");
+    }
+
+    @Test
+    void sortByTheListKey() {
+        expectError(ErrorCode.SORT_BY_ON_LIST_KEY, 4, "sorting by it does nothing",
+                "@Component(namespace = \"t\", kind = TableKind.SORTED_LIST, capacity = 10)",
+                "public record Bad(@ListKey @SortBy long season, @SortBy long points) {}");
+    }
+
+    @Test
+    void twoSortColumnsWithTheSameOrder() {
+        expectError(ErrorCode.DUPLICATE_SORT_ORDER, 5, "give each sort column its own order",
+                "@Component(namespace = \"t\", kind = TableKind.SORTED_LIST, capacity = 10)",
+                "public record Bad(@ListKey long season, @SortBy(order = 1) long points,",
+                "    @SortBy(order = 1) long time) {}");
+    }
+
+    @Test
+    void seqIsReservedInALIst() {
+        expectError(ErrorCode.RESERVED_NAME, 5, "every list row already has an engine-assigned seq",
+                "@Component(namespace = \"t\", kind = TableKind.LIST, capacity = 10)",
+                "public record Bad(@ListKey long room,",
+                "    long seq) {}");
+    }
+
+    @Test
     void everyErrorIsReportedInOneCompilation() {
         Compilation compilation = compile(source(
                 "@Component(namespace = \"bad name\", permission = Permission.OWNER)",

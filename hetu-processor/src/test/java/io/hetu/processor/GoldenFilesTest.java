@@ -22,7 +22,10 @@ class GoldenFilesTest {
         return List.of(
                 "io/hetu/processor/fixtures/EverythingRow.java",
                 "io/hetu/processor/fixtures/EverythingTable.java",
-                "io/hetu/processor/fixtures/GuildNoteTable.java");
+                "io/hetu/processor/fixtures/GuildNoteTable.java",
+                "io/hetu/processor/fixtures/RankingRow.java",
+                "io/hetu/processor/fixtures/RankingTable.java",
+                "io/hetu/processor/fixtures/ChatLineTable.java");
     }
 
     @ParameterizedTest

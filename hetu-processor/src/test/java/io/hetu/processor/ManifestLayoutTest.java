@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hetu.annotations.Eviction;
+import io.hetu.annotations.TableKind;
 import io.hetu.schema.FieldLayout;
+import io.hetu.schema.ListDef;
+import io.hetu.schema.SortColumn;
 import io.hetu.schema.FieldType;
 import io.hetu.schema.RowLayout;
 import io.hetu.schema.TableDescriptor;
@@ -65,7 +69,7 @@ class ManifestLayoutTest {
             assertLayoutRules(name, layout);
             checked.add(name);
         }
-        assertEquals(List.of("Cell", "Everything", "GuildNote"), checked.stream().sorted().toList());
+        assertEquals(List.of("Cell", "ChatLine", "Everything", "GuildNote", "Ranking"), checked.stream().sorted().toList());
     }
 
     @Test
@@ -83,6 +87,32 @@ class ManifestLayoutTest {
         assertEquals("enum16", species.get("type").asText());
         assertEquals(300, species.get("enum").size());
         assertEquals("S299", species.get("enum").get(299).asText());
+    }
+
+    @Test
+    void listDefinitionsReachTheManifestAndTheDescriptor() throws Exception {
+        JsonNode ranking = component("Ranking");
+        assertEquals("SORTED_LIST", ranking.get("kind").asText());
+        assertEquals("{\"key\":\"season\",\"sort\":[{\"field\":\"points\",\"desc\":true},"
+                + "{\"field\":\"reachedAt\",\"desc\":false}],\"capacity\":100,\"evict\":\"LAST\",\"index\":1}",
+                ranking.get("list").toString());
+        assertEquals("[{\"field\":\"entry\",\"unique\":true},{\"field\":\"season\",\"unique\":false,\"then\":["
+                + "{\"field\":\"points\",\"desc\":true},{\"field\":\"reachedAt\",\"desc\":false},"
+                + "{\"field\":\"seq\",\"desc\":false}]}]", ranking.get("indexes").toString());
+        JsonNode fields = ranking.get("fields");
+        assertEquals("seq", fields.get(fields.size() - 1).get("name").asText(), "the sequence column comes last");
+
+        JsonNode chat = component("ChatLine");
+        assertEquals("{\"key\":\"room\",\"sort\":[],\"capacity\":50,\"evict\":\"FIRST\",\"index\":0}",
+                chat.get("list").toString());
+        assertFalse(component("Everything").has("list"), "a GENERIC component has no list");
+
+        TableDescriptor<?, ?> table = (TableDescriptor<?, ?>) Class.forName("io.hetu.processor.fixtures.RankingTable")
+                .getField("TABLE").get(null);
+        ListDef list = table.list();
+        assertEquals(new ListDef(TableKind.SORTED_LIST, "season", List.of(new SortColumn("points", true),
+                new SortColumn("reachedAt", false)), 100, Eviction.LAST, 1), list);
+        assertEquals(list.indexDef(), table.indexes().get(1));
     }
 
     private static void assertLayoutRules(String name, RowLayout layout) {

@@ -31,6 +31,11 @@ public interface TableDescriptor<R extends Record, V extends RowView<R>> {
 
     List<IndexDef> indexes();
 
+    /** How a {@code LIST} or {@code SORTED_LIST} component keeps its lists; null for {@code GENERIC}. */
+    default ListDef list() {
+        return null;
+    }
+
     /** A hash of everything that decides how rows are stored: names, types and layout. */
     String layoutHash();
 

@@ -15,9 +15,31 @@ import java.util.List;
 public record SchemaManifest(String schemaHash, List<ComponentDef> components, List<SystemDef> systems,
         List<RecordDef> records, List<EnumDef> enums) {
 
-    /** A component: a table whose rows clients receive as layout bytes. */
+    /**
+     * A component: a table whose rows clients receive as layout bytes.
+     *
+     * @param list how a {@code LIST} or {@code SORTED_LIST} component keeps its lists, null for others
+     */
     public record ComponentDef(String name, String namespace, String permission, int rowSize, int nullBitmapOffset,
-            List<FieldDef> fields, List<IndexDef> indexes) {}
+            List<FieldDef> fields, List<IndexDef> indexes, ListInfo list) {
+
+        /** A {@code GENERIC} component. */
+        public ComponentDef(String name, String namespace, String permission, int rowSize, int nullBitmapOffset,
+                List<FieldDef> fields, List<IndexDef> indexes) {
+            this(name, namespace, permission, rowSize, nullBitmapOffset, fields, indexes, null);
+        }
+    }
+
+    /**
+     * The lists of a {@code LIST} or {@code SORTED_LIST} component: rows grouped by {@code key}, in
+     * the order of {@code sort} (empty for a {@code LIST}) and then of the {@code seq} column.
+     *
+     * @param index the position of the list index, which a query bounds by the key column
+     */
+    public record ListInfo(String kind, String key, List<SortDef> sort, int capacity, String evict, int index) {}
+
+    /** A sort column of a sorted list. */
+    public record SortDef(String field, boolean desc) {}
 
     /**
      * A column of a component's row.
@@ -82,9 +104,17 @@ public record SchemaManifest(String schemaHash, List<ComponentDef> components, L
             for (JsonNode i : c.path("indexes")) {
                 indexes.add(new IndexDef(i.path("field").asText(), i.path("unique").asBoolean()));
             }
+            ListInfo list = null;
+            JsonNode l = c.path("list");
+            if (l.isObject()) {
+                List<SortDef> sort = new ArrayList<>();
+                l.path("sort").forEach(o -> sort.add(new SortDef(o.path("field").asText(), o.path("desc").asBoolean())));
+                list = new ListInfo(c.path("kind").asText(), l.path("key").asText(), List.copyOf(sort),
+                        l.path("capacity").asInt(), l.path("evict").asText(), l.path("index").asInt());
+            }
             components.add(new ComponentDef(c.path("name").asText(), c.path("namespace").asText(),
                     c.path("permission").asText(), c.path("rowSize").asInt(),
-                    c.path("nullBitmap").path("offset").asInt(), List.copyOf(fields), List.copyOf(indexes)));
+                    c.path("nullBitmap").path("offset").asInt(), List.copyOf(fields), List.copyOf(indexes), list));
         }
         List<SystemDef> systems = new ArrayList<>();
         for (JsonNode s : root.path("systems")) {

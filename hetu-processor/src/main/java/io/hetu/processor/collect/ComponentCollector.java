@@ -19,6 +19,7 @@ import io.hetu.processor.model.ComponentModel;
 import io.hetu.processor.model.IndexKind;
 import io.hetu.processor.model.LayoutPlanner;
 import io.hetu.schema.FieldType;
+import io.hetu.schema.ListDef;
 import io.hetu.schema.RlsRule;
 import io.hetu.schema.RowLayout;
 import java.util.ArrayList;
@@ -101,13 +102,16 @@ public final class ComponentCollector {
         checkAccessorClashes(name, columns, columnElements);
         checkOwner(record, name, component.permission(), columns);
         RlsRule rls = rlsRule(record, name, component.permission(), columns);
+        boolean allColumnsValid = columns.size() == record.getRecordComponents().size();
+        ListDef list = new ListCollector(reporter, record, name, component, columns, columnElements)
+                .collect(allColumnsValid);
 
         if (reporter.count() != errorsBefore) {
             return Optional.empty();
         }
-        RowLayout layout = LayoutPlanner.plan(columns);
+        RowLayout layout = LayoutPlanner.plan(list == null ? columns : ListCollector.withSeq(columns));
         return Optional.of(new ComponentModel(record, ClassName.get(record), name, namespace,
-                component.permission(), rls, component.kind(), component.durable(), columns, layout,
+                component.permission(), rls, component.kind(), list, component.durable(), columns, layout,
                 LayoutPlanner.layoutHash(namespace, name, layout)));
     }
 

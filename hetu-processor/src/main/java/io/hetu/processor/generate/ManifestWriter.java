@@ -18,6 +18,9 @@ import io.hetu.processor.model.SystemHook;
 import io.hetu.processor.model.SystemModel;
 import io.hetu.processor.model.WireType;
 import io.hetu.schema.FieldLayout;
+import io.hetu.schema.IndexDef;
+import io.hetu.schema.ListDef;
+import io.hetu.schema.SortColumn;
 import java.io.UncheckedIOException;
 import java.util.Comparator;
 import java.util.List;
@@ -108,6 +111,9 @@ public final class ManifestWriter {
                 if (column.index() != IndexKind.NONE) {
                     canonical.append(',').append(column.name()).append(':').append(column.index());
                 }
+            }
+            if (component.list() != null) {
+                canonical.append(",list:").append(component.list());
             }
         }
         for (SystemModel system : systems) {
@@ -247,6 +253,15 @@ public final class ManifestWriter {
             rls.put("session", model.rls().sessionKey());
         }
         node.put("kind", model.kind().name());
+        ListDef list = model.list();
+        if (list != null) {
+            ObjectNode listNode = node.putObject("list");
+            listNode.put("key", list.key());
+            sortColumns(listNode.putArray("sort"), list.sort());
+            listNode.put("capacity", list.capacity());
+            listNode.put("evict", list.eviction().name());
+            listNode.put("index", list.index());
+        }
         node.put("durable", model.durable());
         node.put("rowSize", model.layout().size());
         node.put("alignment", model.layout().alignment());
@@ -280,7 +295,22 @@ public final class ManifestWriter {
                 index.put("unique", column.index() == IndexKind.UNIQUE);
             }
         }
+        if (list != null) {
+            IndexDef listIndex = list.indexDef();
+            ObjectNode index = indexes.addObject();
+            index.put("field", listIndex.field());
+            index.put("unique", false);
+            sortColumns(index.putArray("then"), listIndex.then());
+        }
         node.put("layoutHash", model.layoutHash());
         return node;
+    }
+
+    private static void sortColumns(ArrayNode array, List<SortColumn> columns) {
+        for (SortColumn column : columns) {
+            ObjectNode node = array.addObject();
+            node.put("field", column.field());
+            node.put("desc", column.descending());
+        }
     }
 }

@@ -13,6 +13,7 @@ import io.hetu.processor.model.ComponentModel;
 import io.hetu.schema.FieldLayout;
 import io.hetu.schema.FieldType;
 import io.hetu.schema.Layouts;
+import io.hetu.schema.ListDef;
 import io.hetu.schema.RowCodec;
 import io.hetu.schema.RowView;
 import java.lang.foreign.MemorySegment;
@@ -118,6 +119,9 @@ public final class RowGenerator {
         for (ColumnModel column : model.columns()) {
             addAccessors(type, column);
         }
+        if (model.list() != null) {
+            addSeq(type);
+        }
         type.addMethod(toRecord());
         type.addMethod(setRecord());
         type.addMethod(toStringMethod());
@@ -125,6 +129,16 @@ public final class RowGenerator {
                 .addFileComment(Generation.header(model.recordClass()))
                 .skipJavaLangImports(true)
                 .build();
+    }
+
+    /** The read-only accessor of a list row's engine-assigned append sequence. */
+    private void addSeq(TypeSpec.Builder type) {
+        type.addField(FieldSpec.builder(long.class, "SEQ_OFFSET", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .initializer("$LL", model.layout().field(ListDef.SEQ).offset()).build());
+        type.addMethod(MethodSpec.methodBuilder(ListDef.SEQ).addModifiers(Modifier.PUBLIC).returns(long.class)
+                .addJavadoc("The row's place in its list's append order (larger is newer), set by the engine.\n")
+                .addStatement("return $N.get($T.I64, $N + SEQ_OFFSET)", SEGMENT, Layouts.class, BASE)
+                .build());
     }
 
     private void addAccessors(TypeSpec.Builder type, ColumnModel column) {

@@ -9,6 +9,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import io.hetu.annotations.Comparison;
+import io.hetu.annotations.Eviction;
 import io.hetu.annotations.Permission;
 import io.hetu.annotations.TableKind;
 import io.hetu.processor.model.ColumnModel;
@@ -18,8 +19,11 @@ import io.hetu.schema.FieldLayout;
 import io.hetu.schema.FieldType;
 import io.hetu.schema.IndexDef;
 import io.hetu.schema.IndexRef;
+import io.hetu.schema.ListDef;
+import io.hetu.schema.ListRef;
 import io.hetu.schema.RlsRule;
 import io.hetu.schema.RowLayout;
+import io.hetu.schema.SortColumn;
 import io.hetu.schema.TableDescriptor;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,10 +47,14 @@ public final class TableGenerator {
                 .indent().indent().add(fields).unindent().unindent()
                 .add("))")
                 .build();
-        CodeBlock indexes = model.columns().stream()
+        List<CodeBlock> indexDefs = new ArrayList<>(model.columns().stream()
                 .filter(c -> c.index() != IndexKind.NONE)
                 .map(c -> CodeBlock.of("new $T($S, $L)", IndexDef.class, c.name(), c.index() == IndexKind.UNIQUE))
-                .collect(CodeBlock.joining(", "));
+                .toList());
+        if (model.list() != null) {
+            indexDefs.add(CodeBlock.of("LIST_.indexDef()"));
+        }
+        CodeBlock indexes = CodeBlock.join(indexDefs, ", ");
         CodeBlock rls = model.rls() == null
                 ? CodeBlock.of("null")
                 : CodeBlock.of("new $T($S, $T.$L, $S)", RlsRule.class, model.rls().field(),
@@ -65,12 +73,14 @@ public final class TableGenerator {
                 .addField(FieldSpec.builder(RowLayout.class, "LAYOUT_", Modifier.PRIVATE, Modifier.STATIC,
                                 Modifier.FINAL)
                         .initializer(rowLayout).build())
+                .addFields(listDef(model))
                 .addField(FieldSpec.builder(ParameterizedTypeName.get(List.class, IndexDef.class), "INDEXES_",
                                 Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer("$T.of($L)", List.class, indexes).build())
                 .addField(FieldSpec.builder(RlsRule.class, "RLS_", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
                         .initializer(rls).build())
                 .addFields(indexRefs(model))
+                .addFields(listRef(model))
                 .addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build())
                 .addMethod(getter("name", String.class, CodeBlock.of("$S", model.name())))
                 .addMethod(getter("namespace", String.class, CodeBlock.of("$S", model.namespace())))
@@ -82,6 +92,8 @@ public final class TableGenerator {
                 .addMethod(getter("layout", RowLayout.class, CodeBlock.of("LAYOUT_")))
                 .addMethod(getter("indexes", ParameterizedTypeName.get(List.class, IndexDef.class),
                         CodeBlock.of("INDEXES_")))
+                .addMethods(model.list() == null ? List.of()
+                        : List.of(getter("list", ListDef.class, CodeBlock.of("LIST_"))))
                 .addMethod(getter("layoutHash", String.class, CodeBlock.of("$S", model.layoutHash())))
                 .addMethod(getter("recordType", ParameterizedTypeName.get(ClassName.get(Class.class),
                         model.recordClass()), CodeBlock.of("$T.class", model.recordClass())))
@@ -107,7 +119,7 @@ public final class TableGenerator {
                 continue;
             }
             String name = RowGenerator.upperSnake(column.name());
-            if (name.equals("TABLE") || name.endsWith("_")) {
+            if (name.equals("TABLE") || name.endsWith("_") || (name.equals("LIST") && model.list() != null)) {
                 name = name + "_INDEX";
             }
             refs.add(FieldSpec.builder(type, name,
@@ -120,6 +132,36 @@ public final class TableGenerator {
             position++;
         }
         return refs;
+    }
+
+    /** The list definition of a list component, declared before the indexes, which include its index. */
+    private static List<FieldSpec> listDef(ComponentModel model) {
+        ListDef list = model.list();
+        if (list == null) {
+            return List.of();
+        }
+        CodeBlock sort = list.sort().stream()
+                .map(c -> CodeBlock.of("new $T($S, $L)", SortColumn.class, c.field(), c.descending()))
+                .collect(CodeBlock.joining(", "));
+        return List.of(FieldSpec.builder(ListDef.class, "LIST_", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+                .initializer("new $T($T.$L, $S, $T.of($L), $L, $T.$L, $L)", ListDef.class, TableKind.class,
+                        list.kind().name(), list.key(), List.class, sort, list.capacity(), Eviction.class,
+                        list.eviction().name(), list.index())
+                .build());
+    }
+
+    /** The typed handle on a list component's lists, for the transaction's list operations. */
+    private static List<FieldSpec> listRef(ComponentModel model) {
+        if (model.list() == null) {
+            return List.of();
+        }
+        TypeName type = ParameterizedTypeName.get(ClassName.get(ListRef.class), model.recordClass(),
+                model.rowClass());
+        return List.of(FieldSpec.builder(type, "LIST", Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+                .addJavadoc("The lists of this $L, one per value of {@code $L}.\n", model.list().kind(),
+                        model.list().key())
+                .initializer("new $T<>(TABLE, LIST_)", ListRef.class)
+                .build());
     }
 
     private static CodeBlock fieldLayout(FieldLayout field) {

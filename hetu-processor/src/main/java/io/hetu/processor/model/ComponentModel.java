@@ -3,6 +3,7 @@ package io.hetu.processor.model;
 import com.palantir.javapoet.ClassName;
 import io.hetu.annotations.Permission;
 import io.hetu.annotations.TableKind;
+import io.hetu.schema.ListDef;
 import io.hetu.schema.RlsRule;
 import io.hetu.schema.RowLayout;
 import java.util.List;
@@ -18,9 +19,10 @@ import javax.lang.model.element.TypeElement;
  * @param permission the read permission
  * @param rls the row-level security rule, or null
  * @param kind the table kind
+ * @param list how a {@code LIST} or {@code SORTED_LIST} keeps its lists, null for {@code GENERIC}
  * @param durable false for a volatile component
- * @param columns the columns in declaration order
- * @param layout the row layout of the columns
+ * @param columns the declared columns in declaration order
+ * @param layout the row layout of the columns, followed by the list sequence column of a list component
  * @param layoutHash a hash of the name, namespace and layout
  */
 public record ComponentModel(
@@ -31,6 +33,7 @@ public record ComponentModel(
         Permission permission,
         RlsRule rls,
         TableKind kind,
+        ListDef list,
         boolean durable,
         List<ColumnModel> columns,
         RowLayout layout,

@@ -81,10 +81,19 @@ public final class Key {
         return new Key(FieldType.STRING, KeyCodec.stringPrefix(stored, 2, utf8.length), stored);
     }
 
-    /** The key of any indexable column from a boxed value, checked against the column's type. */
+    /**
+     * The key of any indexable column from a boxed value, checked against the column's type. A
+     * {@code Key} of the column's type is returned as it is.
+     */
     public static Key of(FieldLayout column, Object value) {
         if (value == null) {
             throw new IllegalArgumentException(column.name() + ": a key cannot be null");
+        }
+        if (value instanceof Key key) {
+            if (key.type != column.type()) {
+                throw mismatch(column, "a " + column.type().wireName() + " key, not " + key.type.wireName());
+            }
+            return key;
         }
         switch (column.type()) {
             case BOOL -> {
@@ -135,6 +144,19 @@ public final class Key {
             }
             default -> throw new IllegalArgumentException(column.name() + ": byte[] columns are not indexed");
         }
+    }
+
+    /** The key a row holds in a column; the row may be held anywhere. */
+    public static Key ofRow(FieldLayout column, MemorySegment segment, long rowOffset) {
+        long at = rowOffset + column.offset();
+        long bits = KeyCodec.encode(column.type(), segment, at);
+        if (column.type() != FieldType.STRING) {
+            return new Key(column.type(), bits, null);
+        }
+        int length = Short.toUnsignedInt(segment.get(Layouts.I16, at));
+        MemorySegment stored = MemorySegment.ofArray(new byte[2 + length]);
+        MemorySegment.copy(segment, at, stored, 0, 2 + length);
+        return new Key(FieldType.STRING, bits, stored);
     }
 
     private static int enumOrdinal(FieldLayout column, Object value) {

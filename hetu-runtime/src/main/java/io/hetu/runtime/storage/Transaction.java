@@ -3,6 +3,7 @@ package io.hetu.runtime.storage;
 import io.hetu.schema.FieldLayout;
 import io.hetu.schema.IndexRef;
 import io.hetu.schema.Layouts;
+import io.hetu.schema.ListRef;
 import io.hetu.schema.RowView;
 import io.hetu.schema.TableDescriptor;
 import java.lang.foreign.MemorySegment;
@@ -200,8 +201,17 @@ public final class Transaction implements CommitRequest {
 
     // ---------------------------------------------------------------- writes
 
-    /** A new row with a fresh id and every column zero (null where nullable), to fill in. */
+    /**
+     * A new row with a fresh id and every column zero (null where nullable), to fill in. Rows of a
+     * {@code LIST} or {@code SORTED_LIST} component are added with {@link #append} instead.
+     */
     public <R extends Record, V extends RowView<R>> V insert(TableDescriptor<R, V> table) {
+        ListOperations.requireGeneric(table, "insert");
+        return insertListRow(table);
+    }
+
+    /** A new, zeroed row of any table, without the check that keeps lists to {@link #append}. */
+    <R extends Record, V extends RowView<R>> V insertListRow(TableDescriptor<R, V> table) {
         checkActive();
         int number = database.tableNumber(table);
         long id = backend.reserveId(number);
@@ -309,6 +319,84 @@ public final class Transaction implements CommitRequest {
         }
         addWrite(number, ChangeKind.DELETE, id, allocatedIn, rowOffset);
         return true;
+    }
+
+    // ---------------------------------------------------------------- lists
+
+    /**
+     * Appends a row to the list named by the record's {@code @ListKey} column: at the end of a
+     * {@code LIST}, where it sorts in a {@code SORTED_LIST} (after the rows it ties with). When the
+     * list then holds more than its capacity, rows are deleted from its eviction end in this same
+     * transaction. The row gets the next {@code seq} of its list.
+     *
+     * @return the new row, to change in place; null when the row itself was evicted at once (a full
+     *     list whose eviction end it sorts to)
+     */
+    public <R extends Record, V extends RowView<R>> V append(ListRef<R, V> list, R record) {
+        return ListOperations.append(this, list, record, null);
+    }
+
+    /**
+     * {@link #append}, de-duplicated: rows of the same list whose column {@code distinctField} holds
+     * the record's value are deleted first, so the new row replaces them (taking its own place in
+     * the list, with a new {@code seq}). A leaderboard keeps one row per player this way.
+     *
+     * @throws IllegalArgumentException when the component has no such column
+     */
+    public <R extends Record, V extends RowView<R>> V appendDistinct(ListRef<R, V> list, R record,
+            String distinctField) {
+        if (distinctField == null) {
+            throw new IllegalArgumentException("name the column that tells rows apart, or use append(...)");
+        }
+        return ListOperations.append(this, list, record, distinctField);
+    }
+
+    /** Every row of the list {@code key}, in list order, as read-only views. */
+    public <R extends Record, V extends RowView<R>> List<V> list(ListRef<R, V> list, Object key) {
+        return ListOperations.read(this, list, key, null, 0, Integer.MAX_VALUE);
+    }
+
+    /**
+     * The rows of the list {@code key} at positions {@code from} to {@code from + count - 1} (0 is
+     * the front), in list order.
+     */
+    public <R extends Record, V extends RowView<R>> List<V> list(ListRef<R, V> list, Object key, int from,
+            int count) {
+        return ListOperations.read(this, list, key, null, from, count);
+    }
+
+    /**
+     * The rows of the list {@code key} that pass {@code filter}, in list order, at most {@code limit}:
+     * for a range by sort column, such as {@code Filter.between("points", 100, 200)}. Only the rows
+     * that pass count as read.
+     */
+    public <R extends Record, V extends RowView<R>> List<V> list(ListRef<R, V> list, Object key, Filter filter,
+            int limit) {
+        return ListOperations.read(this, list, key, filter, 0, limit);
+    }
+
+    /** The first {@code count} rows of the list {@code key}: the oldest of a LIST, the top of a SORTED_LIST. */
+    public <R extends Record, V extends RowView<R>> List<V> head(ListRef<R, V> list, Object key, int count) {
+        return ListOperations.read(this, list, key, null, 0, count);
+    }
+
+    /** The last {@code count} rows of the list {@code key}, in list order: the newest of a LIST. */
+    public <R extends Record, V extends RowView<R>> List<V> tail(ListRef<R, V> list, Object key, int count) {
+        return ListOperations.tail(this, list, key, count);
+    }
+
+    /** How many rows the list {@code key} holds. */
+    public int size(ListRef<?, ?> list, Object key) {
+        return ListOperations.size(this, list, key);
+    }
+
+    /**
+     * Deletes rows from the eviction end of the list {@code key} until at most {@code keep} remain
+     * ({@code 0} empties it); returns how many were deleted. A single row goes with
+     * {@link #delete}.
+     */
+    public int trim(ListRef<?, ?> list, Object key, int keep) {
+        return ListOperations.trim(this, list, key, keep);
     }
 
     // ---------------------------------------------------------------- commit
@@ -569,8 +657,12 @@ public final class Transaction implements CommitRequest {
                     : readOnlyView(table, (int) (-1 - copyAt[0])));
         }
         if (column != null) {
+            IndexOrder then = IndexOrder.of(table.layout(), table.indexes().get(index.position()));
             rows.sort((a, b) -> {
                 int order = RowKeys.compare(column, a.segment(), a.offset(), b.segment(), b.offset());
+                if (order == 0) {
+                    order = then.compare(a.segment(), a.offset(), b.segment(), b.offset());
+                }
                 if (order == 0) {
                     order = Long.compare(id(a), id(b));
                 }

@@ -2,6 +2,7 @@ package io.hetu.runtime.subscription;
 
 import io.hetu.runtime.storage.Backend;
 import io.hetu.runtime.storage.Change;
+import io.hetu.runtime.storage.IndexOrder;
 import io.hetu.runtime.storage.Key;
 import io.hetu.schema.FieldLayout;
 import io.hetu.schema.TableDescriptor;
@@ -45,6 +46,8 @@ final class RangeSubscription extends Subscription {
 
     final int index;
     final FieldLayout column;
+    /** The further columns of a composite index, which order the rows of one leading value. */
+    private final IndexOrder then;
     private final KeyBounds bounds;
     private final Key low;
     private final Key high;
@@ -66,6 +69,7 @@ final class RangeSubscription extends Subscription {
         super(owner, id, requestId, table, descriptor, filter);
         this.index = index;
         this.column = column;
+        this.then = IndexOrder.of(descriptor.layout(), descriptor.indexes().get(index));
         this.low = low;
         this.high = high;
         this.bounds = new KeyBounds(low == null ? null : SortKey.of(low), lowInclusive,
@@ -122,7 +126,7 @@ final class RangeSubscription extends Subscription {
         }
         MemorySegment after = change.after();
         if (after != null) {
-            SortKey key = SortKey.of(column, after, 0);
+            SortKey key = SortKey.of(column, then, after, 0);
             if (bounds.contains(key) && filter.test(after, 0)) {
                 place(new Entry(key, rowId, seq));
             }
@@ -204,7 +208,7 @@ final class RangeSubscription extends Subscription {
                     }
                     byte[] bytes = rows.size() < limit && needsBytes(rowId, version)
                             ? copyRow(segment, rowOffset, rowSize) : null;
-                    rows.add(new ReadRow(rowId, version, SortKey.of(column, segment, rowOffset), bytes));
+                    rows.add(new ReadRow(rowId, version, SortKey.of(column, then, segment, rowOffset), bytes));
                     return rows.size() < wanted;
                 });
         return new Reading(rows, (int) Math.min(rows.size(), limit), rows.size() < wanted);

@@ -3,6 +3,7 @@ package io.hetu.runtime.system;
 import io.hetu.runtime.storage.KeyRange;
 import io.hetu.runtime.storage.Transaction;
 import io.hetu.schema.IndexRef;
+import io.hetu.schema.ListRef;
 import io.hetu.schema.RowView;
 import io.hetu.schema.TableDescriptor;
 import java.util.HashMap;
@@ -224,5 +225,31 @@ public final class SystemContext {
 
     public long id(RowView<?> row) {
         return tx.id(row);
+    }
+
+    /** See {@link Transaction#append}. */
+    public <R extends Record, V extends RowView<R>> V append(ListRef<R, V> list, R record) {
+        return tx.append(list, record);
+    }
+
+    /** See {@link Transaction#appendDistinct}. */
+    public <R extends Record, V extends RowView<R>> V appendDistinct(ListRef<R, V> list, R record,
+            String distinctField) {
+        return tx.appendDistinct(list, record, distinctField);
+    }
+
+    /** See {@link Transaction#list(ListRef, Object)}. */
+    public <R extends Record, V extends RowView<R>> List<V> list(ListRef<R, V> list, Object key) {
+        return tx.list(list, key);
+    }
+
+    /** See {@link Transaction#head}. */
+    public <R extends Record, V extends RowView<R>> List<V> head(ListRef<R, V> list, Object key, int count) {
+        return tx.head(list, key, count);
+    }
+
+    /** See {@link Transaction#tail}. */
+    public <R extends Record, V extends RowView<R>> List<V> tail(ListRef<R, V> list, Object key, int count) {
+        return tx.tail(list, key, count);
     }
 }

@@ -10,6 +10,8 @@ import io.hetu.sdk.SchemaManifest.ComponentDef;
 import io.hetu.sdk.SchemaManifest.EnumDef;
 import io.hetu.sdk.SchemaManifest.FieldDef;
 import io.hetu.sdk.SchemaManifest.IndexDef;
+import io.hetu.sdk.SchemaManifest.ListInfo;
+import io.hetu.sdk.SchemaManifest.SortDef;
 import io.hetu.sdk.SchemaManifest.ParamDef;
 import io.hetu.sdk.SchemaManifest.RecordDef;
 import io.hetu.sdk.SchemaManifest.SystemDef;
@@ -169,7 +171,8 @@ public final class CSharpGenerator {
                 + "  `HetuConnectionException` (it may or may not have run).\n"
                 + "- Subscriptions: `Select`, `SelectBy<Column>` (unique indexes) and `QueryBy<Column>` (index ranges,\n"
                 + "  limit, descending) return a `HetuSubscription<TRow>` with a `Rows` cache by row id and\n"
-                + "  `OnInsert`/`OnUpdate`/`OnDelete` events.\n"
+                + "  `OnInsert`/`OnUpdate`/`OnDelete` events. List components add `SubscribeList(key)`,\n"
+                + "  `SubscribeTop(key, n)` and `SubscribeLast(key, n)`; sort their rows with `<Row>.CompareListOrder`.\n"
                 + "- Reconnects: after a lost connection the client reconnects with exponential backoff, runs\n"
                 + "  `SessionStart` (log in again there), re-subscribes and reconciles every cache, raising the events\n"
                 + "  for what changed while it was away. SCHEMA, VERSION and KICKED end the connection for good.\n"
@@ -490,6 +493,9 @@ public final class CSharpGenerator {
         }
         code.line("return value;");
         code.close();
+        if (c.list() != null) {
+            listOrder(code, c, row, properties);
+        }
         code.close();
         for (FieldDef f : c.fields()) {
             if (columnEnums.containsKey(f)) {
@@ -500,6 +506,68 @@ public final class CSharpGenerator {
         code.blank();
         table(code, c, table, row);
         return wrap(List.of("System", "System.Threading.Tasks"), code.toString());
+    }
+
+    /** The comparison that puts the rows of a list subscription in list order. */
+    private static void listOrder(CSharpCode code, ComponentDef c, String row, Map<FieldDef, String> properties) {
+        ListInfo list = c.list();
+        code.blank();
+        code.line("/// <summary>The order of a list: " + list.sort().stream()
+                .map(o -> "<c>" + o.field() + "</c>" + (o.desc() ? " descending" : "") + ", ").reduce("", String::concat)
+                + "then append order (<c>seq</c>). Sort a list subscription's rows with it.</summary>");
+        code.open("public static int CompareListOrder(" + row + " a, " + row + " b)");
+        if (!list.sort().isEmpty()) {
+            code.line("int order;");
+        }
+        for (SortDef sort : list.sort()) {
+            FieldDef field = c.fields().stream().filter(f -> f.name().equals(sort.field())).findFirst().orElseThrow();
+            String first = (sort.desc() ? "b." : "a.") + properties.get(field);
+            String second = (sort.desc() ? "a." : "b.") + properties.get(field);
+            code.line("order = " + (field.type().equals("string") ? "string.CompareOrdinal(" + first + ", " + second
+                    + ")" : first + ".CompareTo(" + second + ")") + ";");
+            code.line("if (order != 0) return order;");
+        }
+        FieldDef seq = c.fields().stream().filter(f -> f.name().equals("seq")).findFirst().orElseThrow();
+        code.line("return a." + properties.get(seq) + ".CompareTo(b." + properties.get(seq) + ");");
+        code.close();
+    }
+
+    /** Subscriptions to a whole list, its first and its last rows: queries on the list index bounded by one key. */
+    private void listSubscriptions(CSharpCode code, ComponentDef c, String componentId, String row,
+            String subscription) {
+        ListInfo list = c.list();
+        FieldDef field = c.fields().stream().filter(f -> f.name().equals(list.key())).findFirst().orElseThrow();
+        TypeRef key = columnType(field);
+        TypeRef keyValue = new TypeRef(key.type(), false, key.name(), null);
+        String keyName = parameter(field.name());
+        String declared = types.type(keyValue) + " " + keyName;
+        boolean sorted = list.kind().equals("SORTED_LIST");
+        code.blank();
+        code.line("/// <summary>Subscribes to the whole list <c>" + field.name() + "</c> (at most " + list.capacity()
+                + " rows); sort its rows with <see cref=\"" + row + ".CompareListOrder\"/>.</summary>");
+        code.open("public " + subscription + " SubscribeList(" + declared + ")");
+        code.line("return QueryList(" + keyName + ", HetuQuery.NoLimit, false);");
+        code.close();
+        String[][] windows = {
+                {"SubscribeTop", "first", sorted ? "its top" : "its oldest", "false"},
+                {"SubscribeLast", "last", sorted ? "its bottom" : "its newest", "true"}};
+        for (String[] window : windows) {
+            code.blank();
+            code.line("/// <summary>Subscribes to the " + window[1] + " <paramref name=\"count\"/> rows of the list ("
+                    + window[2] + "), kept full as rows leave.</summary>");
+            code.open("public " + subscription + " " + window[0] + "(" + declared + ", int count)");
+            code.line("return QueryList(" + keyName + ", count, " + window[3] + ");");
+            code.close();
+        }
+        code.blank();
+        code.open("private " + subscription + " QueryList(" + declared + ", int limit, bool descending)");
+        code.open("return connection.SubscribeAsync(HetuConnection.Query, __w =>");
+        code.line("HetuQuery.WriteHeader(__w, " + componentId + ", " + list.index()
+                + ", limit, descending, true, true, true, true);");
+        code.line(types.write(keyValue, "__w", keyName, 0) + ";");
+        code.line(types.write(keyValue, "__w", keyName, 0) + ";");
+        code.close("}, " + row + ".Size, " + row + ".Decode);");
+        code.close();
     }
 
     private void table(CSharpCode code, ComponentDef c, String table, String row) {
@@ -526,7 +594,7 @@ public final class CSharpGenerator {
             FieldDef field = c.fields().stream().filter(f -> f.name().equals(index.field())).findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("component " + c.name() + " indexes column '"
                             + index.field() + "', which it does not have"));
-            if (field.type().equals("bytes")) {
+            if (field.type().equals("bytes") || (c.list() != null && position == c.list().index())) {
                 continue;
             }
             TypeRef key = columnType(field);
@@ -565,6 +633,9 @@ public final class CSharpGenerator {
                     + ";");
             code.close("}, " + row + ".Size, " + row + ".Decode);");
             code.close();
+        }
+        if (c.list() != null) {
+            listSubscriptions(code, c, componentId, row, subscription);
         }
         code.close();
     }

@@ -6,6 +6,8 @@ import io.hetu.sdk.SchemaManifest.ComponentDef;
 import io.hetu.sdk.SchemaManifest.EnumDef;
 import io.hetu.sdk.SchemaManifest.FieldDef;
 import io.hetu.sdk.SchemaManifest.IndexDef;
+import io.hetu.sdk.SchemaManifest.ListInfo;
+import io.hetu.sdk.SchemaManifest.SortDef;
 import io.hetu.sdk.SchemaManifest.ParamDef;
 import io.hetu.sdk.SchemaManifest.RecordDef;
 import io.hetu.sdk.SchemaManifest.SystemDef;
@@ -311,7 +313,7 @@ public final class TypeScriptGenerator {
         for (int position = 0; position < component.indexes().size(); position++) {
             IndexDef index = component.indexes().get(position);
             FieldDef field = field(component, index.field());
-            if (field.type().equals("bytes")) {
+            if (field.type().equals("bytes") || (component.list() != null && position == component.list().index())) {
                 continue;
             }
             String property = properties.get(component.fields().indexOf(field));
@@ -333,10 +335,16 @@ public final class TypeScriptGenerator {
             table.append("    return this.#connection.query(").append(rowType).append(", ").append(position)
                     .append(", range, (writer, key) => ").append(keyWrite(field, "key")).append(");\n  }\n");
         }
+        StringBuilder order = new StringBuilder();
+        if (component.list() != null) {
+            listMethods(component, properties, row, rowType, table, order);
+        }
         table.append("}\n");
 
         StringBuilder out = new StringBuilder(header).append('\n');
-        out.append("import type { HetuConnection, QueryRange } from '../runtime/connection.js';\n");
+        out.append(table.indexOf("QueryRange<") >= 0
+                ? "import type { HetuConnection, QueryRange } from '../runtime/connection.js';\n"
+                : "import type { HetuConnection } from '../runtime/connection.js';\n");
         out.append("import type { RowType, Subscription } from '../runtime/subscription.js';\n");
         if (!helpers.isEmpty()) {
             out.append("import { ").append(String.join(", ", helpers)).append(" } from '../runtime/wire.js';\n");
@@ -358,8 +366,85 @@ public final class TypeScriptGenerator {
         out.append("  name: ").append(TsNames.quote(qualified)).append(",\n");
         out.append("  rowSize: ").append(component.rowSize()).append(",\n");
         out.append("  decode: decode").append(row).append(",\n};\n\n");
+        out.append(order);
         out.append(table);
         return out.toString();
+    }
+
+    /**
+     * The list subscriptions of a LIST or SORTED_LIST component (queries on its list index, bounded
+     * by the key) and the comparator that puts a subscription's rows in list order.
+     */
+    private static void listMethods(ComponentDef component, List<String> properties, String row, String rowType,
+            StringBuilder table, StringBuilder order) {
+        ListInfo list = component.list();
+        FieldDef keyField = field(component, list.key());
+        String keyType = columnType(keyField);
+        String key = TsNames.binding(properties.get(component.fields().indexOf(keyField)), Set.of("count", "writer"));
+        String query = "    return this.#connection.query(" + rowType + ", " + list.index() + ", { low: " + key
+                + ", high: " + key;
+        String write = " }, (writer, key) => " + keyWrite(keyField, "key") + ");\n  }\n";
+        String listOrder = "compare" + row + "s";
+        table.append("\n  /** Subscribes to the whole list `").append(key).append("` (at most ").append(list.capacity())
+                .append(" rows); sort its rows with `").append(listOrder).append("` for list order. */\n");
+        table.append("  subscribeList(").append(key).append(": ").append(keyType).append("): Promise<Subscription<")
+                .append(row).append(">> {\n").append(query).append(write);
+        table.append("\n  /** Subscribes to the first `count` rows of the list `").append(key).append("` (")
+                .append(list.kind().equals("SORTED_LIST") ? "its top `count`" : "its oldest rows")
+                .append("), kept full as rows leave. */\n");
+        table.append("  subscribeTop(").append(key).append(": ").append(keyType).append(", count: number): Promise<")
+                .append("Subscription<").append(row).append(">> {\n").append(query).append(", limit: count")
+                .append(write);
+        table.append("\n  /** Subscribes to the last `count` rows of the list `").append(key).append("` (")
+                .append(list.kind().equals("SORTED_LIST") ? "its bottom `count`" : "its newest rows")
+                .append("), kept full as rows leave. */\n");
+        table.append("  subscribeLast(").append(key).append(": ").append(keyType).append(", count: number): Promise<")
+                .append("Subscription<").append(row).append(">> {\n").append(query)
+                .append(", limit: count, descending: true").append(write);
+
+        List<String> terms = new ArrayList<>();
+        boolean text = false;
+        for (SortDef sort : list.sort()) {
+            FieldDef field = field(component, sort.field());
+            String property = properties.get(component.fields().indexOf(field));
+            String first = sort.desc() ? "b" : "a";
+            String second = sort.desc() ? "a" : "b";
+            String a = first + "." + property;
+            String b = second + "." + property;
+            terms.add(switch (field.type()) {
+                case "bool" -> "Number(" + a + ") - Number(" + b + ")";
+                case "string", "char" -> "compareText(" + a + ", " + b + ")";
+                case "enum8", "enum16" -> enumConstants(field) + ".indexOf(" + a + ") - " + enumConstants(field)
+                        + ".indexOf(" + b + ")";
+                default -> "compareNumbers(" + a + ", " + b + ")";
+            });
+            text |= field.type().equals("string") || field.type().equals("char");
+        }
+        terms.add("compareNumbers(a.seq, b.seq)");
+        order.append("function compareNumbers(a: number | bigint, b: number | bigint): number {\n");
+        order.append("  return a < b ? -1 : a > b ? 1 : 0;\n}\n\n");
+        if (text) {
+            order.append("/** Code-point order, which is the UTF-8 byte order the server sorts strings by. */\n");
+            order.append("function compareText(a: string, b: string): number {\n");
+            order.append("  const x = Array.from(a, (c) => c.codePointAt(0) ?? 0);\n");
+            order.append("  const y = Array.from(b, (c) => c.codePointAt(0) ?? 0);\n");
+            order.append("  for (let i = 0; i < x.length && i < y.length; i++) {\n");
+            order.append("    if (x[i] !== y[i]) {\n      return (x[i] ?? 0) - (y[i] ?? 0);\n    }\n  }\n");
+            order.append("  return x.length - y.length;\n}\n\n");
+        }
+        order.append("/** The order of a ").append(component.namespace()).append('.').append(component.name())
+                .append(" list: ").append(list.sort().isEmpty() ? "" : list.sort().stream()
+                        .map(o -> o.field() + (o.desc() ? " descending" : "")).reduce((x, y) -> x + ", " + y)
+                        .orElseThrow() + ", then ").append("append order (seq). */\n");
+        order.append("export function ").append(listOrder).append("(a: ").append(row).append(", b: ").append(row)
+                .append("): number {\n");
+        for (int i = 0; i < terms.size() - 1; i++) {
+            order.append(i == 0 ? "  let order = " : "  order = order !== 0 ? order : ").append(terms.get(i))
+                    .append(";\n");
+        }
+        order.append(terms.size() == 1 ? "  return " + terms.getLast() + ";\n"
+                : "  return order !== 0 ? order : " + terms.getLast() + ";\n");
+        order.append("}\n\n");
     }
 
     private static FieldDef field(ComponentDef component, String name) {

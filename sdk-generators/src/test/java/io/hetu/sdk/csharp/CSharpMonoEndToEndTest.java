@@ -10,6 +10,7 @@ import io.hetu.runtime.server.ServerConfig;
 import io.hetu.runtime.storage.Database;
 import io.hetu.sdk.fixtures.GadgetTable;
 import io.hetu.sdk.fixtures.Mood;
+import io.hetu.sdk.fixtures.StandingTable;
 import io.hetu.sdk.fixtures.GadgetRow;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -74,10 +75,12 @@ class CSharpMonoEndToEndTest {
         assertFalse(out.contains("FAIL"), out);
         Matcher summary = Pattern.compile("SUMMARY checks=(\\d+) failures=0").matcher(out);
         assertTrue(summary.find(), out);
-        assertEquals(59, Integer.parseInt(summary.group(1)), "every check ran:\n" + out);
+        // 59 checks, then per posted standing (30) one for the board and one for the podium, then two more.
+        assertEquals(59 + 30 * 2 + 2, Integer.parseInt(summary.group(1)), "every check ran:\n" + out);
         assertEquals(0, result.exitCode(), out);
         for (String check : List.of("ok rejection code", "ok extremes min", "ok multi-byte name", "ok negative instant nanos",
-                "ok null int", "ok spot owner", "ok delete when out of range", "ok no updates after unsubscribe")) {
+                "ok null int", "ok spot owner", "ok delete when out of range", "ok no updates after unsubscribe",
+                "ok the board keeps ten", "ok rows left the podium as deletes")) {
             assertTrue(out.contains(check), check + " missing:\n" + out);
         }
         long saved = database.transact(0, tx -> {
@@ -85,6 +88,7 @@ class CSharpMonoEndToEndTest {
             return row.level() == 30 && row.mood() == Mood.HAPPY ? 1L : 0L;
         });
         assertEquals(1L, saved, "the C# client's writes reached the server's store");
+        assertEquals(10, (int) database.transact(0, tx -> tx.size(StandingTable.LIST, 3)), "the stored board");
     }
 
     @Test

@@ -38,6 +38,25 @@ public static class E2eProgram
         Check(EqualityComparer<T>.Default.Equals(expected, actual), what + ": expected " + expected + ", got " + actual);
     }
 
+    private static string InListOrder(HetuSubscription<StandingRow> subscription)
+    {
+        var rows = subscription.Rows.Values.ToList();
+        rows.Sort(StandingRow.CompareListOrder);
+        return string.Join(",", rows.Select(r => r.Player + ":" + r.Points));
+    }
+
+    /// <summary>Waits until the condition holds; the bound only guards against a hang.</summary>
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        var start = DateTime.UtcNow;
+        while (!condition())
+        {
+            if (DateTime.UtcNow - start > TimeSpan.FromSeconds(60)) throw new TimeoutException(what);
+            await Task.Delay(5);
+        }
+        Check(true, what);
+    }
+
     /// <summary>Guards against a hang only; the Java side has its own process limit too.</summary>
     private static async Task<T> Within<T>(Task<T> task, string what)
     {
@@ -170,6 +189,29 @@ public static class E2eProgram
 
             Eq(true, await client.Sdk.RemoveGadget(106), "remove existing");
             Eq(false, await client.Sdk.RemoveGadget(106), "remove missing");
+            // A sorted list: one standing per player, at most ten, most points first, then name, then posting order.
+            var podium = await client.Sdk.Standing.SubscribeTop(3, 3);
+            var board = await client.Sdk.Standing.SubscribeList(3);
+            var model = new List<Tuple<long, int, string, int>>();
+            var podiumLeft = 0;
+            podium.OnDelete += (id, row) => podiumLeft++;
+            for (var i = 0; i < 30; i++)
+            {
+                long player = (i * 7) % 13;
+                var points = (i * 37) % 50;
+                model.RemoveAll(t => t.Item1 == player);
+                model.Add(Tuple.Create(player, points, "p" + player, i));
+                model = model.OrderByDescending(t => t.Item2).ThenBy(t => t.Item3, StringComparer.Ordinal)
+                        .ThenBy(t => t.Item4).Take(10).ToList();
+                await client.Sdk.PostStanding(3, player, points, "p" + player);
+                var expected = string.Join(",", model.Select(t => t.Item1 + ":" + t.Item2));
+                await Until(() => InListOrder(board) == expected, "the board after post " + i);
+                await Until(() => InListOrder(podium) == string.Join(",", model.Take(3).Select(t => t.Item1 + ":" + t.Item2)),
+                        "the podium after post " + i);
+            }
+            Eq(10, board.Rows.Count, "the board keeps ten");
+            Check(podiumLeft > 0, "rows left the podium as deletes");
+
             Check(await client.Connection.PingAsync() >= TimeSpan.Zero, "ping");
             Check(client.Connection.Seq > 0, "seq advanced");
             await client.CloseAsync();

@@ -15,6 +15,7 @@ import io.hetu.sdk.fixtures.GadgetRow;
 import io.hetu.sdk.fixtures.GadgetTable;
 import io.hetu.sdk.fixtures.Mood;
 import io.hetu.sdk.fixtures.SpotTable;
+import io.hetu.sdk.fixtures.StandingTable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -147,6 +148,21 @@ class TypeScriptNodeEndToEndTest {
         long stored = database.transact(0, tx -> tx.id(tx.getBy(GadgetTable.OWNER, 500L)));
         assertEquals(stored, firstId, "saveGadget returned the row id the server stored");
         assertEquals(30, (int) database.transact(0, tx -> tx.getBy(GadgetTable.OWNER, 500L).level()));
+        assertEquals(List.of(), json.convertValue(summary.get("errors"), List.class));
+    }
+
+    @Test
+    void aNodeClientFollowsALiveTopThreeAndAWholeSortedList() throws Exception {
+        NodeTools.Result result = NodeTools.run(work, script("lists.mjs"));
+        assertEquals(0, result.exitCode(), "the Node client's checks failed:\n" + result.describe());
+        JsonNode summary = lastLine(result.stdout());
+        List<String> stored = database.transact(0, tx -> tx.list(StandingTable.LIST, 1).stream()
+                .map(r -> r.player() + ":" + r.points() + ":" + r.name()).toList());
+        assertEquals(10, stored.size(), "the list is capped at ten");
+        assertEquals(stored, json.convertValue(summary.get("whole"), List.class));
+        assertEquals(stored.subList(0, 3), json.convertValue(summary.get("top"), List.class));
+        assertTrue(summary.at("/events/delete").asInt() > 0 && summary.at("/events/insert").asInt() > 3,
+                "rows entered and left the top three: " + summary.get("events"));
         assertEquals(List.of(), json.convertValue(summary.get("errors"), List.class));
     }
 

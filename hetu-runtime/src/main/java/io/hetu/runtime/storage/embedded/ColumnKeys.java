@@ -1,24 +1,32 @@
 package io.hetu.runtime.storage.embedded;
 
+import io.hetu.runtime.storage.IndexOrder;
 import io.hetu.runtime.storage.Key;
 import io.hetu.runtime.storage.KeyCodec;
 import io.hetu.schema.FieldLayout;
 import io.hetu.schema.FieldType;
 import java.lang.foreign.MemorySegment;
 
-/** Reads, hashes and compares one indexed column of the rows of a table. */
+/**
+ * Reads, hashes and compares the key of one index over the rows of a table: its (leading) column,
+ * and for a composite index the further columns that order rows with equal leading values. Bounds
+ * and lookups name the leading column only.
+ */
 final class ColumnKeys {
 
     final TableStore table;
     final FieldLayout column;
     final FieldType type;
     final boolean string;
+    /** The further columns of a composite index; empty for an index over one column. */
+    final IndexOrder then;
 
-    ColumnKeys(TableStore table, FieldLayout column) {
+    ColumnKeys(TableStore table, FieldLayout column, IndexOrder then) {
         this.table = table;
         this.column = column;
         this.type = column.type();
         this.string = type == FieldType.STRING;
+        this.then = then;
     }
 
     /** The encoded key (a string's prefix) of the row in a slot. */
@@ -54,23 +62,33 @@ final class ColumnKeys {
         return KeyCodec.compareStrings(table.chunk(slot), table.rowOffset(slot) + column.offset(), key.string(), 0);
     }
 
-    /** Compares the keys of the rows in two slots, given their encoded bits. */
+    /** Compares the keys (all columns of a composite key) of the rows in two slots, given their encoded bits. */
     int compare(long bitsA, int slotA, long bitsB, int slotB) {
         int order = Long.compareUnsigned(bitsA, bitsB);
-        if (order != 0 || !string || slotA == slotB) {
+        if (order != 0 || slotA == slotB || (!string && then.isEmpty())) {
             return order;
         }
-        return KeyCodec.compareStrings(table.chunk(slotA), table.rowOffset(slotA) + column.offset(),
-                table.chunk(slotB), table.rowOffset(slotB) + column.offset());
+        return compareRest(table.chunk(slotA), table.rowOffset(slotA), table.chunk(slotB), table.rowOffset(slotB));
     }
 
-    /** Compares the keys of two rows held anywhere. */
+    /** Compares the keys (all columns of a composite key) of two rows held anywhere. */
     int compare(MemorySegment a, long aRow, MemorySegment b, long bRow) {
         int order = Long.compareUnsigned(bits(a, aRow), bits(b, bRow));
-        if (order != 0 || !string) {
+        if (order != 0 || (!string && then.isEmpty())) {
             return order;
         }
-        return KeyCodec.compareStrings(a, aRow + column.offset(), b, bRow + column.offset());
+        return compareRest(a, aRow, b, bRow);
+    }
+
+    /** Compares two rows whose leading keys have equal bits: a string in full, then the further columns. */
+    private int compareRest(MemorySegment a, long aRow, MemorySegment b, long bRow) {
+        if (string) {
+            int order = KeyCodec.compareStrings(a, aRow + column.offset(), b, bRow + column.offset());
+            if (order != 0) {
+                return order;
+            }
+        }
+        return then.compare(a, aRow, b, bRow);
     }
 
     /** Compares a row held anywhere with a key. */

@@ -7,6 +7,7 @@ import io.hetu.runtime.storage.ChangeListener;
 import io.hetu.runtime.storage.ChangeSet;
 import io.hetu.runtime.storage.CommitRequest;
 import io.hetu.runtime.storage.ConflictException;
+import io.hetu.runtime.storage.IndexOrder;
 import io.hetu.runtime.storage.Key;
 import io.hetu.runtime.storage.RowVisitor;
 import io.hetu.runtime.storage.ScanRead;
@@ -88,7 +89,8 @@ public final class EmbeddedBackend implements Backend {
             unique[t] = new UniqueIndex[indexes.size()];
             ordered[t] = new OrderedIndex[indexes.size()];
             for (int i = 0; i < indexes.size(); i++) {
-                ColumnKeys keys = new ColumnKeys(store, descriptor.layout().field(indexes.get(i).field()));
+                ColumnKeys keys = new ColumnKeys(store, descriptor.layout().field(indexes.get(i).field()),
+                        IndexOrder.of(descriptor.layout(), indexes.get(i)));
                 columns[t][i] = keys;
                 unique[t][i] = indexes.get(i).unique() ? new UniqueIndex(keys) : null;
                 ordered[t][i] = new OrderedIndex(keys);
