@@ -73,6 +73,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
     private volatile boolean closing;
     private double tokens;
     private long refilledAt;
+    /** How many times the current call's transaction has run, for {@link ServerStats}. */
+    private int attempts;
 
     Connection(HetuServer server, long connectionId) {
         this.server = server;
@@ -236,8 +238,10 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         writer.writeI64(0);
         int resultAt = writer.size();
         long seq;
+        attempts = 0;
         try {
             seq = database.commit(entry.def().retry(), tx -> {
+                attempts++;
                 context.begin(tx);
                 reader.reset(message, argumentsAt, argumentsLength);
                 writer.truncate(resultAt);
@@ -247,6 +251,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         } catch (RuntimeException e) {
             rejectFailure(request, entry.def().name(), e);
             return;
+        } finally {
+            server.stats().called(attempts);
         }
         if (!context.commitEffects()) {
             reject(request, "ALREADY_LOGGED_IN", "another connection logged in as that user first");
