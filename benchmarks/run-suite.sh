@@ -41,7 +41,7 @@ free_port() {
 
 # Records a command for the report.
 note() {
-    echo "$*" | sed "s#$RUN#\$RUN#g; s#$ROOT/##g" >> "$RESULTS/commands.txt"
+    echo "$*" | sed "s#^$JAVA #java #; s#$RUN#\$RUN#g; s#$ROOT/##g" >> "$RESULTS/commands.txt"
 }
 
 # Records a command for the report, then runs it.
@@ -187,7 +187,7 @@ else
 fi
 
 echo "== writing docs/BENCHMARKS.md and docs/benchmarks-suite.svg"
-"$JAVA" -cp "$RUN/benchmarks.jar" io.hetu.benchmarks.suite.SuiteReport "$RESULTS" docs/BENCHMARKS.md \
+"$JAVA" -cp "$RUN/benchmarks.jar:$RUN/hetu.jar" io.hetu.benchmarks.suite.SuiteReport "$RESULTS" docs/BENCHMARKS.md \
     docs/benchmarks-suite.svg
 rm -rf "$ROOT/benchmarks/target/suite-results"
 cp -r "$RESULTS" "$ROOT/benchmarks/target/suite-results"
