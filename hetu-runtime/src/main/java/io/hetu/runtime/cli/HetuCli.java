@@ -1,6 +1,7 @@
 package io.hetu.runtime.cli;
 
 import io.hetu.runtime.app.App;
+import io.hetu.runtime.bench.BenchCommand;
 import io.hetu.runtime.durability.DurabilityConfig;
 import io.hetu.runtime.server.HetuServer;
 import io.hetu.runtime.storage.Database;
@@ -25,7 +26,7 @@ import picocli.CommandLine.Option;
 /** The {@code hetu} command. */
 @Command(name = "hetu", mixinStandardHelpOptions = true, version = "HeTu for Java 0.1.0",
         description = "A game-server engine in which the database and the server are one.",
-        subcommands = HetuCli.Start.class)
+        subcommands = {HetuCli.Start.class, BenchCommand.class})
 public final class HetuCli {
 
     public static void main(String[] args) {

@@ -39,7 +39,9 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayDeque;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -73,6 +75,10 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
     private volatile boolean closing;
     private double tokens;
     private long refilledAt;
+    /** Replies to calls that wrote, in commit order, until their commits are durable. */
+    private final ArrayDeque<DurableReply> awaitingDurability = new ArrayDeque<>();
+    /** How many times the current call's transaction has run, for {@link ServerStats}. */
+    private int attempts;
 
     Connection(HetuServer server, long connectionId) {
         this.server = server;
@@ -236,8 +242,10 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         writer.writeI64(0);
         int resultAt = writer.size();
         long seq;
+        attempts = 0;
         try {
             seq = database.commit(entry.def().retry(), tx -> {
+                attempts++;
                 context.begin(tx);
                 reader.reset(message, argumentsAt, argumentsLength);
                 writer.truncate(resultAt);
@@ -247,6 +255,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         } catch (RuntimeException e) {
             rejectFailure(request, entry.def().name(), e);
             return;
+        } finally {
+            server.stats().called(attempts);
         }
         if (!context.commitEffects()) {
             reject(request, "ALREADY_LOGGED_IN", "another connection logged in as that user first");
@@ -257,16 +267,45 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         if (seq == 0) {
             channel.writeAndFlush(reply);
         } else {
-            database.durable(seq).whenComplete((done, failure) -> {
-                if (failure == null) {
-                    channel.writeAndFlush(reply);
-                } else {
-                    reply.release();
-                    rejectLater(request, "UNAVAILABLE", "the commit could not be made durable: " + failure.getMessage());
-                }
-            });
+            awaitingDurability.add(new DurableReply(seq, request, reply));
+            if (awaitingDurability.size() == 1) {
+                sendDurableReplies();
+            }
         }
     }
+
+    /**
+     * Sends, in commit order, the replies whose commits are durable, with one flush; then waits
+     * for the next one. One wait covers all of a connection's replies in flight, so the log
+     * writer hands this event loop one task per batch of commits rather than one per reply.
+     * Runs on the event loop.
+     */
+    private void sendDurableReplies() {
+        boolean sent = false;
+        DurableReply next;
+        while ((next = awaitingDurability.peek()) != null) {
+            CompletableFuture<Void> durable = database.durable(next.seq());
+            if (!durable.isDone()) {
+                durable.whenComplete((done, failure) -> channel.eventLoop().execute(this::sendDurableReplies));
+                break;
+            }
+            awaitingDurability.poll();
+            if (durable.isCompletedExceptionally()) {
+                next.reply().release();
+                reject(next.request(), "UNAVAILABLE", "the commit could not be made durable: "
+                        + durable.exceptionNow().getMessage());
+            } else {
+                channel.write(next.reply(), channel.voidPromise());
+                sent = true;
+            }
+        }
+        if (sent) {
+            channel.flush();
+        }
+    }
+
+    /** A call's reply, held until its commit {@code seq} is durable. */
+    private record DurableReply(long seq, int request, BinaryWebSocketFrame reply) {}
 
     private void rejectFailure(int request, String system, RuntimeException e) {
         switch (e) {
@@ -450,13 +489,6 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
     private void reject(int request, String code, String message) {
         writer.clear().writeI8(Protocol.REJECTED).writeI32(request).writeShortString(code).writeShortString(message);
         write(writer);
-    }
-
-    /** A rejection from another thread: encoded with its own buffer. */
-    private void rejectLater(int request, String code, String message) {
-        WireWriter own = new WireWriter().writeI8(Protocol.REJECTED).writeI32(request).writeShortString(code)
-                .writeShortString(message);
-        channel.writeAndFlush(frame(own));
     }
 
     private void write(WireWriter out) {

@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The game server: one WebSocket endpoint over Netty, serving an {@link App} on a
  * {@link Database}. The pipeline follows a message's path: TLS (when configured), HTTP, the
- * manifest route, permessage-deflate (inflation capped at the frame limit), the WebSocket
+ * stats and manifest routes, permessage-deflate (inflation capped at the frame limit), the WebSocket
  * handshake and frame limits, frame aggregation, the idle timer, and the protocol
  * ({@link Connection}).
  */
@@ -61,6 +61,7 @@ public final class HetuServer implements AutoCloseable {
     private final ServerConfig config;
     private final Subscriptions subscriptions;
     private final SessionTable sessions = new SessionTable();
+    private final ServerStats stats = new ServerStats();
     private final AtomicLong connectionIds = new AtomicLong();
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -86,6 +87,7 @@ public final class HetuServer implements AutoCloseable {
                 : SslContextBuilder.forServer(config.tlsCertificate().toFile(), config.tlsKey().toFile()).build();
         byte[] manifest = app.manifest();
         this.web = new WebFiles(app.loader());
+        StatsRoute statsRoute = new StatsRoute(config.path(), stats);
 
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
@@ -103,6 +105,7 @@ public final class HetuServer implements AutoCloseable {
                         pipeline.addLast("flush", new FlushConsolidationHandler(256, true));
                         pipeline.addLast("http", new HttpServerCodec());
                         pipeline.addLast("http-aggregator", new HttpObjectAggregator(16 * 1024));
+                        pipeline.addLast("stats", statsRoute);
                         pipeline.addLast("routes", new HttpRoutes(config.path(), manifest, web));
                         pipeline.addLast("deflate", new WebSocketServerCompressionHandler(limits.maxFrameBytes()));
                         pipeline.addLast("websocket", new WebSocketServerProtocolHandler(
@@ -142,6 +145,11 @@ public final class HetuServer implements AutoCloseable {
     /** Whether the app has a browser client, served at {@code /}. */
     public boolean servesWebClient() {
         return web.hasIndex();
+    }
+
+    /** Calls answered and conflict retries, also served at {@code GET <path>/stats}. */
+    public ServerStats stats() {
+        return stats;
     }
 
     App app() {
