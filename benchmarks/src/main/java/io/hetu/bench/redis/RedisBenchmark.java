@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * The Redis backend under HeTu's get and get+update workloads (a row found by its unique key over
  * 30,000 rows; get+update also bumps it), through one backend instance and through two sharing
  * the same Redis, beside {@code redis-benchmark -t get,set} against the same server in the same
- * run, so the ratios compare. Results: docs/BENCHMARKS-REDIS.md.
+ * run, so the ratios compare. Results: docs/BENCHMARKS.md (Redis backend).
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
  *     io.hetu.bench.redis.RedisBenchmark 127.0.0.1:6379 [seconds] [clients]</pre>

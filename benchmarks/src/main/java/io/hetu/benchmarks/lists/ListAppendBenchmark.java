@@ -20,7 +20,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * One committed append to a full list, each transaction on the in-memory backend: the append reads
  * the list, places the row, and evicts one row (the lowest score, possibly the new row itself, or
- * the oldest line), all in the one transaction. Results are in docs/BENCHMARKS-LISTS.md.
+ * the oldest line), all in the one transaction. Results are in docs/BENCHMARKS.md (List tables).
  *
  * <ul>
  *   <li>{@code sortedAppend}: a 1,000-place leaderboard, random points;
