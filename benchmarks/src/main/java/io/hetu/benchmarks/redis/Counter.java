@@ -1,4 +1,4 @@
-package io.hetu.bench.redis;
+package io.hetu.benchmarks.redis;
 
 import io.hetu.annotations.Component;
 import io.hetu.annotations.Unique;

@@ -1,4 +1,4 @@
-package io.hetu.bench.redis;
+package io.hetu.benchmarks.redis;
 
 import io.hetu.runtime.storage.Database;
 import io.hetu.runtime.storage.redis.RedisConfig;
@@ -24,7 +24,7 @@ import java.util.regex.Pattern;
  * run, so the ratios compare. Results: docs/BENCHMARKS.md (Redis backend).
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
- *     io.hetu.bench.redis.RedisBenchmark 127.0.0.1:6379 [seconds] [clients]</pre>
+ *     io.hetu.benchmarks.redis.RedisBenchmark 127.0.0.1:6379 [seconds] [clients]</pre>
  *
  * <p>{@code clients} (default 16) is the number of calling threads, split evenly between the
  * instances, and redis-benchmark's {@code -c}. Each measurement runs a third of its time again
