@@ -72,6 +72,9 @@ public final class Transaction implements CommitRequest {
     private final ArrayList<Object> attachments = new ArrayList<>();
     /** The reused view a zero-copy forEach is passing to its consumer, or null. */
     private RowView<?> visitingInPlace;
+    /** The id and version of the row {@link #visitingInPlace} shows: backends need not keep them beside the row. */
+    private long visitingId;
+    private long visitingVersion;
 
     Transaction(Database database) {
         this.database = database;
@@ -140,12 +143,18 @@ public final class Transaction implements CommitRequest {
     /** The id of the row behind a view this transaction returned. */
     public long id(RowView<?> view) {
         checkOwn(view);
+        if (view == visitingInPlace) {
+            return visitingId;
+        }
         return view.segment().get(Layouts.I64, view.offset() - HEADER);
     }
 
     /** The version (the seq of the commit that last wrote it) of the row behind a view; 0 for a new row. */
     public long version(RowView<?> view) {
         checkOwn(view);
+        if (view == visitingInPlace) {
+            return visitingVersion;
+        }
         return view.segment().get(Layouts.I64, view.offset() - HEADER + 8);
     }
 
@@ -615,6 +624,8 @@ public final class Transaction implements CommitRequest {
                 if (n < limit) {
                     reused.wrap(segment, rowOffset);
                     visitingInPlace = reused;
+                    visitingId = id;
+                    visitingVersion = version;
                     try {
                         consumer.accept(reused);
                     } finally {
@@ -696,7 +707,7 @@ public final class Transaction implements CommitRequest {
     private void checkOwn(RowView<?> view) {
         MemorySegment segment = view.segment();
         if (view == visitingInPlace) {
-            // A forEach view over table memory: the row's header precedes it there too.
+            // A forEach view over the backend's memory: its id and version are kept aside.
             return;
         }
         if (segment == null || (!slabs.contains(segment) && !readOnlySlabs.contains(segment))) {

@@ -97,6 +97,62 @@ class ListModelTest {
         }
     }
 
+    @Test
+    void aReadOfTheTopOfAListIsRetriedWhenARowMovesIntoIt() throws Exception {
+        try (Database db = Backends.open(List.of(RankTable.TABLE))) {
+            long lowest = db.transact(0, tx -> {
+                for (int points = 20; points <= 50; points += 10) {
+                    tx.append(RankTable.LIST, new Rank(1, points, points, (short) 0));
+                }
+                return tx.id(tx.append(RankTable.LIST, new Rank(1, 10, 10, (short) 0)));
+            });
+            // Only a sort column changes: the row moves inside its list, from last to second.
+            List<List<Integer>> seen = topThreeWhileAnotherCommits(db,
+                    tx -> tx.update(RankTable.TABLE, lowest).points(45));
+            assertEquals(List.of(List.of(50, 40, 30), List.of(50, 45, 40)), seen, "the first attempt ran again");
+        }
+    }
+
+    @Test
+    void aReadOfTheTopOfAListIsNotRetriedForChangesOutsideIt() throws Exception {
+        try (Database db = Backends.open(List.of(RankTable.TABLE))) {
+            db.run(0, tx -> {
+                for (int season = 1; season <= 3; season++) {
+                    for (int points = 10; points <= 50; points += 10) {
+                        tx.append(RankTable.LIST, new Rank(season, points, points, (short) 0));
+                    }
+                }
+            });
+            List<List<Integer>> seen = topThreeWhileAnotherCommits(db, tx -> {
+                tx.append(RankTable.LIST, new Rank(0, 1, 99, (short) 0));
+                tx.append(RankTable.LIST, new Rank(2, 1, 99, (short) 0));
+            });
+            assertEquals(List.of(List.of(50, 40, 30)), seen, "appends to the seasons beside it do not conflict");
+        }
+    }
+
+    /**
+     * Reads the top three of season 1 and appends to season 3; during the first attempt, after the
+     * read, another thread commits {@code change}. Returns what each attempt read.
+     */
+    private static List<List<Integer>> topThreeWhileAnotherCommits(Database db,
+            java.util.function.Consumer<Transaction> change) throws Exception {
+        List<List<Integer>> seen = new ArrayList<>();
+        db.run(3, tx -> {
+            seen.add(tx.head(RankTable.LIST, 1, 3).stream().map(RankRow::points).toList());
+            if (seen.size() == 1) {
+                Thread other = Thread.ofPlatform().start(() -> db.run(0, change));
+                try {
+                    other.join();
+                } catch (InterruptedException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            tx.append(RankTable.LIST, new Rank(3, 7, 1, (short) 0));
+        });
+        return seen;
+    }
+
     // ---------------------------------------------------------------- the model
 
     /** A list component under test: its handle, the column appends de-duplicate on, its keys, a row maker. */

@@ -1,5 +1,6 @@
 package io.hetu.runtime.storage.redis;
 
+import io.hetu.runtime.storage.IndexOrder;
 import io.hetu.runtime.storage.Key;
 import io.hetu.runtime.storage.KeyCodec;
 import io.hetu.schema.FieldLayout;
@@ -22,12 +23,14 @@ import java.util.List;
  * comparing bytes compares values. A fixed-width key is {@link KeyCodec}'s 64-bit word,
  * big-endian; a string key is its UTF-8 bytes with every 0x00 written as 0x00 0xFF, ended by
  * 0x00 0x00, so a shorter string sorts before any longer one it begins. The id is 8 bytes,
- * big-endian.
+ * big-endian. A composite index (one with further columns, as list tables have) puts each
+ * further column's key between the leading key and the id, every byte inverted for a descending
+ * column; each key delimits itself, so the member's bytes order rows as {@link IndexOrder} does.
+ * Bounds name the leading key only and cover every member that begins with it.
  */
 final class KeySpace {
 
     static final int ID_BYTES = 8;
-    private static final byte[] MAX_ID = {-1, -1, -1, -1, -1, -1, -1, -1};
 
     final String tag;
     final byte[] seq;
@@ -51,6 +54,8 @@ final class KeySpace {
         final byte[][] ordered;
         /** Per index: the hash from key to id, or null when not unique. */
         final byte[][] unique;
+        /** Per index: the further columns of a composite index (empty for one column). */
+        final IndexOrder[] then;
         final int rowSize;
 
         Table(String tag, TableDescriptor<?, ?> descriptor) {
@@ -64,13 +69,39 @@ final class KeySpace {
             columns = new FieldLayout[indexes.size()];
             ordered = new byte[indexes.size()][];
             unique = new byte[indexes.size()][];
+            then = new IndexOrder[indexes.size()];
             for (int i = 0; i < indexes.size(); i++) {
                 IndexDef index = indexes.get(i);
                 columns[i] = descriptor.layout().field(index.field());
                 ordered[i] = bytes(base + ":ix:" + index.field());
                 unique[i] = index.unique() ? bytes(base + ":uq:" + index.field()) : null;
+                then[i] = IndexOrder.of(descriptor.layout(), index);
             }
             rowSize = descriptor.layout().size();
+        }
+
+        /**
+         * A row's key in an index, as its member begins: the leading column's key, then for a
+         * composite index each further column's key (inverted when descending).
+         */
+        byte[] indexKey(int index, MemorySegment row, long rowOffset) {
+            byte[] leading = columnKey(columns[index], row, rowOffset);
+            IndexOrder further = then[index];
+            if (further.isEmpty()) {
+                return leading;
+            }
+            byte[][] parts = new byte[further.size() + 1][];
+            parts[0] = leading;
+            for (int c = 0; c < further.size(); c++) {
+                byte[] key = columnKey(further.column(c), row, rowOffset);
+                if (further.descending(c)) {
+                    for (int b = 0; b < key.length; b++) {
+                        key[b] = (byte) ~key[b];
+                    }
+                }
+                parts[c + 1] = key;
+            }
+            return concat(parts);
         }
 
         byte[] rowKey(long id) {
@@ -150,12 +181,20 @@ final class KeySpace {
         return out.toByteArray();
     }
 
-    /** The ZRANGEBYLEX bound for rows at or after (or only after) a key. */
+    /**
+     * The ZRANGEBYLEX bound for rows at or after (or only after) a key. Members continue after the
+     * key (further columns, the id), so "only after" starts at the first byte string above every
+     * member that begins with the key.
+     */
     static byte[] lowBound(Key low, boolean inclusive) {
         if (low == null) {
             return new byte[] {'-'};
         }
-        return inclusive ? concat(new byte[] {'['}, key(low)) : concat(new byte[] {'('}, key(low), MAX_ID);
+        if (inclusive) {
+            return concat(new byte[] {'['}, key(low));
+        }
+        byte[] above = aboveAllWith(key(low));
+        return above == null ? new byte[] {'+'} : concat(new byte[] {'['}, above);
     }
 
     /** The ZRANGEBYLEX bound for rows at or before (or only before) a key. */
@@ -163,7 +202,28 @@ final class KeySpace {
         if (high == null) {
             return new byte[] {'+'};
         }
-        return inclusive ? concat(new byte[] {'['}, key(high), MAX_ID) : concat(new byte[] {'('}, key(high));
+        if (!inclusive) {
+            return concat(new byte[] {'('}, key(high));
+        }
+        byte[] above = aboveAllWith(key(high));
+        return above == null ? new byte[] {'+'} : concat(new byte[] {'('}, above);
+    }
+
+    /**
+     * The shortest byte string greater than every string that begins with {@code prefix}: the
+     * prefix up to its last byte below 0xFF, that byte increased; null when the prefix is all 0xFF
+     * (nothing is above it). A string key ends with 0x00 0x00, which becomes 0x00 0x01: no key
+     * encodes those bytes, so only members beginning with the key sort below it.
+     */
+    static byte[] aboveAllWith(byte[] prefix) {
+        for (int i = prefix.length - 1; i >= 0; i--) {
+            if (prefix[i] != (byte) 0xFF) {
+                byte[] above = java.util.Arrays.copyOf(prefix, i + 1);
+                above[i]++;
+                return above;
+            }
+        }
+        return null;
     }
 
     /** The bound just past a member, to continue a scan after it. */

@@ -630,7 +630,7 @@ public final class RedisBackend implements Backend {
         for (int index = 0; index < t.columns.length; index++) {
             args.add(t.ordered[index]);
             args.add(t.unique[index] == null ? EMPTY : t.unique[index]);
-            args.add(kind == ChangeKind.DELETE ? EMPTY : KeySpace.columnKey(t.columns[index], row, offset));
+            args.add(kind == ChangeKind.DELETE ? EMPTY : t.indexKey(index, row, offset));
         }
     }
 

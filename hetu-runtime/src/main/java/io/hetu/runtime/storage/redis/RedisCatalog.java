@@ -3,6 +3,7 @@ package io.hetu.runtime.storage.redis;
 import io.hetu.runtime.storage.SchemaMismatchException;
 import io.hetu.runtime.storage.StorageException;
 import io.hetu.schema.FieldLayout;
+import io.hetu.schema.IndexDef;
 import io.hetu.schema.TableDescriptor;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.api.sync.RedisCommands;
@@ -89,9 +90,15 @@ final class RedisCatalog {
                 .map(f -> f.name() + ":" + f.type().wireName() + sized(f))
                 .collect(Collectors.joining(","));
         String indexes = table.indexes().stream()
-                .map(i -> i.field() + (i.unique() ? "(unique)" : ""))
+                .map(i -> i.field() + (i.unique() ? "(unique)" : "") + then(i))
                 .collect(Collectors.joining(","));
         return "layoutHash=" + table.layoutHash() + "\ncolumns=" + columns + "\nindexes=" + indexes;
+    }
+
+    /** A composite index's further columns, as {@code >points desc>seq}; nothing for one column. */
+    private static String then(IndexDef index) {
+        return index.then().stream().map(c -> ">" + c.field() + (c.descending() ? " desc" : ""))
+                .collect(Collectors.joining());
     }
 
     private static String sized(FieldLayout field) {

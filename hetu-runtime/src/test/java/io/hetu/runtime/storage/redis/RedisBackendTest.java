@@ -10,12 +10,20 @@ import io.hetu.runtime.storage.ChangeListener;
 import io.hetu.runtime.storage.ChangeSet;
 import io.hetu.runtime.storage.Database;
 import io.hetu.runtime.storage.Key;
+import io.hetu.runtime.storage.KeyRange;
 import io.hetu.runtime.storage.KeyCodec;
 import io.hetu.runtime.storage.SchemaMismatchException;
 import io.hetu.runtime.storage.StorageException;
 import io.hetu.runtime.storage.fixtures.Account;
 import io.hetu.runtime.storage.fixtures.AccountTable;
 import io.hetu.runtime.storage.fixtures.NoteTable;
+import io.hetu.runtime.storage.lists.Entrant;
+import io.hetu.runtime.storage.lists.EntrantTable;
+import io.hetu.runtime.storage.lists.Mail;
+import io.hetu.runtime.storage.lists.MailTable;
+import io.hetu.schema.Layouts;
+import io.hetu.schema.ListRef;
+import io.hetu.schema.RowView;
 import io.hetu.schema.FieldLayout;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -24,7 +32,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
@@ -186,6 +196,75 @@ class RedisBackendTest {
             String reported = gap.get(20, TimeUnit.SECONDS);
             assertTrue(reported.startsWith("2..") && reported.contains("fell behind"), reported);
         }
+    }
+
+    @Test
+    void compositeIndexesOrderRowsAsTheEmbeddedEngineDoes() {
+        RedisServer server = RedisServer.shared();
+        List<String> groups = List.of("", "a", "a\u0000", "a\u0000b", "ab", "\u00ff", "é");
+        List<Object> boxes = List.of(Long.MIN_VALUE, -1L, 0L, 1L, Long.MAX_VALUE - 1, Long.MAX_VALUE);
+        String alphabet = "\u0000\u0001aÿ";
+        double[] scores = {-0.0, 0.0, Double.NaN, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 1.5, -1.5};
+        try (Database memory = Database.inMemory(List.of(EntrantTable.TABLE, MailTable.TABLE));
+                Database redis = Database.redis(server.database("composite"), List.of(EntrantTable.TABLE,
+                        MailTable.TABLE))) {
+            Random rnd = new Random(11);
+            for (int t = 0; t < 150; t++) {
+                List<Entrant> entrants = new ArrayList<>();
+                for (int i = 1 + rnd.nextInt(4); i > 0; i--) {
+                    StringBuilder name = new StringBuilder();
+                    for (int c = rnd.nextInt(4); c > 0; c--) {
+                        name.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
+                    }
+                    entrants.add(new Entrant(groups.get(rnd.nextInt(groups.size())), name.toString(),
+                            scores[rnd.nextInt(scores.length)]));
+                }
+                Mail mail = new Mail((Long) boxes.get(rnd.nextInt(boxes.size())), t, "m");
+                for (Database db : List.of(memory, redis)) {
+                    db.run(0, tx -> {
+                        entrants.forEach(entrant -> tx.append(EntrantTable.LIST, entrant));
+                        tx.append(MailTable.LIST, mail);
+                    });
+                }
+            }
+            int ranges = sameRanges(memory, redis, EntrantTable.LIST, groups)
+                    + sameRanges(memory, redis, MailTable.LIST, boxes);
+            assertTrue(ranges > 1000, ranges + " ranges compared");
+        }
+    }
+
+    /** Compares every range between two of the values, each way and with a limit, on two databases. */
+    private static <R extends Record, V extends RowView<R>> int sameRanges(Database expected, Database actual,
+            ListRef<R, V> list, List<?> values) {
+        List<KeyRange> ranges = new ArrayList<>(List.of(KeyRange.all()));
+        for (Object low : values) {
+            ranges.addAll(List.of(KeyRange.atLeast(low), KeyRange.greaterThan(low), KeyRange.atMost(low),
+                    KeyRange.lessThan(low), KeyRange.equalTo(low)));
+            for (Object high : values) {
+                ranges.addAll(List.of(KeyRange.closed(low, high), KeyRange.open(low, high),
+                        KeyRange.closedOpen(low, high), KeyRange.openClosed(low, high)));
+            }
+        }
+        int compared = 0;
+        for (KeyRange range : ranges) {
+            for (boolean descending : new boolean[] {false, true}) {
+                for (int limit : new int[] {Integer.MAX_VALUE, 3}) {
+                    List<String> want = rows(expected, list, range, limit, descending);
+                    assertEquals(want, rows(actual, list, range, limit, descending),
+                            list.table().name() + " " + range + (descending ? " descending" : "") + " limit " + limit);
+                    compared++;
+                }
+            }
+        }
+        return compared;
+    }
+
+    private static <R extends Record, V extends RowView<R>> List<String> rows(Database db, ListRef<R, V> list,
+            KeyRange range, int limit, boolean descending) {
+        int size = list.table().layout().size();
+        return db.transact(0, tx -> tx.range(list.index(), range, limit, descending).stream()
+                .map(row -> HexFormat.of().formatHex(row.segment().asSlice(row.offset(), size).toArray(Layouts.I8)))
+                .toList());
     }
 
     @Test

@@ -29,8 +29,12 @@ const QUERY_HAS_HIGH = 1 << 3;
 const QUERY_HIGH_INCLUSIVE = 1 << 4;
 const NO_LIMIT = 0xffffffff;
 
-/** Server errors after which connecting again is worth it; any other ERROR ends the connection for good. */
-const TRANSIENT_ERRORS = new Set(['SHUTDOWN', 'IDLE', 'TOO_SLOW', 'HANDSHAKE_TIMEOUT']);
+/**
+ * Server errors after which connecting again is worth it; any other ERROR ends the connection for good.
+ * RESYNC: a server sharing its database through Redis fell behind the change stream; subscribing again
+ * gives fresh results.
+ */
+const TRANSIENT_ERRORS = new Set(['SHUTDOWN', 'IDLE', 'TOO_SLOW', 'HANDSHAKE_TIMEOUT', 'RESYNC']);
 
 /**
  * A call the server refused (REJECTED): the app's own code from `ctx.reject`, or one of the protocol's codes
