@@ -43,4 +43,17 @@ public final class Backends {
             default -> throw new IllegalArgumentException(PROPERTY + " must be memory, durable or redis, was " + name());
         };
     }
+
+    /**
+     * Waits until a change listener has heard of {@code size} commits. Listeners hear of a commit
+     * after it is durable, on the backend's own thread (on Redis, through the change stream), so a
+     * feed may trail the commit that just returned. The guard only stops a hang; nothing is timed.
+     */
+    public static void awaitFeed(List<?> feed, int size) {
+        long guard = System.nanoTime() + 30_000_000_000L;
+        while (feed.size() < size && System.nanoTime() < guard) {
+            Thread.onSpinWait();
+            Thread.yield();
+        }
+    }
 }

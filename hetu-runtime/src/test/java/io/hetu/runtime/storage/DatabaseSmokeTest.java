@@ -10,8 +10,8 @@ import io.hetu.runtime.storage.fixtures.ItemTable;
 import io.hetu.runtime.storage.fixtures.Position;
 import io.hetu.runtime.storage.fixtures.PositionRow;
 import io.hetu.runtime.storage.fixtures.PositionTable;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class DatabaseSmokeTest {
@@ -19,7 +19,7 @@ class DatabaseSmokeTest {
     @Test
     void upsertGetRangeDelete() {
         try (Database db = Backends.open(List.of(PositionTable.TABLE, ItemTable.TABLE))) {
-            List<ChangeSet> feed = new ArrayList<>();
+            List<ChangeSet> feed = new CopyOnWriteArrayList<>();
             db.addChangeListener(feed::add);
             long id = db.transact(0, tx -> {
                 PositionRow row = tx.upsert(PositionTable.OWNER, 42L).x(1f).y(2f);
@@ -30,6 +30,9 @@ class DatabaseSmokeTest {
             db.run(0, tx -> tx.upsert(PositionTable.OWNER, 42L).x(5f));
             float x = db.transact(0, tx -> tx.getBy(PositionTable.OWNER, 42L).x());
             assertEquals(5f, x);
+            // Listeners hear of commits after they are durable, on the backend's own thread (on Redis,
+            // through its change stream), so the feed may trail the commit that just returned.
+            Backends.awaitFeed(feed, 2);
             assertEquals(2, feed.size());
             assertEquals(ChangeKind.UPDATE, feed.get(1).changes().getFirst().kind());
 

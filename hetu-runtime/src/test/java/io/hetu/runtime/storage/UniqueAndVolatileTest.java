@@ -19,6 +19,7 @@ import io.hetu.runtime.storage.fixtures.PresenceTable;
 import io.hetu.schema.FieldValueException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -217,7 +218,7 @@ class UniqueAndVolatileTest {
     @Test
     void volatileComponentBehavesLikeAnyTableInMemory() {
         assertFalse(PresenceTable.TABLE.durable());
-        List<ChangeSet> feed = new ArrayList<>();
+        List<ChangeSet> feed = new CopyOnWriteArrayList<>();
         db.addChangeListener(feed::add);
         int players = 700;
         db.run(0, tx -> {
@@ -251,6 +252,7 @@ class UniqueAndVolatileTest {
             PresenceRow five = tx.getBy(PresenceTable.OWNER, 5L);
             assertEquals(new Presence(5, 99), tx.get(PresenceTable.TABLE, tx.id(five)).toRecord());
         });
+        Backends.awaitFeed(feed, 2);
         assertEquals(2, feed.size());
         assertEquals(players, feed.get(0).changes().size());
         List<Change> second = feed.get(1).changes();
