@@ -35,7 +35,11 @@ import org.slf4j.LoggerFactory;
  * <p>The engine calls {@link #append} under its commit lock, in seq order; that only copies the
  * payload into a buffer. A dedicated writer thread takes everything appended so far, writes it with
  * one call and fsyncs it once (under {@link FsyncPolicy#ALWAYS}), so concurrent commits share one
- * {@code fsync}. The engine waits for its commit outside the commit lock with {@link #durable(long)}
+ * {@code fsync}. Under {@link FsyncPolicy#NO}, where writing never waits for the disk, the thread
+ * that asks whether a commit is durable ({@link #durable(long)}, {@link #writeAppended()}) writes
+ * instead: one thread writes at a time and takes everything appended meanwhile, so commits still
+ * share a write, and a commit needs no hand-off to another thread and back. The writer thread then
+ * only writes what nobody asked about, within {@value #BACKSTOP_MILLIS} ms. The engine waits for its commit outside the commit lock with {@link #durable(long)}
  * and learns the order in which commits became durable through {@link #onDurable(LongConsumer)}.
  *
  * <p>"Durable" follows the policy: under {@code ALWAYS} a seq is durable when the fsync that
@@ -58,7 +62,15 @@ public final class WriteAheadLog implements AutoCloseable {
     private final long segmentLimit;
     private final int maxPendingBytes;
 
+    private static final long BACKSTOP_MILLIS = 5;
+    private static final long BACKSTOP_NANOS = TimeUnit.MILLISECONDS.toNanos(BACKSTOP_MILLIS);
+
     private final ReentrantLock lock = new ReentrantLock();
+    /**
+     * Held by the thread that writes: the writer thread, or under {@link FsyncPolicy#NO} an
+     * appender in {@link #writeAppended()}. Guards the fields below that are not final.
+     */
+    private final ReentrantLock writeLock = new ReentrantLock();
     private final Condition workAvailable = lock.newCondition();
     private final Condition spaceAvailable = lock.newCondition();
     /** Appenders copy frames in here; guarded by {@link #lock}. */
@@ -78,11 +90,13 @@ public final class WriteAheadLog implements AutoCloseable {
     /** Oldest first; the last one is being written. Guarded by itself. */
     private final List<LogSegment> segments;
 
-    // Owned by the writer thread once it has started.
+    // Guarded by writeLock once the writer thread has started.
     private FrameBuffer writing = new FrameBuffer(INITIAL_BUFFER_BYTES);
     private FileChannel channel;
+    private boolean channelClosed;
     private long segmentBytes;
-    private long writtenSeq;
+    /** Written under writeLock; read without it to learn whether anything is left to write. */
+    private volatile long writtenSeq;
     private boolean unsynced;
     private long lastSyncNanos = System.nanoTime();
 
@@ -149,7 +163,9 @@ public final class WriteAheadLog implements AutoCloseable {
             }
             filling.add(seq, payload);
             lastAppended = seq;
-            workAvailable.signal();
+            if (policy != FsyncPolicy.NO) {
+                workAvailable.signal();
+            }
         } finally {
             lock.unlock();
         }
@@ -169,13 +185,18 @@ public final class WriteAheadLog implements AutoCloseable {
 
     /**
      * A future completed when {@code seq} is durable under the policy, or failed with the
-     * {@link IOException} that stopped the log. Dependent actions registered with non-async methods
-     * run on the log writer thread: they must be quick and must neither append nor wait for
+     * {@link IOException} that stopped the log. Under {@link FsyncPolicy#NO} it first writes what
+     * is appended (see {@link #writeAppended()}). Dependent actions registered with non-async methods
+     * run on the thread that wrote (the log writer thread or an appender): they must be quick and must neither append nor wait for
      * durability, or the writer would wait for itself.
      *
      * @throws IllegalArgumentException when {@code seq} has not been appended
      */
     public CompletableFuture<Void> durable(long seq) {
+        if (seq <= durableSeq) {
+            return CompletableFuture.completedFuture(null);
+        }
+        writeAppended();
         if (seq <= durableSeq) {
             return CompletableFuture.completedFuture(null);
         }
@@ -194,6 +215,36 @@ public final class WriteAheadLog implements AutoCloseable {
             CompletableFuture<Void> future = new CompletableFuture<>();
             waiters.add(new Waiter(seq, future));
             return future;
+        }
+    }
+
+    /**
+     * Under {@link FsyncPolicy#NO}: writes everything appended so far on the calling thread and
+     * publishes it as durable, unless another thread is writing, which then writes it too before it
+     * lets go. Under the other policies it does nothing: the writer thread writes and syncs. Call it
+     * after {@link #append}, holding no lock that a durability listener or a future's dependent
+     * action might take. A write error fails the log as it would on the writer thread.
+     */
+    public void writeAppended() {
+        if (policy != FsyncPolicy.NO || writeLock.isHeldByCurrentThread()) {
+            return; // or called back from publishing what it wrote, which must not write again
+        }
+        while (failure == null && lastAppended > writtenSeq) {
+            if (!writeLock.tryLock()) {
+                return; // the holder checks for more after it lets go
+            }
+            try {
+                if (channelClosed || failure != null) {
+                    return;
+                }
+                writeFilling();
+                publishDurable(writtenSeq);
+            } catch (IOException | RuntimeException e) {
+                fail(e);
+                return;
+            } finally {
+                writeLock.unlock();
+            }
         }
     }
 
@@ -232,7 +283,8 @@ public final class WriteAheadLog implements AutoCloseable {
     }
 
     /**
-     * Calls {@code listener} on the writer thread with the highest durable seq each time it rises,
+     * Calls {@code listener} on the thread that wrote (see {@link #durable(long)}) with the highest
+     * durable seq each time it rises, one call at a time,
      * so the values it sees only grow and every seq up to each value is durable. An exception from the
      * listener is logged and does not stop the log. Like the futures of {@link #durable(long)}, the
      * listener must be quick and must neither append nor wait for durability.
@@ -309,39 +361,77 @@ public final class WriteAheadLog implements AutoCloseable {
             while (true) {
                 lock.lock();
                 try {
-                    while (filling.size == 0 && !closing && !syncDue()) {
+                    while (filling.size == 0 && !closing && !syncDue() && failure == null) {
                         if (policy == FsyncPolicy.EVERYSEC && unsynced) {
                             workAvailable.awaitNanos(lastSyncNanos + EVERYSEC_INTERVAL_NANOS - System.nanoTime());
+                        } else if (policy == FsyncPolicy.NO) {
+                            // Appenders write for themselves and do not signal; look now and then for
+                            // a record none of them wrote.
+                            workAvailable.awaitNanos(BACKSTOP_NANOS);
                         } else {
                             workAvailable.await();
                         }
                     }
+                    if (failure != null) {
+                        return; // an appender's write failed and failed the log
+                    }
                     if (filling.size == 0 && closing) {
                         break;
                     }
-                    FrameBuffer batch = filling;
-                    filling = writing;
-                    writing = batch;
-                    spaceAvailable.signalAll();
                 } finally {
                     lock.unlock();
                 }
-                if (writing.size > 0) {
-                    writeBatch(writing);
-                    writing.clear();
+                writeLock.lock();
+                try {
+                    writeFilling();
+                    if (policy == FsyncPolicy.ALWAYS || syncDue()) {
+                        sync();
+                    }
+                    publishDurable(writtenSeq);
+                } finally {
+                    writeLock.unlock();
                 }
-                if (policy == FsyncPolicy.ALWAYS || syncDue()) {
-                    sync();
-                }
-                publishDurable(writtenSeq);
             }
-            sync();
-            channel.close();
-            publishDurable(writtenSeq);
+            writeLock.lock();
+            try {
+                writeFilling();
+                sync();
+                channel.close();
+                channelClosed = true;
+                publishDurable(writtenSeq);
+            } finally {
+                writeLock.unlock();
+            }
         } catch (IOException | RuntimeException | Error e) {
-            fail(e);
+            failWriting(e);
         } catch (InterruptedException e) {
-            fail(new IOException("the write-ahead log writer thread was interrupted", e));
+            failWriting(new IOException("the write-ahead log writer thread was interrupted", e));
+        }
+    }
+
+    private void failWriting(Throwable cause) {
+        writeLock.lock();
+        try {
+            fail(cause);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Takes everything appended so far and writes it. Under writeLock. */
+    private void writeFilling() throws IOException {
+        lock.lock();
+        try {
+            FrameBuffer batch = filling;
+            filling = writing;
+            writing = batch;
+            spaceAvailable.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (writing.size > 0) {
+            writeBatch(writing);
+            writing.clear();
         }
     }
 

@@ -77,6 +77,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
     private long refilledAt;
     /** Replies to calls that wrote, in commit order, until their commits are durable. */
     private final ArrayDeque<DurableReply> awaitingDurability = new ArrayDeque<>();
+    /** Whether {@link #sendDurableReplies} waits for a commit to become durable. */
+    private boolean waitingForDurability;
     /** How many times the current call's transaction has run, for {@link ServerStats}. */
     private int attempts;
 
@@ -267,11 +269,19 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         if (seq == 0) {
             channel.writeAndFlush(reply);
         } else {
+            // Sent from channelReadComplete: the durability of every call of this read is then
+            // asked for at once, so the log can take their commits in one write.
             awaitingDurability.add(new DurableReply(seq, request, reply));
-            if (awaitingDurability.size() == 1) {
-                sendDurableReplies();
-            }
         }
+    }
+
+    /** After the calls of one read from the socket: sends the replies whose commits are durable. */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (!waitingForDurability && !awaitingDurability.isEmpty()) {
+            sendDurableReplies();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     /**
@@ -281,11 +291,13 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
      * Runs on the event loop.
      */
     private void sendDurableReplies() {
+        waitingForDurability = false;
         boolean sent = false;
         DurableReply next;
         while ((next = awaitingDurability.peek()) != null) {
             CompletableFuture<Void> durable = database.durable(next.seq());
             if (!durable.isDone()) {
+                waitingForDurability = true;
                 durable.whenComplete((done, failure) -> channel.eventLoop().execute(this::sendDurableReplies));
                 break;
             }
@@ -422,11 +434,16 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         for (App.Entry entry : app.hooks(hook)) {
             WireWriter ignored = new WireWriter();
             try {
-                database.commit(entry.def().retry(), tx -> {
+                long seq = database.commit(entry.def().retry(), tx -> {
                     context.begin(tx);
                     entry.dispatcher().dispatch(entry.index(), context, noArguments.rewind(), ignored.clear());
                     context.attachEffects();
                 });
+                if (seq != 0) {
+                    // Nobody waits for it, but asking lets a log that writes on the asking thread
+                    // write it now, so that subscribers see it without delay.
+                    database.durable(seq);
+                }
                 if (hook != Hook.ON_DISCONNECT) {
                     context.commitEffects();
                 }

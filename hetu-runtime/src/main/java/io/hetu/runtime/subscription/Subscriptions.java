@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <h2>Threads</h2>
  *
  * <ul>
- *   <li>{@link #onCommit} runs on the storage's publishing thread and only enqueues.
+ *   <li>{@link #onCommit} runs on the storage's publishing thread and only enqueues, or, for a
+ *       commit no subscription or session depends on while nothing is queued, marks it processed.
  *   <li>One daemon thread, {@code hetu-subscriptions}, matches commits in seq order, re-reads
  *       windows and sessions that need it, and is the only thread that calls
  *       {@link Subscriber#send} and {@link Subscriber#limitExceeded}.
@@ -85,6 +87,8 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
     private final SubscriptionLimits limits;
     private final TableMatcher[] matchers;
     private final LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
+    /** Commits and gaps queued or being handled: while there are any, commits are queued behind them. */
+    private final AtomicInteger intake = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Thread fanOut;
     private volatile boolean closed;
@@ -292,12 +296,61 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
         }
     }
 
-    /** Receives a commit from storage: only enqueues it for the fan-out thread. */
+    /**
+     * Receives a commit from storage and enqueues it for the fan-out thread, except a commit that
+     * concerns no subscription when nothing is queued before it: that one is matched here at once
+     * (there is nothing to match or send), so the fan-out thread need not wake up for it.
+     */
     @Override
     public void onCommit(ChangeSet changes) {
-        if (!closed) {
-            events.add(changes);
+        if (closed) {
+            return;
         }
+        if (intake.get() == 0 && lock.tryLock()) {
+            List<CompletableFuture<Void>> done = null;
+            try {
+                if (!closed && intake.get() == 0 && dirty.isEmpty() && concernsNobody(changes)) {
+                    processedSeq = Math.max(processedSeq, changes.seq());
+                    done = ripeWaiters();
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (done != null) {
+                done.forEach(future -> future.complete(null));
+                return;
+            }
+        }
+        intake.incrementAndGet();
+        events.add(changes);
+    }
+
+    /**
+     * Whether matching the commit would change nothing: no subscription watches a component it
+     * changed, and no connection's session could be switched by it. Under the lock.
+     */
+    private boolean concernsNobody(ChangeSet commit) {
+        if (!commit.attachments().isEmpty() && !subscribers.isEmpty()) {
+            return false;
+        }
+        for (Change change : commit.changes()) {
+            if (!matchers[change.tableNumber()].isEmpty()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Removes and returns the waiters for seqs up to the processed one. Under the lock. */
+    private List<CompletableFuture<Void>> ripeWaiters() {
+        if (waiters.isEmpty() || waiters.firstKey() > processedSeq) {
+            return List.of();
+        }
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        while (!waiters.isEmpty() && waiters.firstKey() <= processedSeq) {
+            done.addAll(waiters.pollFirstEntry().getValue());
+        }
+        return done;
     }
 
     /**
@@ -308,6 +361,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
     @Override
     public void onGap(long fromSeq, long toSeq, String reason) {
         if (!closed) {
+            intake.incrementAndGet();
             events.add(new Gap(toSeq, reason));
         }
     }
@@ -373,7 +427,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
             } catch (InterruptedException e) {
                 break;
             }
-            List<CompletableFuture<Void>> done = new ArrayList<>();
+            List<CompletableFuture<Void>> done;
             lock.lock();
             try {
                 if (closed) {
@@ -383,11 +437,13 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
                     handle(event);
                 } catch (RuntimeException e) {
                     LOG.error("The subscription engine failed on {}", event, e);
+                } finally {
+                    if (event instanceof ChangeSet || event instanceof Gap) {
+                        intake.decrementAndGet();
+                    }
                 }
                 flushDirty();
-                while (!waiters.isEmpty() && waiters.firstKey() <= processedSeq) {
-                    done.addAll(waiters.pollFirstEntry().getValue());
-                }
+                done = ripeWaiters();
             } finally {
                 lock.unlock();
             }

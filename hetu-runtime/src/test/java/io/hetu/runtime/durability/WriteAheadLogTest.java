@@ -137,6 +137,32 @@ class WriteAheadLogTest {
     }
 
     @Test
+    void underNoTheThreadThatAsksWritesAndWhatNobodyAsksAboutIsWrittenToo() throws Exception {
+        try (Durability durability = open(dir, config(FsyncPolicy.NO, 64 << 20), new RecordingReplay())) {
+            WriteAheadLog wal = durability.wal();
+            for (long seq = 1; seq <= 10; seq++) {
+                wal.append(seq, payload(seq));
+            }
+            CompletableFuture<Void> asked = wal.durable(5);
+            assertTrue(asked.isDone(), "the asking thread wrote the log itself");
+            assertEquals(10, wal.durableSeq(), "one write took everything appended");
+
+            CompletableFuture<Long> heard = new CompletableFuture<>();
+            wal.onDurable(seq -> {
+                if (seq >= 11) {
+                    heard.complete(seq);
+                }
+            });
+            wal.append(11, payload(11));
+            assertEquals(11L, (long) heard.get(30, TimeUnit.SECONDS), "the writer thread writes what nobody asked about");
+        }
+        RecordingReplay replay = new RecordingReplay();
+        try (Durability ignored = open(dir, config(FsyncPolicy.NO, 64 << 20), replay)) {
+            assertEquals(11, replay.payloads.size());
+        }
+    }
+
+    @Test
     void everysecFsyncsInTheBackgroundWithoutNewCommits() throws Exception {
         try (Durability durability = open(dir, config(FsyncPolicy.EVERYSEC, 64 << 20), new RecordingReplay())) {
             WriteAheadLog wal = durability.wal();

@@ -95,6 +95,29 @@ class SubscriptionsTest extends EngineFixture {
     }
 
     @Test
+    void commitsNobodyWatchesArePassedInOrderWithTheWatchedOnes() throws Exception {
+        long noteSeq = db.commit(0, tx -> tx.insert(NoteTable.TABLE, new Note(1, 1, 0)));
+        engine.processed(noteSeq).get(60, TimeUnit.SECONDS);
+        assertTrue(engine.processedSeq() >= noteSeq, "a commit nobody watches is processed");
+
+        long id = insertScore(10, 1, "ann");
+        TestClient client = new TestClient();
+        int subscription = client.select(engine, SCORE, ScoreTable.TABLE, id);
+        for (int points = 11; points <= 40; points++) {
+            int value = points;
+            db.run(0, tx -> tx.insert(NoteTable.TABLE, new Note(value, value, 0)));
+            db.run(0, tx -> tx.update(ScoreTable.TABLE, id).points(value));
+        }
+        long lastNote = db.commit(0, tx -> tx.insert(NoteTable.TABLE, new Note(0, 0, 0)));
+        engine.processed(lastNote).get(60, TimeUnit.SECONDS);
+        drain();
+        assertEquals(Map.of(id, new Score(40, 1, "ann", 0)), scores(client, subscription));
+        List<TestClient.Frame> frames = client.frames();
+        assertEquals(31, frames.size(), "the snapshot and one update per watched commit, none for the others");
+        assertClean(client);
+    }
+
+    @Test
     void selectOfAMissingRowIsEmpty() {
         TestClient client = new TestClient();
         int subscription = client.select(engine, SCORE, ScoreTable.TABLE, 12345);

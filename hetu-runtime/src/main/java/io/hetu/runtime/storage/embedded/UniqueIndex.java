@@ -4,9 +4,12 @@ import io.hetu.runtime.storage.Key;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The hash index of a unique column: open addressing with linear probing over an {@code int[]} of
- * slots (plus one; zero is empty). Keys are not copied: they are read from the rows, which keeps
- * the index at about six bytes per row. Deletion shifts entries back, so there are no tombstones.
+ * The hash index of a unique column: open addressing with linear probing over a {@code long[]} of
+ * entries, each the key's 32-bit hash above the slot plus one (zero is empty). Keys are not copied:
+ * they are read from the rows, which keeps the index at about twelve bytes per row. The stored hash
+ * lets a probe pass over the entries of other keys without reading their rows, each of which is
+ * likely a cache miss, and lets growing and deleting move entries without rehashing. Deletion
+ * shifts entries back, so there are no tombstones.
  *
  * <p>Written only by the committer under the table's write latch; readers probe under an
  * optimistic read of that latch and retry if it was written meanwhile, so a probe of a stale
@@ -15,7 +18,7 @@ import java.lang.foreign.MemorySegment;
 final class UniqueIndex {
 
     private final ColumnKeys keys;
-    private int[] entries = new int[16];
+    private long[] entries = new long[16];
     private int size;
 
     UniqueIndex(ColumnKeys keys) {
@@ -24,17 +27,20 @@ final class UniqueIndex {
 
     /** The slot of the committed row with this key, or -1. */
     int find(Key key) {
-        int[] table = entries;
+        long[] table = entries;
         int mask = table.length - 1;
-        int at = keys.hash(key) & mask;
+        int hash = keys.hash(key);
+        int at = hash & mask;
         for (int probes = 0; probes < table.length; probes++) {
-            int entry = table[at];
+            long entry = table[at];
             if (entry == 0) {
                 return -1;
             }
-            int slot = entry - 1;
-            if (keys.compare(keys.bits(slot), slot, key) == 0) {
-                return slot;
+            if (hashOf(entry) == hash) {
+                int slot = slotOf(entry);
+                if (keys.compare(keys.bits(slot), slot, key) == 0) {
+                    return slot;
+                }
             }
             at = (at + 1) & mask;
         }
@@ -43,17 +49,20 @@ final class UniqueIndex {
 
     /** The slot of the committed row whose key equals that of a row held anywhere, or -1. */
     int find(MemorySegment segment, long rowOffset) {
-        int[] table = entries;
+        long[] table = entries;
         int mask = table.length - 1;
-        int at = keys.hash(segment, rowOffset) & mask;
+        int hash = keys.hash(segment, rowOffset);
+        int at = hash & mask;
         for (int probes = 0; probes < table.length; probes++) {
-            int entry = table[at];
+            long entry = table[at];
             if (entry == 0) {
                 return -1;
             }
-            int slot = entry - 1;
-            if (keys.compare(keys.table.chunk(slot), keys.table.rowOffset(slot), segment, rowOffset) == 0) {
-                return slot;
+            if (hashOf(entry) == hash) {
+                int slot = slotOf(entry);
+                if (keys.compare(keys.table.chunk(slot), keys.table.rowOffset(slot), segment, rowOffset) == 0) {
+                    return slot;
+                }
             }
             at = (at + 1) & mask;
         }
@@ -65,16 +74,16 @@ final class UniqueIndex {
         if ((size + 1) * 4 > entries.length * 3) {
             grow();
         }
-        insert(entries, slot);
+        insert(entries, entry(keys.hash(slot), slot));
         size++;
     }
 
     /** Removes the row in a slot, whose key is still in the row. */
     void remove(int slot) {
-        int[] table = entries;
+        long[] table = entries;
         int mask = table.length - 1;
         int at = keys.hash(slot) & mask;
-        while (table[at] != slot + 1) {
+        while (table[at] == 0 || slotOf(table[at]) != slot) {
             if (table[at] == 0) {
                 throw new IllegalStateException("unique index of " + keys.column.name() + " lost slot " + slot);
             }
@@ -84,7 +93,7 @@ final class UniqueIndex {
         int gap = at;
         int next = (gap + 1) & mask;
         while (table[next] != 0) {
-            int home = keys.hash(table[next] - 1) & mask;
+            int home = hashOf(table[next]) & mask;
             boolean movable = gap <= next ? (home <= gap || home > next) : (home <= gap && home > next);
             if (movable) {
                 table[gap] = table[next];
@@ -101,23 +110,35 @@ final class UniqueIndex {
     }
 
     long allocatedBytes() {
-        return 4L * entries.length;
+        return 8L * entries.length;
     }
 
-    private void insert(int[] table, int slot) {
+    private static long entry(int hash, int slot) {
+        return ((long) hash << 32) | (slot + 1L);
+    }
+
+    private static int hashOf(long entry) {
+        return (int) (entry >>> 32);
+    }
+
+    private static int slotOf(long entry) {
+        return (int) entry - 1;
+    }
+
+    private static void insert(long[] table, long entry) {
         int mask = table.length - 1;
-        int at = keys.hash(slot) & mask;
+        int at = hashOf(entry) & mask;
         while (table[at] != 0) {
             at = (at + 1) & mask;
         }
-        table[at] = slot + 1;
+        table[at] = entry;
     }
 
     private void grow() {
-        int[] grown = new int[entries.length * 2];
-        for (int entry : entries) {
+        long[] grown = new long[entries.length * 2];
+        for (long entry : entries) {
             if (entry != 0) {
-                insert(grown, entry - 1);
+                insert(grown, entry);
             }
         }
         entries = grown;
