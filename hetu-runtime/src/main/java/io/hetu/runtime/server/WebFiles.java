@@ -80,8 +80,9 @@ final class WebFiles {
             return known;
         }
         WebFile file = read(name);
-        if (file != null && cached.addAndGet(file.body().length) <= CACHE_BYTES) {
-            cache.putIfAbsent(name, file);
+        if (file != null && cached.get() + file.body().length <= CACHE_BYTES
+                && cache.putIfAbsent(name, file) == null) {
+            cached.addAndGet(file.body().length);
         }
         return file;
     }
