@@ -30,6 +30,9 @@ namespace SdkTest.Client
         /// <summary>Connects and completes after the handshake and <see cref="HetuConnection.SessionStart"/>.</summary>
         public Task ConnectAsync(CancellationToken cancel = default(CancellationToken)) { return Connection.ConnectAsync(cancel); }
 
+        /// <summary>Logs in (and again after every reconnect); see <see cref="HetuConnection.LoginAsync"/>.</summary>
+        public Task LoginAsync(Func<HetuClient, Task> login) { return Connection.LoginAsync(c => login(this)); }
+
         public Task CloseAsync() { return Connection.CloseAsync(); }
 
         public void Dispose() { Connection.Dispose(); }

@@ -150,6 +150,19 @@ class CSharpMonoEndToEndTest {
     }
 
     @Test
+    void aLoginAsAnotherUserRenewsTheCachesEvenWithACancelInFlight() throws Exception {
+        String mono = CSharpSdkFixture.tool("mono");
+        Path exe = build("SessionsProgram");
+        CSharpSdkFixture.Result result = CSharpSdkFixture.run(dir, List.of(mono, "--debug", exe.toString(), url()));
+        String out = result.output();
+        assertFalse(out.contains("FAIL"), out);
+        assertTrue(out.contains("SUMMARY checks=12 failures=0"), out);
+        assertEquals(0, result.exitCode(), out);
+        assertEquals(71, (int) database.transact(0, tx -> tx.getBy(GadgetTable.OWNER, 301L).level()),
+                "the writes made during the renewal reached the store");
+    }
+
+    @Test
     void afterEachErrorCodeTheClientReconnectsOrClosesAsTheRuleSays() throws Exception {
         String mono = CSharpSdkFixture.tool("mono");
         Path exe = build("AfterErrorProgram");
