@@ -2,7 +2,7 @@
 // One connection to a HeTu server (docs/PROTOCOL.md): the handshake, calls with request ids, subscriptions,
 // keep-alive, and automatic reconnection that resumes the session and reconciles every subscription.
 
-import { cancelTimer, defaultWebSocket, startTimer, type SocketEvent, type WebSocketConstructor, type WebSocketLike } from './platform.js';
+import { cancelTimer, defaultWebSocket, startTimer, warn, type SocketEvent, type WebSocketConstructor, type WebSocketLike } from './platform.js';
 import { Subscription, SubscriptionState, type RowType } from './subscription.js';
 import { Reader, WireError, Writer } from './wire.js';
 
@@ -31,11 +31,25 @@ const QUERY_HIGH_INCLUSIVE = 1 << 4;
 const NO_LIMIT = 0xffffffff;
 
 /**
- * Server errors after which connecting again is worth it; any other ERROR ends the connection for good.
- * RESYNC: a server sharing its database through Redis fell behind the change stream; subscribing again
- * gives fresh results.
+ * What the client does when the server ends the connection with an ERROR (docs/SDKS.md, "Reconnecting"): connect
+ * again with backoff where a new connection can succeed, close for good where it would end the same way. A code not
+ * listed closes. A connection lost without an ERROR is reconnected. The C# SDK holds the same table.
  */
-const TRANSIENT_ERRORS = new Set(['SHUTDOWN', 'IDLE', 'TOO_SLOW', 'HANDSHAKE_TIMEOUT', 'RESYNC']);
+const AFTER_ERROR = new Map<string, 'reconnect' | 'close'>([
+  ['SHUTDOWN', 'reconnect'], // the server is stopping; it or its replacement comes back
+  ['IDLE', 'reconnect'],
+  ['TOO_SLOW', 'reconnect'], // a fresh connection starts with an empty outbound queue
+  ['HANDSHAKE_TIMEOUT', 'reconnect'],
+  ['RESYNC', 'reconnect'], // a Redis-backed server fell behind the change stream; subscribing again catches up
+  ['RATE', 'reconnect'], // after the backoff the request rate is under the limit again
+  ['PROTOCOL', 'close'], // a bug on one side: the next connection would repeat it
+  ['SCHEMA', 'close'], // the server runs another schema: regenerate the SDK
+  ['VERSION', 'close'],
+  ['KICKED', 'close'], // the user logged in elsewhere: coming back would kick that connection in turn
+  ['FRAME_TOO_LARGE', 'close'], // the same request would break the same limit
+  ['TOO_MANY_SUBSCRIPTIONS', 'close'], // re-subscribing everything would break it again
+  ['TOO_MANY_ROWS', 'close'],
+]);
 
 /**
  * A call the server refused (REJECTED): the app's own code from `ctx.reject`, or one of the protocol's codes
@@ -50,6 +64,10 @@ export class HetuRejection extends Error {
     this.name = 'HetuRejection';
     this.code = code;
   }
+
+  override toString(): string {
+    return `${this.name} ${this.code}: ${this.message}`;
+  }
 }
 
 /** The connection failed or ended: an ERROR frame's code (`SCHEMA`, `KICKED`, ...), or `CLOSED`, `CONNECT_FAILED`. */
@@ -60,6 +78,10 @@ export class HetuError extends Error {
     super(message);
     this.name = 'HetuError';
     this.code = code;
+  }
+
+  override toString(): string {
+    return `${this.name} ${this.code}: ${this.message}`;
   }
 }
 
@@ -81,7 +103,11 @@ export interface ConnectOptions {
   readonly reconnect?: boolean | ReconnectOptions;
   /** How often to PING so the server's idle timeout does not close the connection; 0 disables. Default 20000. */
   readonly pingIntervalMs?: number;
-  /** Called with errors thrown by listeners and with the error that ends the connection. Default: rethrown asynchronously. */
+  /**
+   * Called with errors thrown by listeners, and with what goes wrong on the connection: the error that ends it
+   * (`KICKED`, ...), a renewed subscription that the server refused, a failed re-login after a reconnect. Without
+   * it, listener errors are rethrown asynchronously and connection errors are logged with `console.warn`.
+   */
   readonly onError?: (error: unknown) => void;
 }
 
@@ -101,8 +127,14 @@ export interface QueryRange<K> {
 
 type Pending =
   | { readonly kind: 'call'; readonly read: (reader: Reader) => unknown; readonly resolve: (value: unknown) => void; readonly reject: (error: Error) => void }
-  | { readonly kind: 'subscribe'; readonly state: SubscriptionState<unknown> }
+  | { readonly kind: 'subscribe'; readonly state: SubscriptionState<unknown>; readonly identity: number }
   | { readonly kind: 'unsubscribe'; readonly resolve: () => void };
+
+/**
+ * Told how the wait for a subscription's next snapshot ended: `null` when it was applied (or the subscription was
+ * cancelled), the server's refusal, or the error that closed the connection.
+ */
+type SnapshotWaiter = (outcome: HetuRejection | HetuError | null) => void;
 
 /**
  * A connection to a HeTu server. Generated SDKs wrap it in typed tables and system calls; use it directly for
@@ -129,8 +161,12 @@ export class HetuConnection {
   /** Every subscription not yet ended, to subscribe again after a reconnect. */
   private readonly live = new Set<SubscriptionState<unknown>>();
   private readonly byServerId = new Map<number, SubscriptionState<unknown>>();
-  /** The promises of subscriptions still waiting for their first snapshot, across reconnects. */
-  private readonly firstSnapshots = new Map<SubscriptionState<unknown>, { readonly resolve: () => void; readonly reject: (error: Error) => void }>();
+  /** Server ids being unsubscribed (cancelled, or asked before a login): their UPDATE items are dropped until DONE. */
+  private readonly retired = new Set<number>();
+  /** Counts the identity switches made with {@link login}: a snapshot asked for before the latest one is stale. */
+  private identity = 0;
+  /** Who waits for a subscription's next snapshot (its first `subscribe`, a `login`), across reconnects. */
+  private readonly snapshotWaiters = new Map<SubscriptionState<unknown>, SnapshotWaiter[]>();
   /** Work that waits for the connection to be open (after a reconnect and resume). */
   private waiting: Array<{ readonly run: () => void; readonly fail: (error: Error) => void }> = [];
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
@@ -186,11 +222,15 @@ export class HetuConnection {
 
   /**
    * Runs `login` now and again after every reconnect, before the subscriptions are renewed, so that they resume
-   * under the same session. Resolves with what the first run resolves with.
+   * under the same session. Resolves with what the first run resolves with, once every live subscription has been
+   * subscribed again under the new session and its cache reconciled (events fire for the difference): from then on
+   * no cache holds a row that only the previous identity could read.
    */
-  login<T>(login: () => Promise<T>): Promise<T> {
+  async login<T>(login: () => Promise<T>): Promise<T> {
     this.resume = login;
-    return login();
+    const result = await login();
+    await this.renewSubscriptions();
+    return result;
   }
 
   /** Calls system `systemId`; the promise rejects with a {@link HetuRejection} when the server refuses. */
@@ -268,15 +308,53 @@ export class HetuConnection {
       const erased = state as unknown as SubscriptionState<unknown>;
       this.whenOpen(() => {
         this.live.add(erased);
-        this.firstSnapshots.set(erased, { resolve: () => resolve(new Subscription(state)), reject });
+        this.waitForSnapshot(erased, (outcome) => (outcome === null ? resolve(new Subscription(state)) : reject(outcome)));
         this.sendSubscribe(erased);
+      }, reject);
+    });
+  }
+
+  /**
+   * After a login: subscribes every live subscription again under the new session, and resolves once each has its
+   * new snapshot (or has ended). The old server subscriptions are retired, so nothing they still send is applied.
+   */
+  private renewSubscriptions(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.whenOpen(() => {
+        this.identity++;
+        const renewals = [...this.live].filter((state) => state.active).map((state) => new Promise<void>((renewed, failed) => {
+          this.waitForSnapshot(state, (outcome) => (outcome instanceof HetuError ? failed(outcome) : renewed()));
+          // One still in flight was asked under the previous session: its answer is stale and asked again on arrival.
+          if (state.serverId >= 0) {
+            void this.retire(state.serverId);
+            this.sendSubscribe(state);
+          }
+        }));
+        Promise.all(renewals).then(() => resolve(), reject);
       }, reject);
     });
   }
 
   private sendSubscribe(state: SubscriptionState<unknown>): void {
     state.serverId = -1;
-    this.send(state.request(this.requestIdFor({ kind: 'subscribe', state })));
+    this.send(state.request(this.requestIdFor({ kind: 'subscribe', state, identity: this.identity })));
+  }
+
+  private waitForSnapshot(state: SubscriptionState<unknown>, waiter: SnapshotWaiter): void {
+    const waiters = this.snapshotWaiters.get(state);
+    if (waiters === undefined) {
+      this.snapshotWaiters.set(state, [waiter]);
+    } else {
+      waiters.push(waiter);
+    }
+  }
+
+  /** Tells the subscription's snapshot waiters how their wait ended; returns whether there were any. */
+  private settle(state: SubscriptionState<unknown>, outcome: HetuRejection | HetuError | null): boolean {
+    const waiters = this.snapshotWaiters.get(state);
+    this.snapshotWaiters.delete(state);
+    waiters?.forEach((waiter) => waiter(outcome));
+    return waiters !== undefined;
   }
 
   private unsubscribe(state: SubscriptionState<unknown>): Promise<void> {
@@ -286,13 +364,21 @@ export class HetuConnection {
     this.live.delete(state);
     const serverId = state.serverId;
     state.end(null);
+    this.settle(state, null);
+    // Not yet subscribed on this socket: the SUBSCRIBED handler unsubscribes when it arrives.
     if (serverId < 0 || !this.greeted) {
       return Promise.resolve();
     }
+    return this.retire(serverId);
+  }
+
+  /** Ends server subscription `serverId` (UNSUBSCRIBE); what it sends before DONE is read and dropped. */
+  private retire(serverId: number): Promise<void> {
+    this.retired.add(serverId);
     return new Promise<void>((resolve) => {
-      const request = this.requestId();
-      this.pending.set(request, { kind: 'unsubscribe', resolve: () => {
+      const request = this.requestIdFor({ kind: 'unsubscribe', resolve: () => {
         this.byServerId.delete(serverId);
+        this.retired.delete(serverId);
         resolve();
       } });
       this.send(new Writer().u8(UNSUBSCRIBE).u32(request).u32(serverId).finish());
@@ -369,6 +455,7 @@ export class HetuConnection {
     }
   }
 
+  /** An error thrown by a listener: the app's own bug, so by default rethrown where the host reports it. */
   private report(error: unknown): void {
     const onError = this.options.onError;
     if (onError !== undefined) {
@@ -377,6 +464,16 @@ export class HetuConnection {
       startTimer(() => {
         throw error;
       }, 0);
+    }
+  }
+
+  /** Something that went wrong on the connection: by default a warning, never an uncaught error that ends a Node process. */
+  private warn(error: unknown): void {
+    const onError = this.options.onError;
+    if (onError !== undefined) {
+      onError(error);
+    } else {
+      warn(`HeTu connection to ${this.options.url}:`, error);
     }
   }
 
@@ -430,14 +527,21 @@ export class HetuConnection {
           pending.reject(rejection);
           return;
         }
-        this.live.delete(pending.state);
-        const first = this.firstSnapshots.get(pending.state);
-        this.firstSnapshots.delete(pending.state);
-        pending.state.end(rejection);
-        if (first !== undefined) {
-          first.reject(rejection);
-        } else {
-          this.report(rejection);
+        const state = pending.state;
+        if (pending.identity !== this.identity && state.active) {
+          // Refused under the previous session; the new one may read it.
+          this.sendSubscribe(state);
+          return;
+        }
+        this.live.delete(state);
+        if (state.snapshotted) {
+          // A renewal (after a reconnect or a login) refused: the cache came from the previous session.
+          state.applySnapshot(state.seq, []);
+        }
+        const awaited = this.settle(state, rejection);
+        state.end(rejection);
+        if (!awaited) {
+          this.warn(rejection);
         }
         return;
       }
@@ -455,17 +559,20 @@ export class HetuConnection {
         }
         reader.expectEnd('SUBSCRIBED');
         this.advance(seq);
-        if (!pending.state.active) {
-          // Unsubscribed while the request was in flight: end it on the server too.
-          this.send(new Writer().u8(UNSUBSCRIBE).u32(this.requestIdFor({ kind: 'unsubscribe', resolve: () => undefined })).u32(serverId).finish());
+        const state = pending.state;
+        this.byServerId.set(serverId, state);
+        if (!state.active || pending.identity !== this.identity) {
+          // Cancelled while the request was in flight, or asked before a login changed the session: end it on the
+          // server, dropping the updates that may come before DONE; a stale one still wanted is asked for again.
+          void this.retire(serverId);
+          if (state.active) {
+            this.sendSubscribe(state);
+          }
           return;
         }
-        pending.state.serverId = serverId;
-        this.byServerId.set(serverId, pending.state);
-        pending.state.applySnapshot(seq, rows);
-        const first = this.firstSnapshots.get(pending.state);
-        this.firstSnapshots.delete(pending.state);
-        first?.resolve();
+        state.serverId = serverId;
+        state.applySnapshot(seq, rows);
+        this.settle(state, null);
         return;
       }
       case DONE: {
@@ -498,7 +605,7 @@ export class HetuConnection {
             throw new WireError(`UPDATE change kind ${kind} is none of 1 (insert), 2 (update), 3 (delete)`);
           }
           const bytes = kind === 3 ? undefined : reader.slice(state.type.rowSize, 'a row').slice();
-          if (state.active && seq >= state.seq) {
+          if (state.active && !this.retired.has(serverId) && seq >= state.seq) {
             state.seq = seq;
             state.change(kind, id, bytes);
           }
@@ -547,7 +654,7 @@ export class HetuConnection {
   }
 
   private protocolError(error: Error): void {
-    this.report(error);
+    this.warn(error);
     this.shutDown(new HetuError('PROTOCOL', `the client could not process a frame: ${error.message}`), false);
   }
 
@@ -576,7 +683,7 @@ export class HetuConnection {
       }
     } catch (error) {
       if (generation === this.generation) {
-        this.report(error);
+        this.warn(error);
       }
     } finally {
       this.resuming = false;
@@ -618,7 +725,7 @@ export class HetuConnection {
     if (this.currentState === 'closed') {
       return;
     }
-    const transient = this.serverError === undefined || TRANSIENT_ERRORS.has(this.serverError.code);
+    const transient = this.serverError === undefined || AFTER_ERROR.get(this.serverError.code) === 'reconnect';
     const policy = this.reconnectOptions;
     if (!transient || policy === undefined || this.attempts >= policy.maxAttempts) {
       this.shutDown(error, true);
@@ -669,10 +776,8 @@ export class HetuConnection {
     socket?.close(1000, 'closed by the client');
     const ended = error ?? new HetuError('CLOSED', 'the connection was closed by the client');
     this.failPending(ended);
-    const firstSnapshots = [...this.firstSnapshots.values()];
-    this.firstSnapshots.clear();
-    for (const first of firstSnapshots) {
-      first.reject(ended);
+    for (const state of [...this.snapshotWaiters.keys()]) {
+      this.settle(state, ended);
     }
     for (const state of [...this.live]) {
       state.end(error);
@@ -685,7 +790,7 @@ export class HetuConnection {
     }
     this.pongs.clear();
     if (error !== null && report) {
-      this.report(error);
+      this.warn(error);
     }
   }
 

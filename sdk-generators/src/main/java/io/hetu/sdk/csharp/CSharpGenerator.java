@@ -49,8 +49,8 @@ public final class CSharpGenerator {
     private static final List<String> RUNTIME = List.of("HetuConnection.cs", "HetuDispatchers.cs",
             "HetuErrors.cs", "HetuSubscription.cs", "HetuWire.cs");
     private static final String NAMESPACE_TOKEN = "__HETU_NAMESPACE__";
-    private static final Set<String> CLIENT_MEMBERS = Set.of("Connection", "ConnectAsync", "CloseAsync", "Dispose",
-            "HetuClient");
+    private static final Set<String> CLIENT_MEMBERS = Set.of("Connection", "ConnectAsync", "LoginAsync", "CloseAsync",
+            "Dispose", "HetuClient");
 
     private final SchemaManifest manifest;
     private final CSharpOptions options;
@@ -162,8 +162,8 @@ public final class CSharpGenerator {
                 + "for plain .NET and Mono (C# 7.2, `System.Net.WebSockets.ClientWebSocket`).\n\n"
                 + "```csharp\n"
                 + "var client = new HetuClient(\"ws://127.0.0.1:2466/hetu\");\n"
-                + "client.Connection.SessionStart = c => /* re-login after every (re)connect */ Task.CompletedTask;\n"
                 + "await client.ConnectAsync();\n"
+                + "// await client.LoginAsync(c => c." + group + ".Login(...));  // and again after every reconnect\n"
                 + "// await client." + group + ".SomeSystem(...);  // Task<T>; fails with HetuRejectionException\n"
                 + "```\n\n"
                 + "- Calls: one method per system, grouped by namespace, returning `Task<T>`; a rejection is a\n"
@@ -173,9 +173,12 @@ public final class CSharpGenerator {
                 + "  limit, descending) return a `HetuSubscription<TRow>` with a `Rows` cache by row id and\n"
                 + "  `OnInsert`/`OnUpdate`/`OnDelete` events. List components add `SubscribeList(key)`,\n"
                 + "  `SubscribeTop(key, n)` and `SubscribeLast(key, n)`; sort their rows with `<Row>.CompareListOrder`.\n"
+                + "- Logins: `LoginAsync` runs the login, re-subscribes and reconciles every cache under the new\n"
+                + "  session before it completes, and becomes the `SessionStart` of later reconnects.\n"
                 + "- Reconnects: after a lost connection the client reconnects with exponential backoff, runs\n"
-                + "  `SessionStart` (log in again there), re-subscribes and reconciles every cache, raising the events\n"
-                + "  for what changed while it was away. SCHEMA, VERSION and KICKED end the connection for good.\n"
+                + "  `SessionStart` (the login), re-subscribes and reconciles every cache, raising the events for what\n"
+                + "  changed while it was away. PROTOCOL, SCHEMA, VERSION, KICKED and the limits a reconnect would\n"
+                + "  break again end the connection for good.\n"
                 + "- Threads: caches change and events run through `HetuOptions.Dispatcher`: immediately on the\n"
                 + "  receive thread (default), on a `SynchronizationContext` (`HetuUnity.MainThreadDispatcher()` in\n"
                 + "  Unity), or queued until `HetuQueueDispatcher.Drain()`.\n\n"
@@ -332,6 +335,9 @@ public final class CSharpGenerator {
         code.blank();
         code.line("/// <summary>Connects and completes after the handshake and <see cref=\"HetuConnection.SessionStart\"/>.</summary>");
         code.line("public Task ConnectAsync(CancellationToken cancel = default(CancellationToken)) { return Connection.ConnectAsync(cancel); }");
+        code.blank();
+        code.line("/// <summary>Logs in (and again after every reconnect); see <see cref=\"HetuConnection.LoginAsync\"/>.</summary>");
+        code.line("public Task LoginAsync(Func<HetuClient, Task> login) { return Connection.LoginAsync(c => login(this)); }");
         code.blank();
         code.line("public Task CloseAsync() { return Connection.CloseAsync(); }");
         code.blank();

@@ -130,6 +130,12 @@ public final class TypeScriptGenerator {
 
     // ---------------------------------------------------------------- package
 
+    /**
+     * The compiler the package's {@code npm run build} installs: the version the SDK is tested with (and that
+     * {@code hetu:web} compiles with), exact, so that a new TypeScript cannot break a generated package.
+     */
+    static final String TYPESCRIPT_VERSION = "5.9.3";
+
     private static final String TSCONFIG = """
             {
               "compilerOptions": {
@@ -170,6 +176,9 @@ public final class TypeScriptGenerator {
                   "scripts": {
                     "build": "tsc -p tsconfig.json"
                   },
+                  "devDependencies": {
+                    "typescript": "%s"
+                  },
                   "peerDependencies": {
                     "ws": "^8.0.0"
                   },
@@ -179,7 +188,7 @@ public final class TypeScriptGenerator {
                     }
                   }
                 }
-                """.formatted(json(options.packageName()), json(options.version()), manifest.schemaHash());
+                """.formatted(json(options.packageName()), json(options.version()), manifest.schemaHash(), TYPESCRIPT_VERSION);
     }
 
     private static String json(String text) {
@@ -243,16 +252,11 @@ public final class TypeScriptGenerator {
         return out.toString();
     }
 
-    /** Imports the records and enums that {@code types} met, from files in {@code folder} relative to the importer. */
+    /** Imports what {@code types} used of each record and enum, from files in {@code folder} relative to the importer. */
     private void imports(StringBuilder out, TsTypes types, String folder) {
-        for (String record : types.records) {
-            out.append("import { read").append(record).append(", write").append(record).append(", type ")
-                    .append(record).append(" } from '").append(folder).append(TsNames.camel(record))
-                    .append(".js';\n");
-        }
-        for (String e : types.enums) {
-            out.append("import { ").append(TsTypes.constants(e)).append(", type ").append(e).append(" } from '")
-                    .append(folder).append(TsNames.camel(e)).append(".js';\n");
+        for (Map<String, Set<String>> kind : List.of(types.records, types.enums)) {
+            kind.forEach((name, used) -> out.append("import { ").append(String.join(", ", used)).append(" } from '")
+                    .append(folder).append(TsNames.camel(name)).append(".js';\n"));
         }
     }
 

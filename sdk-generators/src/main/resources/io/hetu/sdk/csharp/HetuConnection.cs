@@ -21,7 +21,7 @@ namespace __HETU_NAMESPACE__
             Dispatcher = HetuImmediateDispatcher.Instance;
         }
 
-        /// <summary>Reconnect after a lost connection, with exponential backoff (not after SCHEMA, VERSION or KICKED).</summary>
+        /// <summary>Reconnect after a lost connection, with exponential backoff (after the server's ERRORs that a new connection can get past; see <c>AfterErrors</c>).</summary>
         public bool AutoReconnect { get; set; }
 
         /// <summary>The first wait before reconnecting; each failed attempt doubles it up to <see cref="MaxBackoff"/>.</summary>
@@ -93,6 +93,37 @@ namespace __HETU_NAMESPACE__
         private int nextRequest;
         private long nextNonce;
         private long seq;
+        /// <summary>Counts the identity switches made with <see cref="LoginAsync"/>: a snapshot asked for before the latest one is stale.</summary>
+        private int identity;
+
+        private enum AfterError
+        {
+            Reconnect,
+            Close
+        }
+
+        /// <summary>
+        /// What the client does when the server ends the connection with an ERROR (docs/SDKS.md, "Reconnecting"):
+        /// connect again with backoff where a new connection can succeed, close for good where it would end the same
+        /// way. A code not listed closes. A connection lost without an ERROR is reconnected. The TypeScript SDK holds
+        /// the same table.
+        /// </summary>
+        private static readonly Dictionary<string, AfterError> AfterErrors = new Dictionary<string, AfterError>
+        {
+            { "SHUTDOWN", AfterError.Reconnect }, // the server is stopping; it or its replacement comes back
+            { "IDLE", AfterError.Reconnect },
+            { "TOO_SLOW", AfterError.Reconnect }, // a fresh connection starts with an empty outbound queue
+            { "HANDSHAKE_TIMEOUT", AfterError.Reconnect },
+            { "RESYNC", AfterError.Reconnect }, // a Redis-backed server fell behind the change stream; subscribing again catches up
+            { "RATE", AfterError.Reconnect }, // after the backoff the request rate is under the limit again
+            { "PROTOCOL", AfterError.Close }, // a bug on one side: the next connection would repeat it
+            { "SCHEMA", AfterError.Close }, // the server runs another schema: regenerate the SDK
+            { "VERSION", AfterError.Close },
+            { "KICKED", AfterError.Close }, // the user logged in elsewhere: coming back would kick that connection in turn
+            { "FRAME_TOO_LARGE", AfterError.Close }, // the same request would break the same limit
+            { "TOO_MANY_SUBSCRIPTIONS", AfterError.Close }, // re-subscribing everything would break it again
+            { "TOO_MANY_ROWS", AfterError.Close },
+        };
 
         public HetuConnection(Uri uri, string schemaHash, HetuOptions options)
         {
@@ -162,6 +193,42 @@ namespace __HETU_NAMESPACE__
             return await reply.Completion.Task.ConfigureAwait(false);
         }
 
+        /// <summary>
+        /// Logs in: runs <paramref name="login"/> (typically a call of the app's login system), makes it the
+        /// <see cref="SessionStart"/> of later reconnects, then subscribes every live subscription again under the new
+        /// session and completes once each cache is reconciled with its new snapshot (the events fire for the
+        /// difference): from then on no cache holds a row that only the previous identity could read.
+        /// </summary>
+        public async Task LoginAsync(Func<HetuConnection, Task> login)
+        {
+            SessionStart = login;
+            await login(this).ConfigureAwait(false);
+            var current = await ReadyAsync().ConfigureAwait(false);
+            var renewals = new List<Task>();
+            var retired = new List<uint>();
+            var renewed = new List<HetuSubscription>();
+            lock (gate)
+            {
+                identity++;
+                foreach (var subscription in live)
+                {
+                    renewals.Add(subscription.ExpectSnapshot(identity));
+                    // One still in flight was asked under the previous session: its answer is stale and asked again on arrival.
+                    if (subscription.BoundTo != current) continue;
+                    retired.Add(subscription.Id);
+                    renewed.Add(subscription);
+                    subscription.BoundTo = null;
+                }
+            }
+            foreach (var id in retired) Detach(Retire(current, id));
+            foreach (var subscription in renewed) SendSubscribe(current, subscription);
+            await Task.WhenAll(renewals).ConfigureAwait(false);
+            lock (gate)
+            {
+                if (state == HetuConnectionState.Closed) throw new HetuConnectionException("CLOSED", "the connection closed before the subscriptions were renewed");
+            }
+        }
+
         /// <summary>Subscribes with a SELECT or QUERY body (after the request id); the generated tables use this.</summary>
         public async Task<HetuSubscription<TRow>> SubscribeAsync<TRow>(byte messageType, Action<HetuWriter> writeBody, int rowSize,
                 Func<byte[], int, TRow> decode) where TRow : class
@@ -188,15 +255,19 @@ namespace __HETU_NAMESPACE__
         internal async Task UnsubscribeAsync(HetuSubscription subscription)
         {
             Link current;
+            uint id;
             lock (gate)
             {
                 if (!live.Remove(subscription)) return;
                 subscription.IsActive = false;
+                subscription.SnapshotSettled(int.MaxValue);
                 current = link;
+                // Not yet SUBSCRIBED on this link: the SUBSCRIBED handler, which checks IsActive under this lock, unsubscribes.
+                if (current == null || subscription.BoundTo != current) return;
+                subscription.BoundTo = null;
+                id = subscription.Id;
             }
-            // Not yet SUBSCRIBED on this link: the SUBSCRIBED handler unsubscribes when it arrives.
-            if (current == null || subscription.BoundTo != current || !subscription.ClaimUnsubscribe()) return;
-            await SendUnsubscribe(current, subscription.Id).ConfigureAwait(false);
+            await Retire(current, id).ConfigureAwait(false);
         }
 
         /// <summary>Sends PING and completes at PONG with the round-trip time.</summary>
@@ -312,10 +383,15 @@ namespace __HETU_NAMESPACE__
             HetuSubscription[] resume;
             lock (gate)
             {
-                if (state == HetuConnectionState.Closed || opened.Lost)
+                if (state == HetuConnectionState.Closed)
                 {
                     socket.Abort();
                     throw new HetuConnectionException("CLOSED", "the connection closed during the handshake");
+                }
+                if (opened.Lost)
+                {
+                    socket.Abort();
+                    throw new HetuConnectionException(opened.ErrorCode, "the connection was lost during the handshake");
                 }
                 link = opened;
                 resume = live.ToArray();
@@ -445,12 +521,14 @@ namespace __HETU_NAMESPACE__
             var kinds = new byte[count];
             var ids = new long[count];
             var rows = new byte[count][];
+            var retired = new bool[count];
             for (var i = 0; i < count; i++)
             {
                 var id = reader.ReadU32();
                 HetuSubscription subscription;
                 if (!current.Subscriptions.TryGetValue(id, out subscription)) throw new HetuProtocolException("an UPDATE for unknown subscription " + id);
                 subscriptions[i] = subscription;
+                lock (current.Pending) retired[i] = current.Retired.Contains(id);
                 kinds[i] = reader.ReadU8();
                 ids[i] = reader.ReadI64();
                 if (kinds[i] == 1 || kinds[i] == 2) rows[i] = Copy(reader, subscription.RowSize);
@@ -462,7 +540,7 @@ namespace __HETU_NAMESPACE__
             {
                 for (var i = 0; i < count; i++)
                 {
-                    if (subscriptions[i].IsActive) subscriptions[i].ApplyChange(updateSeq, kinds[i], ids[i], rows[i]);
+                    if (subscriptions[i].IsActive && !retired[i]) subscriptions[i].ApplyChange(updateSeq, kinds[i], ids[i], rows[i]);
                 }
                 AdvanceSeq(updateSeq);
             });
@@ -502,7 +580,7 @@ namespace __HETU_NAMESPACE__
                     usable = NewReady();
                 }
                 reconnect = wasCurrent && state == HetuConnectionState.Connected && options.AutoReconnect
-                        && !IsFatal(current.ErrorCode);
+                        && Reconnects(current.ErrorCode);
                 if (reconnect) state = HetuConnectionState.Reconnecting;
             }
             List<IReply> replies;
@@ -530,9 +608,11 @@ namespace __HETU_NAMESPACE__
             }
         }
 
-        private static bool IsFatal(string code)
+        /// <summary>Whether to connect again after losing a connection that ended with this ERROR code (null: none).</summary>
+        private static bool Reconnects(string code)
         {
-            return code == "SCHEMA" || code == "VERSION" || code == "KICKED" || code == "CLOSED";
+            AfterError after;
+            return code == null || (AfterErrors.TryGetValue(code, out after) && after == AfterError.Reconnect);
         }
 
         private async Task ReconnectLoop()
@@ -559,7 +639,7 @@ namespace __HETU_NAMESPACE__
                 {
                     if (lifetime.IsCancellationRequested) return;
                     var refused = e as HetuConnectionException;
-                    if (refused != null && IsFatal(refused.Code))
+                    if (refused != null && !Reconnects(refused.Code))
                     {
                         Shutdown(e, true);
                         return;
@@ -633,11 +713,15 @@ namespace __HETU_NAMESPACE__
             frame.WriteU8(subscription.MessageType);
             frame.WriteU32(request);
             frame.WriteRaw(subscription.Body);
-            Detach(Request(current, request, new SubscribeReply(subscription), frame));
+            int asked;
+            lock (gate) asked = identity;
+            Detach(Request(current, request, new SubscribeReply(subscription, asked), frame));
         }
 
-        private Task SendUnsubscribe(Link current, uint subscriptionId)
+        /// <summary>Ends server subscription <paramref name="subscriptionId"/> (UNSUBSCRIBE); what it sends before DONE is read and dropped.</summary>
+        private Task Retire(Link current, uint subscriptionId)
         {
+            lock (current.Pending) current.Retired.Add(subscriptionId);
             var request = NextRequest();
             var frame = new HetuWriter();
             frame.WriteU8(Unsubscribe);
@@ -705,6 +789,8 @@ namespace __HETU_NAMESPACE__
             public readonly Dictionary<ulong, TaskCompletionSource<bool>> Pings = new Dictionary<ulong, TaskCompletionSource<bool>>();
             // Touched only by the receive loop.
             public readonly Dictionary<uint, HetuSubscription> Subscriptions = new Dictionary<uint, HetuSubscription>();
+            /// <summary>Server ids being unsubscribed (cancelled, or asked before a login); guarded by <see cref="Pending"/>.</summary>
+            public readonly HashSet<uint> Retired = new HashSet<uint>();
             public readonly TaskCompletionSource<bool> Welcomed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             public volatile string ErrorCode;
             public volatile string ErrorMessage;
@@ -767,10 +853,13 @@ namespace __HETU_NAMESPACE__
         private sealed class SubscribeReply : IReply
         {
             private readonly HetuSubscription subscription;
+            /// <summary>The connection's identity count when it was asked.</summary>
+            private readonly int identity;
 
-            public SubscribeReply(HetuSubscription subscription)
+            public SubscribeReply(HetuSubscription subscription, int identity)
             {
                 this.subscription = subscription;
+                this.identity = identity;
             }
 
             public void Reply(HetuConnection connection, Link current, byte type, HetuReader reader)
@@ -778,8 +867,15 @@ namespace __HETU_NAMESPACE__
                 if (type == Rejected)
                 {
                     var rejection = Rejection(reader);
-                    lock (connection.gate) connection.live.Remove(subscription);
-                    connection.Post(() => subscription.Fail(rejection));
+                    bool retry;
+                    lock (connection.gate)
+                    {
+                        // Refused under the previous session; the new one may read it.
+                        retry = subscription.IsActive && identity != connection.identity;
+                        if (!retry) connection.live.Remove(subscription);
+                    }
+                    if (retry) connection.SendSubscribe(current, subscription);
+                    else connection.Post(() => subscription.Refused(rejection));
                     return;
                 }
                 if (type != Subscribed) throw new HetuProtocolException("message type 0x" + type.ToString("X2") + " answered a subscription");
@@ -794,16 +890,29 @@ namespace __HETU_NAMESPACE__
                 }
                 reader.ExpectEnd("SUBSCRIBED");
                 current.Subscriptions[id] = subscription;
-                subscription.Id = id;
-                subscription.BoundTo = current;
-                if (!subscription.IsActive)
+                bool wanted, stale;
+                lock (connection.gate)
                 {
-                    if (subscription.ClaimUnsubscribe()) connection.SendUnsubscribe(current, id);
+                    wanted = subscription.IsActive;
+                    stale = identity != connection.identity;
+                    if (wanted && !stale)
+                    {
+                        subscription.Id = id;
+                        subscription.BoundTo = current;
+                    }
+                }
+                if (!wanted || stale)
+                {
+                    // Cancelled while the request was in flight, or asked before a login changed the session: end it
+                    // on the server, dropping the updates that may come before DONE; a stale one still wanted is asked again.
+                    Detach(connection.Retire(current, id));
+                    if (wanted) connection.SendSubscribe(current, subscription);
                     return;
                 }
                 connection.Post(() =>
                 {
                     subscription.ApplySnapshot(snapshotSeq, rows);
+                    subscription.SnapshotSettled(identity);
                     connection.AdvanceSeq(snapshotSeq);
                 });
             }
@@ -835,6 +944,7 @@ namespace __HETU_NAMESPACE__
                 }
                 if (type != Done) throw new HetuProtocolException("message type 0x" + type.ToString("X2") + " answered an UNSUBSCRIBE");
                 current.Subscriptions.Remove(subscriptionId);
+                lock (current.Pending) current.Retired.Remove(subscriptionId);
                 Completion.TrySetResult(true);
             }
 

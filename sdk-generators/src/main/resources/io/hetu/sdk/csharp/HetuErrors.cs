@@ -24,7 +24,12 @@ namespace __HETU_NAMESPACE__
 
         public string Code { get; private set; }
 
-        public override string ToString() { return "HetuRejectionException " + Code + ": " + Message; }
+        /// <summary>The type, the code and the message, then the stack trace as <see cref="Exception.ToString"/> has it.</summary>
+        public override string ToString()
+        {
+            var text = GetType().Name + " " + Code + ": " + Message;
+            return StackTrace == null ? text : text + Environment.NewLine + StackTrace;
+        }
     }
 
     /// <summary>

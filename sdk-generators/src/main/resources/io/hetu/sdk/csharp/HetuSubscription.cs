@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Threading;
 using System.Threading.Tasks;
 
 namespace __HETU_NAMESPACE__
@@ -38,10 +39,33 @@ namespace __HETU_NAMESPACE__
         /// <summary>The link (socket) <see cref="Id"/> belongs to.</summary>
         internal object BoundTo { get; set; }
 
-        private int unsubscribeClaimed;
+        /// <summary>A login waiting for this subscription's snapshot under its new session, and that login's identity count.</summary>
+        private TaskCompletionSource<bool> renewal;
+        private int renewalIdentity;
 
-        /// <summary>True for the one caller that may send this subscription's UNSUBSCRIBE.</summary>
-        internal bool ClaimUnsubscribe() { return System.Threading.Interlocked.Exchange(ref unsubscribeClaimed, 1) == 0; }
+        /// <summary>Completes at the next snapshot asked under <paramref name="identity"/> or later, or when the subscription ends.</summary>
+        internal Task ExpectSnapshot(int identity)
+        {
+            var waiting = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (this)
+            {
+                if (renewal != null) renewal.TrySetResult(true);
+                renewal = waiting;
+                renewalIdentity = identity;
+            }
+            return waiting.Task;
+        }
+
+        /// <summary>A snapshot asked under <paramref name="identity"/> was applied (int.MaxValue: the subscription ended).</summary>
+        internal void SnapshotSettled(int identity)
+        {
+            lock (this)
+            {
+                if (renewal == null || identity < renewalIdentity) return;
+                renewal.TrySetResult(true);
+                renewal = null;
+            }
+        }
 
         /// <summary>The commit seq the cache reflects.</summary>
         public long Seq { get; internal set; }
@@ -63,9 +87,18 @@ namespace __HETU_NAMESPACE__
 
         internal abstract void ApplyChange(long seq, byte kind, long id, byte[] row);
 
+        /// <summary>The server refused to subscribe it (again).</summary>
+        internal void Refused(HetuRejectionException rejection)
+        {
+            // A renewal (after a reconnect or a login) refused: the cache came from the previous session.
+            if (FirstSnapshot.Task.IsCompleted) ApplySnapshot(Seq, new List<KeyValuePair<long, byte[]>>());
+            Fail(rejection);
+        }
+
         internal void Fail(Exception error)
         {
             IsActive = false;
+            SnapshotSettled(int.MaxValue);
             if (FirstSnapshot.TrySetException(error)) return;
             var handler = OnError;
             if (handler != null) handler(error);

@@ -8,6 +8,7 @@ import io.hetu.runtime.app.App;
 import io.hetu.runtime.server.HetuServer;
 import io.hetu.runtime.server.ServerConfig;
 import io.hetu.runtime.storage.Database;
+import io.hetu.sdk.ErrorClosingServer;
 import io.hetu.sdk.fixtures.GadgetTable;
 import io.hetu.sdk.fixtures.Mood;
 import io.hetu.sdk.fixtures.StandingTable;
@@ -20,7 +21,9 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -144,5 +147,36 @@ class CSharpMonoEndToEndTest {
         assertTrue(output.contains("SUMMARY checks=16 failures=0"), output);
         assertTrue(output.contains("ok inserted while away") && output.contains("ok spot subscription resumed"), output);
         assertEquals(0, process.exitValue(), output);
+    }
+
+    @Test
+    void aLoginAsAnotherUserRenewsTheCachesEvenWithACancelInFlight() throws Exception {
+        String mono = CSharpSdkFixture.tool("mono");
+        Path exe = build("SessionsProgram");
+        CSharpSdkFixture.Result result = CSharpSdkFixture.run(dir, List.of(mono, "--debug", exe.toString(), url()));
+        String out = result.output();
+        assertFalse(out.contains("FAIL"), out);
+        assertTrue(out.contains("SUMMARY checks=12 failures=0"), out);
+        assertEquals(0, result.exitCode(), out);
+        assertEquals(71, (int) database.transact(0, tx -> tx.getBy(GadgetTable.OWNER, 301L).level()),
+                "the writes made during the renewal reached the store");
+    }
+
+    @Test
+    void afterEachErrorCodeTheClientReconnectsOrClosesAsTheRuleSays() throws Exception {
+        String mono = CSharpSdkFixture.tool("mono");
+        Path exe = build("AfterErrorProgram");
+        try (ErrorClosingServer stand = new ErrorClosingServer()) {
+            CSharpSdkFixture.Result result = CSharpSdkFixture.run(dir, List.of(mono, "--debug", exe.toString(),
+                    "ws://127.0.0.1:" + stand.port(), String.join(",", ErrorClosingServer.AFTER_ERROR.keySet())));
+            String out = result.output();
+            assertEquals(0, result.exitCode(), out);
+            Map<String, String> outcomes = new LinkedHashMap<>();
+            Matcher line = Pattern.compile("AFTER (\\S+) (\\S+)").matcher(out);
+            while (line.find()) {
+                outcomes.put(line.group(1), line.group(2));
+            }
+            assertEquals(ErrorClosingServer.AFTER_ERROR, outcomes, out);
+        }
     }
 }

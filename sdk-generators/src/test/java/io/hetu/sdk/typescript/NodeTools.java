@@ -106,7 +106,10 @@ final class NodeTools {
 
     /** Runs a command to its end and collects its output. */
     static Result run(Path workDir, List<String> command) throws IOException, InterruptedException {
-        Process process = start(workDir, command);
+        return collect(command, start(workDir, command));
+    }
+
+    private static Result collect(List<String> command, Process process) throws InterruptedException {
         byte[][] output = new byte[2][];
         Thread err = Thread.ofVirtual().start(() -> output[1] = readAll(process.getErrorStream()));
         output[0] = readAll(process.getInputStream());
@@ -121,6 +124,18 @@ final class NodeTools {
 
     static Process start(Path workDir, List<String> command) throws IOException {
         return new ProcessBuilder(command).directory(workDir.toFile()).start();
+    }
+
+    /**
+     * Runs {@code npm run <script>} in a generated package as its user would, with the test tools' {@code .bin}
+     * first on the PATH in place of the package's own (not installed) devDependencies, so no test goes online.
+     */
+    static Result npmRun(Path pkg, String script) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("npm", "run", "--silent", script).directory(pkg.toFile());
+        builder.environment().merge("PATH", NODE_MODULES.resolve(".bin").toString(),
+                (path, bin) -> bin + java.io.File.pathSeparator + path);
+        Process process = builder.start();
+        return collect(List.of("npm", "run", script), process);
     }
 
     static byte[] readAll(InputStream in) {

@@ -3,6 +3,7 @@ package io.hetu.sdk.typescript;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +24,26 @@ class TypeScriptCompileTest {
                 "--strict", "--noEmit"));
         assertEquals(0, result.exitCode(), "tsc --strict --noEmit:\n" + result.describe());
         assertEquals("", result.stdout().strip(), "tsc reports nothing on a clean package");
+    }
+
+    @Test
+    void theGeneratedPackageBuildsWithItsOwnScriptAndPinsTheCompilerItIsTestedWith() throws Exception {
+        NodeTools.requireNodeAndTools();
+        Path sdk = NodeTools.write(NodeTools.generate(), dir.resolve("sdk"));
+        ObjectMapper json = new ObjectMapper();
+        String pinned = json.readTree(sdk.resolve("package.json").toFile()).at("/devDependencies/typescript").asText();
+        String tested = json.readTree(NodeTools.NODE_MODULES.resolve("typescript/package.json").toFile())
+                .get("version").asText();
+        assertEquals(tested, pinned, "the package pins the TypeScript these tests compile with");
+
+        // The README's build: its own script and tsconfig (noUnusedLocals included), with `tsc` from the PATH.
+        NodeTools.Result result = NodeTools.npmRun(sdk, "build");
+        assertEquals(0, result.exitCode(), "npm run build:\n" + result.describe());
+        assertTrue(Files.isRegularFile(sdk.resolve("dist/index.js")) && Files.isRegularFile(sdk.resolve("dist/index.d.ts")),
+                "the build wrote dist/index.js and its declarations");
+        String systems = Files.readString(sdk.resolve("src/systems.ts"));
+        assertTrue(systems.contains("import { readMedal, type Medal } from './types/medal.js';"),
+                "a record that is only a result is imported without its writer:\n" + systems);
     }
 
     @Test

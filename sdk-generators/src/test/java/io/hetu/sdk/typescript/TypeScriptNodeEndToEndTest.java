@@ -11,6 +11,7 @@ import io.hetu.runtime.app.App;
 import io.hetu.runtime.server.HetuServer;
 import io.hetu.runtime.server.ServerConfig;
 import io.hetu.runtime.storage.Database;
+import io.hetu.sdk.ErrorClosingServer;
 import io.hetu.sdk.fixtures.GadgetRow;
 import io.hetu.sdk.fixtures.GadgetTable;
 import io.hetu.sdk.fixtures.Mood;
@@ -27,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -230,6 +232,45 @@ class TypeScriptNodeEndToEndTest {
             assertTrue(done.get("errors").isEmpty(), "no errors reached onError: " + done.get("errors"));
         } finally {
             process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void cancelsDuringRenewalsLoginsAsAnotherUserAndAKickWithoutOnErrorLeaveEveryClientConsistent() throws Exception {
+        NodeTools.Result result = NodeTools.run(work, script("sessions.mjs"));
+        assertEquals(0, result.exitCode(), "the Node client's checks failed:\n" + result.describe());
+        JsonNode summary = lastLine(result.stdout());
+        List<String> states = json.convertValue(summary.get("states"), List.class);
+        assertEquals(summary.get("rounds").asInt(), states.stream().filter("reconnecting"::equals).count(),
+                "each dropped socket was reconnected, none ended the client: " + states);
+        assertEquals(List.of("8"), elements(summary.get("ownersAtLogin")).map(TypeScriptNodeEndToEndTest::bigint)
+                .toList(), "when login() resolves, the cache holds the new user's rows only");
+        assertEquals(List.of("delete 7", "insert 8"), json.convertValue(summary.get("eventsAtLogin"), List.class));
+        assertEquals(List.of("8"), elements(summary.get("ownersAfter")).map(TypeScriptNodeEndToEndTest::bigint)
+                .toList());
+        assertEquals(0, summary.get("gadgetEvents").asInt(), "a result the login does not change fires nothing");
+        assertEquals("closed", json.convertValue(summary.get("otherStates"), List.class).getLast(),
+                "the kicked client closed (and its process lived on to print this)");
+        List<String> warnings = json.convertValue(summary.get("warnings"), List.class);
+        assertEquals(1, warnings.size(), "the kick without onError is one warning: " + warnings);
+        assertTrue(warnings.getFirst().contains("HetuError KICKED"), warnings.getFirst());
+        assertEquals("HetuRejection NO_WAY: refused: NO_WAY", summary.get("rejection").asText());
+        assertEquals(List.of(), json.convertValue(summary.get("errors"), List.class));
+        int level = database.transact(0, tx -> tx.getBy(GadgetTable.OWNER, 200L).level());
+        assertEquals(60 + summary.get("rounds").asInt(), level, "every write made while a cancel was in flight was applied");
+    }
+
+    @Test
+    void afterEachErrorCodeTheClientReconnectsOrClosesAsTheRuleSays() throws Exception {
+        try (ErrorClosingServer stand = new ErrorClosingServer()) {
+            NodeTools.Result result = NodeTools.run(work, List.of(node, work.resolve("scripts/after-error.mjs").toString(),
+                    "--url", "ws://127.0.0.1:" + stand.port(), "--node-modules", NodeTools.NODE_MODULES.toString(),
+                    "--codes", String.join(",", ErrorClosingServer.AFTER_ERROR.keySet())));
+            assertEquals(0, result.exitCode(), "the Node client's checks failed:\n" + result.describe());
+            JsonNode summary = lastLine(result.stdout());
+            assertEquals(ErrorClosingServer.AFTER_ERROR, json.convertValue(summary.get("outcomes"), Map.class));
+            assertEquals(List.of("KICKED"), json.convertValue(summary.at("/reported/KICKED"), List.class),
+                    "the error that closed the connection reached onError");
         }
     }
 

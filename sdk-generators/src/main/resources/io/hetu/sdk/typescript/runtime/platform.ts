@@ -29,6 +29,7 @@ interface Host {
   };
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  readonly console?: { warn(...data: unknown[]): void };
 }
 
 const host = globalThis as unknown as Host;
@@ -50,4 +51,9 @@ export function cancelTimer(handle: unknown): void {
   if (handle !== undefined) {
     host.clearTimeout(handle);
   }
+}
+
+/** Logs a warning where the host has a console (browsers and Node both do). */
+export function warn(message: string, error: unknown): void {
+  host.console?.warn(message, error);
 }
