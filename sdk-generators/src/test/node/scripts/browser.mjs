@@ -37,16 +37,18 @@ const problems = [];
 let outcome;
 try {
   const page = await context.newPage();
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  // A page error ends the wait at once: the page will not finish.
+  const pageFailed = new Promise((_, reject) => page.on('pageerror', (error) => reject(new Error(`page error: ${error.message}`))));
   page.on('console', (message) => message.type() === 'error'
     && problems.push(`console error: ${message.text()} (${message.location().url})`));
   const response = await page.goto(`http://127.0.0.1:${server.address().port}/${pagePath}`);
   if (response?.status() !== 200) {
     throw new Error(`GET /${pagePath} answered ${response?.status()}`);
   }
-  await page.waitForFunction(() => window.hetuDone !== undefined, null, { timeout: HANG_GUARD_MS });
-  outcome = await page.evaluate(() => Promise.race([window.hetuDone,
-    new Promise((_, reject) => setTimeout(() => reject(new Error('the page did not finish')), 60_000))]));
+  await Promise.race([page.waitForFunction(() => window.hetuDone !== undefined, null, { timeout: HANG_GUARD_MS }),
+    pageFailed]);
+  outcome = await Promise.race([pageFailed, page.evaluate((guardMs) => Promise.race([window.hetuDone,
+    new Promise((_, reject) => setTimeout(() => reject(new Error('the page did not finish')), guardMs))]), HANG_GUARD_MS)]);
 } catch (error) {
   problems.push(String(error?.stack ?? error));
 } finally {

@@ -23,7 +23,7 @@ public final class NodeTools {
 
     static final TypeScriptOptions OPTIONS = new TypeScriptOptions("hetu-sdk-test-client", "0.1.0");
     /** Surefire runs in the module's folder. */
-    static final Path TOOLS = Path.of("src/test/node").toAbsolutePath();
+    public static final Path TOOLS = Path.of("src/test/node").toAbsolutePath();
     public static final Path NODE_MODULES = TOOLS.resolve("node_modules");
     static final Path TSC = NODE_MODULES.resolve("typescript/bin/tsc");
     public static final Path SCRIPTS = TOOLS.resolve("scripts");
