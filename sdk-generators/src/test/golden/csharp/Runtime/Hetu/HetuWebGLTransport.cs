@@ -84,7 +84,11 @@ namespace SdkTest.Client
             }
         }
 
-        public void Abort() { HetuWsAbort(id); }
+        public void Abort()
+        {
+            End(new HetuConnectionException(null, "the connection was aborted"));
+            HetuWsAbort(id);
+        }
 
         /// <summary>Hands one message on; false, with the socket dropped, when the handler threw.</summary>
         private bool Deliver(Action<byte[]> handler, byte[] message)
@@ -97,7 +101,7 @@ namespace SdkTest.Client
             catch (Exception e)
             {
                 End(e);
-                HetuWsAbort(id);
+                Abort();
                 return false;
             }
         }

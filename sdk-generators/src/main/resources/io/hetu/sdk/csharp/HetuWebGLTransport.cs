@@ -80,7 +80,11 @@ namespace __HETU_NAMESPACE__
             }
         }
 
-        public void Abort() { HetuWsAbort(id); }
+        public void Abort()
+        {
+            End(new HetuConnectionException(null, "the connection was aborted"));
+            HetuWsAbort(id);
+        }
 
         /// <summary>Hands one message on; false, with the socket dropped, when the handler threw.</summary>
         private bool Deliver(Action<byte[]> handler, byte[] message)
@@ -93,7 +97,7 @@ namespace __HETU_NAMESPACE__
             catch (Exception e)
             {
                 End(e);
-                HetuWsAbort(id);
+                Abort();
                 return false;
             }
         }

@@ -15,8 +15,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The test app's SDK, and the Node tools that compile and run it: {@code node} from the PATH, {@code tsc} and
- * {@code ws} from {@code src/test/node/node_modules} (installed with
+ * The test app's SDK, and the Node tools that compile and run it: {@code node} from the PATH, {@code tsc},
+ * {@code ws}, {@code vite} and {@code playwright-core} (which drives Chromium) from
+ * {@code src/test/node/node_modules} (installed with
  * {@code npm install --no-audit --no-fund --prefix sdk-generators/src/test/node}).
  */
 public final class NodeTools {
@@ -79,15 +80,17 @@ public final class NodeTools {
     /** Debian's Chromium, which playwright-core drives (it never downloads a browser). */
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
 
-    /** Like {@link #requireNodeAndTools()}, for the tests that also need Chromium and playwright-core. */
+    /** Like {@link #requireNodeAndTools()}, for the tests that also need Chromium, playwright-core and Vite. */
     public static String requireBrowserTools() {
         String node = requireNodeAndTools();
         List<String> missing = new ArrayList<>();
         if (!Files.isExecutable(CHROMIUM)) {
             missing.add("chromium (" + CHROMIUM + ")");
         }
-        if (!Files.isDirectory(NODE_MODULES.resolve("playwright-core"))) {
-            missing.add("playwright-core (" + NODE_MODULES.resolve("playwright-core") + ")");
+        for (String module : List.of("playwright-core", "vite")) {
+            if (!Files.isDirectory(NODE_MODULES.resolve(module))) {
+                missing.add(module + " (" + NODE_MODULES.resolve(module) + ")");
+            }
         }
         abortIfMissing(missing);
         return node;
