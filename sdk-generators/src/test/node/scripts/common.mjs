@@ -7,6 +7,11 @@ export function loadWs(nodeModules) {
   return createRequire(join(nodeModules, 'noop.js'))('ws');
 }
 
+/** playwright-core, from the test tools' node_modules; it drives the system's Chromium and never downloads one. */
+export function loadPlaywright(nodeModules) {
+  return createRequire(join(nodeModules, 'noop.js'))('playwright-core');
+}
+
 export function args() {
   const parsed = {};
   const argv = process.argv.slice(2);

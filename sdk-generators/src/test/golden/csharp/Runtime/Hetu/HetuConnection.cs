@@ -5,7 +5,6 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
-using System.IO;
 using System.Net.WebSockets;
 using System.Threading;
 using System.Threading.Tasks;
@@ -42,7 +41,7 @@ namespace SdkTest.Client
         /// <summary>Where caches change and callbacks run; see <see cref="IHetuDispatcher"/>.</summary>
         public IHetuDispatcher Dispatcher { get; set; }
 
-        /// <summary>Adjusts each new socket (headers, proxy, certificates).</summary>
+        /// <summary>Adjusts each new socket (headers, proxy, certificates); not called in WebGL players, where the browser's WebSocket is used.</summary>
         public Action<ClientWebSocketOptions> ConfigureSocket { get; set; }
     }
 
@@ -291,14 +290,14 @@ namespace SdkTest.Client
             {
                 using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
                 {
-                    await current.Socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", timeout.Token).ConfigureAwait(false);
+                    await current.Transport.CloseAsync(timeout.Token).ConfigureAwait(false);
                 }
             }
             catch (Exception)
             {
                 // The socket is abandoned either way.
             }
-            current.Socket.Abort();
+            current.Transport.Abort();
         }
 
         public void Dispose()
@@ -351,8 +350,7 @@ namespace SdkTest.Client
 
         private async Task OpenAsync(CancellationToken cancel)
         {
-            var socket = new ClientWebSocket();
-            if (options.ConfigureSocket != null) options.ConfigureSocket(socket.Options);
+            var socket = HetuTransports.Create(options);
             var opened = new Link(socket);
             try
             {
@@ -360,7 +358,7 @@ namespace SdkTest.Client
                 {
                     timeout.CancelAfter(options.ConnectTimeout);
                     await socket.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
-                    Detach(Task.Run(() => ReceiveLoop(opened)));
+                    socket.Start(frame => Handle(opened, frame), end => LinkLost(opened, Failure(opened, end)));
                     var hello = new HetuWriter();
                     hello.WriteU8(Hello);
                     hello.WriteU16(ProtocolVersion);
@@ -428,40 +426,12 @@ namespace SdkTest.Client
             }
         }
 
-        private async Task ReceiveLoop(Link current)
+        /// <summary>Why <paramref name="current"/> ended, from how its transport ended and the ERROR the server sent, if any.</summary>
+        private static Exception Failure(Link current, Exception end)
         {
-            var chunk = new byte[16 * 1024];
-            var message = new MemoryStream();
-            Exception failure;
-            try
-            {
-                while (true)
-                {
-                    var received = await current.Socket.ReceiveAsync(new ArraySegment<byte>(chunk), CancellationToken.None).ConfigureAwait(false);
-                    if (received.MessageType == WebSocketMessageType.Close)
-                    {
-                        failure = current.ErrorCode != null
-                                ? new HetuConnectionException(current.ErrorCode, current.ErrorCode + ": " + current.ErrorMessage)
-                                : new HetuConnectionException(null, "the server closed the connection (" + received.CloseStatus + " "
-                                        + received.CloseStatusDescription + ")");
-                        break;
-                    }
-                    message.Write(chunk, 0, received.Count);
-                    if (!received.EndOfMessage) continue;
-                    if (received.MessageType != WebSocketMessageType.Binary) throw new HetuProtocolException("the server sent a text frame");
-                    var frame = message.ToArray();
-                    message.SetLength(0);
-                    Handle(current, frame);
-                }
-            }
-            catch (Exception e)
-            {
-                failure = current.ErrorCode != null
-                        ? new HetuConnectionException(current.ErrorCode, current.ErrorCode + ": " + current.ErrorMessage)
-                        : e is HetuProtocolException ? (Exception)e
-                        : new HetuConnectionException("the connection failed: " + e.Message, e);
-            }
-            LinkLost(current, failure);
+            if (current.ErrorCode != null) return new HetuConnectionException(current.ErrorCode, current.ErrorCode + ": " + current.ErrorMessage);
+            return end is HetuConnectionException || end is HetuProtocolException ? end
+                    : new HetuConnectionException("the connection failed: " + end.Message, end);
         }
 
         private void Handle(Link current, byte[] frame)
@@ -599,7 +569,7 @@ namespace SdkTest.Client
             foreach (var reply in replies) reply.Lost(failure);
             foreach (var ping in pings) ping.TrySetException(failure);
             current.Welcomed.TrySetException(failure);
-            current.Socket.Abort();
+            current.Transport.Abort();
             if (!wasCurrent) return;
             if (reconnect)
             {
@@ -675,7 +645,7 @@ namespace SdkTest.Client
             lifetime.Cancel();
             foreach (var subscription in ended) Post(() => subscription.Fail(reason));
             RaiseState(HetuConnectionState.Closed);
-            if (current != null && abort) current.Socket.Abort();
+            if (current != null && abort) current.Transport.Abort();
         }
 
         private async Task PingLoop(Link current)
@@ -757,7 +727,7 @@ namespace SdkTest.Client
                 bool owned;
                 lock (current.Pending) owned = current.Pending.Remove(request);
                 if (owned) reply.Lost(e);
-                current.Socket.Abort();
+                current.Transport.Abort();
             }
         }
 
@@ -766,8 +736,7 @@ namespace SdkTest.Client
             await current.SendLock.WaitAsync().ConfigureAwait(false);
             try
             {
-                await current.Socket.SendAsync(new ArraySegment<byte>(frame.Buffer, 0, frame.Length), WebSocketMessageType.Binary, true,
-                        CancellationToken.None).ConfigureAwait(false);
+                await current.Transport.SendAsync(frame.Buffer, frame.Length).ConfigureAwait(false);
             }
             catch (Exception e)
             {
@@ -782,12 +751,12 @@ namespace SdkTest.Client
         /// <summary>One socket's life: what is in flight on it dies with it.</summary>
         private sealed class Link
         {
-            public Link(ClientWebSocket socket)
+            public Link(IHetuTransport transport)
             {
-                Socket = socket;
+                Transport = transport;
             }
 
-            public readonly ClientWebSocket Socket;
+            public readonly IHetuTransport Transport;
             public readonly SemaphoreSlim SendLock = new SemaphoreSlim(1, 1);
             public readonly Dictionary<uint, IReply> Pending = new Dictionary<uint, IReply>();
             public readonly Dictionary<ulong, TaskCompletionSource<bool>> Pings = new Dictionary<ulong, TaskCompletionSource<bool>>();

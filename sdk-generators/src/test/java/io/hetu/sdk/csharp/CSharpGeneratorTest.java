@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hetu.sdk.GeneratedFile;
 import io.hetu.sdk.SchemaManifest;
 import io.hetu.sdk.SchemaManifest.ComponentDef;
@@ -14,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -92,11 +96,111 @@ class CSharpGeneratorTest {
 
     @Test
     void unityOnlyCodeCompilesOnlyInUnity() {
-        String dispatchers = CSharpSdkFixture.generate().stream()
-                .filter(f -> f.path().equals("Runtime/Hetu/HetuDispatchers.cs")).findFirst().orElseThrow().content();
+        String dispatchers = file("Runtime/Hetu/HetuDispatchers.cs");
         int guard = dispatchers.indexOf("#if UNITY_5_3_OR_NEWER");
         assertTrue(guard > 0 && dispatchers.indexOf("UnityEngine.MonoBehaviour") > guard,
                 "UnityEngine code must sit behind #if UNITY_5_3_OR_NEWER");
+        String webgl = file("Runtime/Hetu/HetuWebGLTransport.cs");
+        assertTrue(webgl.contains("// </auto-generated>\n#if UNITY_WEBGL && !UNITY_EDITOR\n") && webgl.endsWith("#endif\n"),
+                "the whole WebGL transport sits behind #if UNITY_WEBGL && !UNITY_EDITOR");
+    }
+
+    /** With UNITY_WEBGL defined (and UNITY_EDITOR not), the WebGL transport replaces ClientWebSocket and type-checks. */
+    @Test
+    void theWebGLTransportCompilesAgainstAStubOfUnity() throws Exception {
+        List<Path> sources = new ArrayList<>(CSharpSdkFixture.writeSdk(dir));
+        sources.add(CSharpSdkFixture.program("UnityWebGLStubs.cs"));
+        CSharpSdkFixture.compile(dir, List.of("-target:library", "-define:UNITY_WEBGL",
+                "-out:" + dir.resolve("SdkTest.Client.WebGL.dll")), sources);
+        assertTrue(Files.size(dir.resolve("SdkTest.Client.WebGL.dll")) > 0);
+    }
+
+    /**
+     * What Unity's Package Manager reads from a package installed by git URL: package.json, the assembly
+     * definition, and a .meta with a unique, stable GUID beside every file and folder.
+     */
+    @Test
+    void thePackageIsWhatUnitysPackageManagerNeeds() throws IOException {
+        CSharpSdkFixture.writeSdk(dir);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode manifest = json.readTree(dir.resolve("package.json").toFile());
+        assertTrue(manifest.get("name").asText().matches("[a-z0-9-]+(\\.[a-z0-9-]+)+"), "reverse-DNS, lower case");
+        assertTrue(manifest.get("version").asText().matches("\\d+\\.\\d+\\.\\d+([-+].+)?"), "semver");
+        assertTrue(!manifest.get("displayName").asText().isBlank());
+        assertEquals("2018.3", manifest.get("unity").asText());
+        assertEquals("Apache-2.0", manifest.get("license").asText());
+        JsonNode asmdef = json.readTree(dir.resolve("Runtime/SdkTest.Client.asmdef").toFile());
+        assertEquals("SdkTest.Client", asmdef.get("name").asText(), "the assembly is named after the namespace");
+        assertTrue(asmdef.get("references").isArray() && asmdef.get("autoReferenced").asBoolean());
+
+        Map<String, String> guids = new TreeMap<>();
+        List<String> problems = new ArrayList<>();
+        try (Stream<Path> tree = Files.walk(dir)) {
+            for (Path path : tree.filter(p -> !p.equals(dir)).toList()) {
+                String name = dir.relativize(path).toString().replace('\\', '/');
+                if (name.endsWith(".meta")) {
+                    if (!Files.exists(path.resolveSibling(path.getFileName().toString().replaceFirst("\\.meta$", "")))) {
+                        problems.add(name + " belongs to nothing");
+                    }
+                    continue;
+                }
+                Path meta = path.resolveSibling(path.getFileName() + ".meta");
+                if (!Files.isRegularFile(meta)) {
+                    problems.add(name + " has no .meta");
+                    continue;
+                }
+                List<String> lines = Files.readAllLines(meta);
+                if (lines.size() < 2 || !lines.get(0).equals("fileFormatVersion: 2")
+                        || !lines.get(1).matches("guid: [0-9a-f]{32}")) {
+                    problems.add(name + ".meta does not start with fileFormatVersion: 2 and a 32-hex guid: " + lines);
+                    continue;
+                }
+                if (Files.isDirectory(path) != lines.contains("folderAsset: yes")) {
+                    problems.add(name + ".meta: folderAsset must be there exactly for folders");
+                }
+                String other = guids.put(lines.get(1), name);
+                if (other != null) {
+                    problems.add(name + " and " + other + " share " + lines.get(1));
+                }
+            }
+        }
+        assertEquals(List.of(), problems);
+        assertTrue(guids.size() > 20, "every asset was seen: " + guids.values());
+
+        String jslibMeta = Files.readString(dir.resolve("Runtime/Plugins/WebGL/HetuWebSocket.jslib.meta"));
+        assertTrue(jslibMeta.contains("PluginImporter:"), jslibMeta);
+        for (String platform : List.of("Any:", "Editor: Editor", "WebGL: WebGL")) {
+            int at = jslibMeta.indexOf(platform);
+            assertTrue(at > 0, platform + " in " + jslibMeta);
+            int enabled = jslibMeta.indexOf("enabled: ", at) + "enabled: ".length();
+            assertEquals(platform.startsWith("WebGL") ? '1' : '0', jslibMeta.charAt(enabled),
+                    "the .jslib is linked into WebGL players only: " + platform);
+        }
+    }
+
+    /** GUIDs come from the package name and the path alone: a regenerated or upgraded package keeps them. */
+    @Test
+    void metaGuidsSurviveRegenerationAndNewVersions() throws IOException {
+        SchemaManifest manifest = SchemaManifest.parse(CSharpSdkFixture.manifestBytes());
+        Map<String, String> first = metas(CSharpGenerator.generate(manifest, CSharpSdkFixture.OPTIONS));
+        Map<String, String> upgraded = metas(CSharpGenerator.generate(manifest,
+                new CSharpOptions("SdkTest.Client", "io.hetu.sdk-test", "2.0.0")));
+        assertEquals(first, upgraded);
+        Map<String, String> renamed = metas(CSharpGenerator.generate(manifest,
+                new CSharpOptions("SdkTest.Client", "io.hetu.other-game", "0.1.0")));
+        assertTrue(first.values().stream().noneMatch(renamed::containsValue),
+                "another package's assets do not collide with this one's");
+    }
+
+    private static Map<String, String> metas(List<GeneratedFile> files) {
+        Map<String, String> metas = new TreeMap<>();
+        files.stream().filter(f -> f.path().endsWith(".meta")).forEach(f -> metas.put(f.path(), f.content()));
+        return metas;
+    }
+
+    private static String file(String path) {
+        return CSharpSdkFixture.generate().stream().filter(f -> f.path().equals(path)).findFirst().orElseThrow()
+                .content();
     }
 
     @Test

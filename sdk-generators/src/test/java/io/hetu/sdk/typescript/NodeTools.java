@@ -15,18 +15,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * The test app's SDK, and the Node tools that compile and run it: {@code node} from the PATH, {@code tsc} and
- * {@code ws} from {@code src/test/node/node_modules} (installed with
+ * The test app's SDK, and the Node tools that compile and run it: {@code node} from the PATH, {@code tsc},
+ * {@code ws}, {@code vite} and {@code playwright-core} (which drives Chromium) from
+ * {@code src/test/node/node_modules} (installed with
  * {@code npm install --no-audit --no-fund --prefix sdk-generators/src/test/node}).
  */
-final class NodeTools {
+public final class NodeTools {
 
     static final TypeScriptOptions OPTIONS = new TypeScriptOptions("hetu-sdk-test-client", "0.1.0");
     /** Surefire runs in the module's folder. */
-    static final Path TOOLS = Path.of("src/test/node").toAbsolutePath();
-    static final Path NODE_MODULES = TOOLS.resolve("node_modules");
+    public static final Path TOOLS = Path.of("src/test/node").toAbsolutePath();
+    public static final Path NODE_MODULES = TOOLS.resolve("node_modules");
     static final Path TSC = NODE_MODULES.resolve("typescript/bin/tsc");
-    static final Path SCRIPTS = TOOLS.resolve("scripts");
+    public static final Path SCRIPTS = TOOLS.resolve("scripts");
 
     /** Guards against a hung child process; not a performance expectation. */
     private static final long HANG_GUARD_MINUTES = 5;
@@ -60,7 +61,7 @@ final class NodeTools {
      * Skips the calling test with a loud reason when node or the npm tools are missing, or fails it when
      * {@code HETU_REQUIRE_TOOLS=1} (as in CI).
      */
-    static String requireNodeAndTools() {
+    public static String requireNodeAndTools() {
         String node = findOnPath("node");
         List<String> missing = new ArrayList<>();
         if (node == null) {
@@ -72,16 +73,52 @@ final class NodeTools {
         if (!Files.isDirectory(NODE_MODULES.resolve("ws"))) {
             missing.add("ws (" + NODE_MODULES.resolve("ws") + ")");
         }
-        if (!missing.isEmpty()) {
-            String reason = "missing " + String.join(", ", missing) + "; install with: npm install --no-audit "
-                    + "--no-fund --prefix sdk-generators/src/test/node";
-            if ("1".equals(System.getenv("HETU_REQUIRE_TOOLS"))) {
-                fail("HETU_REQUIRE_TOOLS=1 but " + reason);
-            }
-            System.err.println("*** SKIPPED TypeScript SDK test: " + reason + " ***");
-            Assumptions.abort(reason);
-        }
+        abortIfMissing(missing);
         return node;
+    }
+
+    /** Debian's Chromium, which playwright-core drives (it never downloads a browser). */
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    /** Like {@link #requireNodeAndTools()}, for the tests that also need Chromium, playwright-core and Vite. */
+    public static String requireBrowserTools() {
+        String node = requireNodeAndTools();
+        List<String> missing = new ArrayList<>();
+        if (!Files.isExecutable(CHROMIUM)) {
+            missing.add("chromium (" + CHROMIUM + ")");
+        }
+        for (String module : List.of("playwright-core", "vite")) {
+            if (!Files.isDirectory(NODE_MODULES.resolve(module))) {
+                missing.add(module + " (" + NODE_MODULES.resolve(module) + ")");
+            }
+        }
+        abortIfMissing(missing);
+        return node;
+    }
+
+    private static void abortIfMissing(List<String> missing) {
+        if (missing.isEmpty()) {
+            return;
+        }
+        String reason = "missing " + String.join(", ", missing) + "; install the npm tools with: npm install "
+                + "--no-audit --no-fund --prefix sdk-generators/src/test/node";
+        if ("1".equals(System.getenv("HETU_REQUIRE_TOOLS"))) {
+            fail("HETU_REQUIRE_TOOLS=1 but " + reason);
+        }
+        System.err.println("*** SKIPPED Node or browser test: " + reason + " ***");
+        Assumptions.abort(reason);
+    }
+
+    /**
+     * Serves {@code root} on loopback, opens {@code page} (a path and query under it) in headless Chromium with a
+     * fresh profile and returns what the page's {@code window.hetuDone} resolved to, as one JSON line
+     * ({@code scripts/browser.mjs}).
+     */
+    public static Result browser(String node, Path root, String page) throws IOException, InterruptedException {
+        Path profile = Files.createTempDirectory(root.getParent(), "chromium-profile");
+        return run(root, List.of(node, SCRIPTS.resolve("browser.mjs").toString(), "--node-modules",
+                NODE_MODULES.toString(), "--chromium", CHROMIUM.toString(), "--root", root.toString(), "--page", page,
+                "--profile", profile.toString()));
     }
 
     private static String findOnPath(String tool) {
@@ -98,14 +135,14 @@ final class NodeTools {
         return null;
     }
 
-    record Result(int exitCode, String stdout, String stderr) {
-        String describe() {
+    public record Result(int exitCode, String stdout, String stderr) {
+        public String describe() {
             return "exit code " + exitCode + "\n--- stdout ---\n" + stdout + "\n--- stderr ---\n" + stderr;
         }
     }
 
     /** Runs a command to its end and collects its output. */
-    static Result run(Path workDir, List<String> command) throws IOException, InterruptedException {
+    public static Result run(Path workDir, List<String> command) throws IOException, InterruptedException {
         return collect(command, start(workDir, command));
     }
 
@@ -131,11 +168,17 @@ final class NodeTools {
      * first on the PATH in place of the package's own (not installed) devDependencies, so no test goes online.
      */
     static Result npmRun(Path pkg, String script) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("npm", "run", "--silent", script).directory(pkg.toFile());
+        return npm(pkg, List.of("run", "--silent", script));
+    }
+
+    /** Runs {@code npm <arguments>} in {@code dir} with the test tools' {@code .bin} first on the PATH. */
+    static Result npm(Path dir, List<String> arguments) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("npm"));
+        command.addAll(arguments);
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile());
         builder.environment().merge("PATH", NODE_MODULES.resolve(".bin").toString(),
                 (path, bin) -> bin + java.io.File.pathSeparator + path);
-        Process process = builder.start();
-        return collect(List.of("npm", "run", script), process);
+        return collect(command, builder.start());
     }
 
     static byte[] readAll(InputStream in) {
