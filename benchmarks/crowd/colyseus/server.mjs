@@ -4,14 +4,14 @@
 //
 // Room "crowd": a MapSchema of players (x, y), keyed by the id the client joins with; a `move`
 // message { x, y } sets the sender's position. A client that joins with { view: "aoi" } sees only
-// the players whose home cell lies in its 16-cell area of interest (grid.mjs), through Colyseus's
+// the players whose home cell lies in its 16-cell area of interest (../grid.mjs), through Colyseus's
 // StateView; players keep to their home cell in the benchmark, so each view is fixed at join.
 // Prints "crowd colyseus listening on <port>" once it serves.
 import { parseArgs } from 'node:util';
 import { Room, Server } from '@colyseus/core';
 import { WebSocketTransport } from '@colyseus/ws-transport';
 import { schema, t, StateView } from '@colyseus/schema';
-import { areaOfInterest, cellOf, inArea } from './grid.mjs';
+import { areaOfInterest, cellOf, inArea } from '../grid.mjs';
 
 const { values: options } = parseArgs({
   options: { port: { type: 'string' }, 'patch-ms': { type: 'string', default: '16' } },

@@ -9,7 +9,7 @@
 //            --server-pid <pid>: the server's RSS (and, for Colyseus, CPU) from /proc
 //
 // How it measures:
-// - Each player keeps to a home cell of the grid (../colyseus/grid.mjs, the same as the HeTu app's
+// - Each player keeps to a home cell of the grid (../grid.mjs, the same as the HeTu app's
 //   Grid.java), so its area of interest is fixed. Move k of a player goes to
 //   x = column * 64 + k % 64, y = row * 64 + floor(k / 64) % 64: whole numbers, exact in a float32,
 //   so a receiver reads k back from the position and looks up when the move was sent in the
@@ -29,7 +29,7 @@ import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { areaOfInterest, CELL_SIZE, SIDE } from '../colyseus/grid.mjs';
+import { areaOfInterest, CELL_SIZE, SIDE } from '../grid.mjs';
 
 const { values: options } = parseArgs({
   options: {
