@@ -21,7 +21,7 @@
 // - A HeTu player with 32 moves unanswered skips its next move (counted in movesSkipped), so a
 //   server that falls behind cannot grow this process without bound.
 // - Bytes are the TCP bytes the sockets read and wrote (after compression, when negotiated).
-// - Server CPU: HeTu's GET /hetu/stats processCpuNanos; Colyseus's /proc/<pid>/stat.
+// - Server CPU: /proc/<pid>/stat of --server-pid; without it (HeTu only), GET /hetu/stats processCpuNanos.
 // - This process's own CPU is reported too: near 100 % of a core, the figures are bounded by the
 //   client, not by the server (clientSaturated).
 import { createRequire } from 'node:module';
@@ -218,6 +218,9 @@ const targets = {
         return true;
       },
       async serverCpuNanos() {
+        if (SERVER_PID !== null) {
+          return procCpuNanos();
+        }
         const stats = await (await fetch(statsUrl)).json();
         return stats.processCpuNanos;
       },
@@ -255,9 +258,7 @@ const targets = {
         return true;
       },
       async serverCpuNanos() {
-        // Fields 14 and 15 of /proc/<pid>/stat: user and system time in clock ticks (100 a second on Linux).
-        const fields = readFileSync(`/proc/${SERVER_PID}/stat`, 'utf8').split(') ')[1].split(' ');
-        return (Number(fields[11]) + Number(fields[12])) * 10_000_000;
+        return procCpuNanos();
       },
       async close() {
         await Promise.all(rooms.map((room) => room.leave().catch(() => {})));
@@ -265,6 +266,16 @@ const targets = {
     };
   },
 };
+
+/**
+ * The server's CPU time from /proc/<pid>/stat (fields 14 and 15: user and system time, in clock
+ * ticks of 10 ms on Linux). Preferred to HeTu's GET /hetu/stats when the pid is known: a server that
+ * has fallen behind answers that request late, which would stretch the measured interval.
+ */
+function procCpuNanos() {
+  const fields = readFileSync(`/proc/${SERVER_PID}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000_000;
+}
 
 function serverRssKiB() {
   if (SERVER_PID === null) {
@@ -308,11 +319,15 @@ const timers = players.map((player) => setTimeout(() => {
 }, (player.index / PLAYERS) * periodMs));
 
 await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
-const before = { cpu: await target.serverCpuNanos(), rss: serverRssKiB(), bytes: bytes(), client: process.cpuUsage(), at: performance.now() };
+const snapshot = async () => {
+  const cpu = await target.serverCpuNanos();
+  return { cpu, rss: serverRssKiB(), bytes: bytes(), client: process.cpuUsage(), at: performance.now() };
+};
+const before = await snapshot();
 measuring = true;
 await new Promise((resolve) => setTimeout(resolve, DURATION_MS));
 measuring = false;
-const after = { cpu: await target.serverCpuNanos(), rss: serverRssKiB(), bytes: bytes(), client: process.cpuUsage(), at: performance.now() };
+const after = await snapshot();
 timers.forEach(clearTimeout);
 players.forEach((player) => clearInterval(player.timer));
 
