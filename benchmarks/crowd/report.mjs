@@ -42,6 +42,9 @@ const pair = (group, field, format) => `${format(stat(group.hetu, field))} / ${f
 const notes = (list) => {
   const flags = [];
   if (list.some((run) => run.clientSaturated)) flags.push('client saturated');
+  if (list.some((run) => run.clientBehind)) {
+    flags.push(`client behind its schedule (event loop delay p99 ${number(Math.max(...list.map((run) => run.clientLoopDelayP99Ms)))} ms)`);
+  }
   if (list.some((run) => run.errors > 0)) flags.push(`${Math.max(...list.map((run) => run.errors))} errors`);
   if (list.some((run) => run.movesSkipped > 0)) flags.push(`${Math.max(...list.map((run) => run.movesSkipped))} moves skipped`);
   return flags.join(', ');

@@ -23,11 +23,14 @@
 // - Bytes are the TCP bytes the sockets read and wrote (after compression, when negotiated).
 // - Server CPU: /proc/<pid>/stat of --server-pid; without it (HeTu only), GET /hetu/stats processCpuNanos.
 // - This process's own CPU is reported too: near 100 % of a core, the figures are bounded by the
-//   client, not by the server (clientSaturated).
+//   client, not by the server (clientSaturated). So are its event loop's delay (p99) and whether it
+//   fell behind the move schedule by more than 10 % (clientBehind): on a loaded machine the client
+//   may get too little CPU without using a whole core, and its lateness then adds to the latencies.
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { areaOfInterest, CELL_SIZE, SIDE } from '../grid.mjs';
 
@@ -324,10 +327,13 @@ const snapshot = async () => {
   return { cpu, rss: serverRssKiB(), bytes: bytes(), client: process.cpuUsage(), at: performance.now() };
 };
 const before = await snapshot();
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 measuring = true;
 await new Promise((resolve) => setTimeout(resolve, DURATION_MS));
 measuring = false;
 const after = await snapshot();
+loopDelay.disable();
 timers.forEach(clearTimeout);
 players.forEach((player) => clearInterval(player.timer));
 
@@ -362,6 +368,8 @@ emit({
   serverRssKiBAfter: after.rss,
   clientCpuCores: round(clientCpu, 2),
   clientSaturated: clientCpu > 0.9,
+  clientLoopDelayP99Ms: round(loopDelay.percentile(99) / 1e6),
+  clientBehind: counts.movesSent + counts.movesSkipped < 0.9 * PLAYERS * RATE * seconds,
   errors: counts.errors,
   firstError,
 });
