@@ -6,6 +6,8 @@
 #   SKIP_BUILD=1 benchmarks/run-suite.sh    # reuse the jars in target/
 #   MVN_FLAGS="-o -Dmaven.repo.local=..." benchmarks/run-suite.sh
 #   SECONDS_MEASURED=10 WARMUP=5 benchmarks/run-suite.sh
+#   CROWD=1 benchmarks/run-suite.sh         # then the crowd benchmark too (benchmarks/crowd/run-crowd.sh,
+#                                           # HeTu beside Colyseus; needs Node and npm; about 25 minutes more)
 #
 # Needs Java 25 (JAVA_HOME), Maven, python3 (to pick free ports) and, for the Redis rows,
 # redis-server and redis-benchmark (Debian: redis-server, redis-tools); without them those rows
@@ -192,3 +194,8 @@ echo "== writing docs/BENCHMARKS.md and docs/benchmarks-suite.svg"
 rm -rf "$ROOT/benchmarks/target/suite-results"
 cp -r "$RESULTS" "$ROOT/benchmarks/target/suite-results"
 echo "Results: $RESULTS (also benchmarks/target/suite-results)"
+
+if [[ -n "${CROWD:-}" ]]; then
+    echo "== the crowd benchmark (benchmarks/crowd/run-crowd.sh)"
+    "$ROOT/benchmarks/crowd/run-crowd.sh"
+fi
