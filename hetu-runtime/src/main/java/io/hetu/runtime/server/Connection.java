@@ -31,6 +31,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.MessageAggregationException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
@@ -211,7 +212,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             // Framing errors (reserved bits, a continuation without a start, a new message in the
             // middle of a fragmented one, a bad close frame) are the client's.
             close("PROTOCOL", "a WebSocket frame is malformed: " + cause.getMessage(), Protocol.CLOSE_PROTOCOL);
-        } else if (cause instanceof IOException) {
+        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+            // The client went away (in the middle of a message, perhaps): nobody to answer.
             ctx.close();
         } else {
             String trace = server.failures().report("connection", cause);
@@ -481,8 +483,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
                     context.commitEffects();
                 }
             } catch (RuntimeException e) {
-                LOG.error("{} hook {}.{} failed for connection {}", hook, entry.def().namespace(), entry.def().name(),
-                        session.connectionId(), e);
+                server.failures().report(hook + " hook " + entry.def().namespace() + "." + entry.def().name(), e);
             }
         }
     }
@@ -533,11 +534,6 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
 
     /** Called by the {@link OutboundBudget} when a frame found more than the budget waiting. */
     void tooSlow() {
-        if (!upgraded) {
-            // Still HTTP: nothing of the protocol to say.
-            channel.close();
-            return;
-        }
         close("TOO_SLOW", "the client did not read what was sent to it; more than " + limits.maxOutboundBytes()
                 + " bytes were waiting", Protocol.CLOSE_TOO_SLOW);
     }
@@ -594,6 +590,11 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             return;
         }
         closing = true;
+        if (!upgraded) {
+            // Still HTTP: nothing of the protocol to say.
+            channel.close();
+            return;
+        }
         LOG.debug("Closing connection {}: {} {}", session.connectionId(), code, message);
         // Through this handler's context, past the outbound budget: a client closed as too slow
         // still gets its reason queued (it sees it if it reads again).

@@ -99,7 +99,7 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else if (!isKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
             refuse(ctx, HttpResponseStatus.BAD_REQUEST, "Sec-WebSocket-Key must be 16 random bytes in base64.");
-        } else if (!origins.isEmpty() && !origins.contains(origin)) {
+        } else if (!origins.isEmpty() && (origin == null || !origins.contains(origin))) {
             refuse(ctx, HttpResponseStatus.FORBIDDEN, "Origin " + origin + " may not connect to this server.");
         } else {
             ctx.fireChannelRead(request.retain());
