@@ -89,6 +89,12 @@ final class TestClient implements AutoCloseable {
                                 }
                             }
 
+                            /** A reset by the server ends the connection like a close; tests read the log. */
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                ctx.close();
+                            }
+
                             @Override
                             public void channelInactive(ChannelHandlerContext ctx) {
                                 closeCode.complete(-1);
