@@ -169,6 +169,11 @@ final class TestClient implements AutoCloseable {
         return frame;
     }
 
+    /** The next binary frame from the server, or null if none arrives within {@code millis}. */
+    ByteBuffer poll(long millis) throws InterruptedException {
+        return frames.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
     /** The next frame of the given type, skipping others (such as UPDATEs). */
     ByteBuffer next(byte type) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
