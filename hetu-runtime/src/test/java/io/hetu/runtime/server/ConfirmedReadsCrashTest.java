@@ -35,8 +35,8 @@ class ConfirmedReadsCrashTest {
     @Test
     void nothingAClientReadOrWasToldIsLostToKillNine() throws Exception {
         App app = App.load(getClass().getClassLoader(), null);
-        int mark = system(app, "mark");
-        int peek = system(app, "peek");
+        int mark = TestSystems.id(app, "mark");
+        int peek = TestSystems.id(app, "peek");
         Path dir = tmp.resolve("data");
         int next = 1;
         // Each round's restarted child checks the round before and serves the next one.
@@ -134,13 +134,4 @@ class ConfirmedReadsCrashTest {
                 + java.nio.file.Files.readString(tmp.resolve("child.log")));
     }
 
-    private static int system(App app, String name) {
-        for (int id = 0; id < app.systems().size(); id++) {
-            var def = app.systems().get(id).def();
-            if (def.namespace().equals("servertest") && def.name().equals(name)) {
-                return id;
-            }
-        }
-        throw new AssertionError("no system servertest." + name);
-    }
 }

@@ -58,13 +58,7 @@ class HostileClientsTest {
     }
 
     private int system(String name) {
-        for (int id = 0; id < app.systems().size(); id++) {
-            var def = app.systems().get(id).def();
-            if (def.namespace().equals("servertest") && def.name().equals(name)) {
-                return id;
-            }
-        }
-        throw new AssertionError("no system servertest." + name);
+        return TestSystems.id(app, name);
     }
 
     private int markers() {

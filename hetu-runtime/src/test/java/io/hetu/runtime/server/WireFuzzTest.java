@@ -37,7 +37,7 @@ class WireFuzzTest {
         Random random = new Random(seed);
         App app = App.load(getClass().getClassLoader(), null);
         List<byte[]> valid = templates(app, random);
-        int mark = system(app, "mark");
+        int mark = TestSystems.id(app, "mark");
         try (LogCapture log = new LogCapture(); Database database = Database.inMemory(app.tables());
                 HetuServer server = HetuServer.start(app, database, ServerConfig.defaults().withHost("127.0.0.1")
                         .withPort(0).withLimits(LIMITS));
@@ -83,15 +83,6 @@ class WireFuzzTest {
         return null;
     }
 
-    private static int system(App app, String name) {
-        for (int id = 0; id < app.systems().size(); id++) {
-            var def = app.systems().get(id).def();
-            if (def.namespace().equals("servertest") && def.name().equals(name)) {
-                return id;
-            }
-        }
-        throw new AssertionError("no system servertest." + name);
-    }
 
     /** One valid-looking request per system, per component and per index, from the manifest. */
     private static List<byte[]> templates(App app, Random random) {
