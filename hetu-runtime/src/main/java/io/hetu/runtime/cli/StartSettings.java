@@ -10,8 +10,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -37,12 +39,13 @@ final class StartSettings {
         DEFAULTS.put("fsync", "always");
         DEFAULTS.put("tls.certificate", null);
         DEFAULTS.put("tls.key", null);
+        DEFAULTS.put("origins", null);
         Limits limits = Limits.defaults();
         DEFAULTS.put("limits.maxFrameBytes", Integer.toString(limits.maxFrameBytes()));
         DEFAULTS.put("limits.maxOutboundBytes", Integer.toString(limits.maxOutboundBytes()));
         DEFAULTS.put("limits.maxSubscriptions", Integer.toString(limits.maxSubscriptions()));
         DEFAULTS.put("limits.maxSubscribedRows", Integer.toString(limits.maxSubscribedRows()));
-        DEFAULTS.put("limits.callsPerSecond", Integer.toString(limits.callsPerSecond()));
+        DEFAULTS.put("limits.requestsPerSecond", Integer.toString(limits.requestsPerSecond()));
         DEFAULTS.put("limits.handshakeTimeoutSeconds", Long.toString(limits.handshakeTimeout().toSeconds()));
         DEFAULTS.put("limits.idleTimeoutSeconds", Long.toString(limits.idleTimeout().toSeconds()));
     }
@@ -123,11 +126,14 @@ final class StartSettings {
     ServerConfig serverConfig() {
         Limits limits = new Limits(integer("limits.maxFrameBytes"), integer("limits.maxOutboundBytes"),
                 integer("limits.maxSubscriptions"), integer("limits.maxSubscribedRows"),
-                integer("limits.callsPerSecond"), Duration.ofSeconds(integer("limits.handshakeTimeoutSeconds")),
+                integer("limits.requestsPerSecond"), Duration.ofSeconds(integer("limits.handshakeTimeoutSeconds")),
                 Duration.ofSeconds(integer("limits.idleTimeoutSeconds")));
         String certificate = values.get("tls.certificate");
         String key = values.get("tls.key");
+        String origins = values.get("origins");
         return new ServerConfig(values.get("host"), integer("port"), values.get("path"), limits,
-                certificate == null ? null : Path.of(certificate), key == null ? null : Path.of(key));
+                certificate == null ? null : Path.of(certificate), key == null ? null : Path.of(key),
+                origins == null ? List.of() : Arrays.stream(origins.split(",")).map(String::strip)
+                        .filter(o -> !o.isEmpty()).toList());
     }
 }

@@ -25,14 +25,19 @@ import io.hetu.schema.TableDescriptor;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.MessageAggregationException;
+import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -42,21 +47,25 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.DataFormatException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: the protocol of docs/PROTOCOL.md from the handshake on. Calls run on the
  * connection's event loop as transactions; a call that wrote is answered once its commit is
- * durable. Subscriptions are served by the subscription engine, which pushes through
- * {@link #send}.
+ * durable, and a call that only read once what it read is durable. Subscriptions are served by
+ * the subscription engine, which pushes through {@link #send}. Every frame leaves through the
+ * channel's {@link OutboundBudget}, except the closing frames this class writes itself.
  */
 final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> implements Subscriber {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     private static final long CLOSE_GRACE_MILLIS = 2_000;
+    /** Request tokens a SELECT or QUERY takes: a subscription costs the server a snapshot. */
+    static final int SUBSCRIBE_TOKENS = 10;
+    private static final CompletableFuture<Void> NOTHING_TO_WAIT_FOR = CompletableFuture.completedFuture(null);
 
     private final HetuServer server;
     private final App app;
@@ -70,12 +79,15 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
     private final WireReader noArguments = new WireReader().reset(MemorySegment.ofArray(new byte[0]), 0, 0);
 
     private Channel channel;
+    /** This handler's context: writes through it skip the {@link OutboundBudget} behind it. */
+    private ChannelHandlerContext self;
+    private volatile boolean upgraded;
     private boolean greeted;
     private ScheduledFuture<?> handshakeTimer;
     private volatile boolean closing;
     private double tokens;
     private long refilledAt;
-    /** Replies to calls that wrote, in commit order, until their commits are durable. */
+    /** Replies to calls, in order, until what each depends on is durable. */
     private final ArrayDeque<DurableReply> awaitingDurability = new ArrayDeque<>();
     /** Whether {@link #sendDurableReplies} waits for a commit to become durable. */
     private boolean waitingForDurability;
@@ -90,7 +102,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         this.limits = server.limits();
         this.session = new Session(connectionId);
         this.context = new SystemContext(session, server.sessions());
-        this.tokens = limits.callsPerSecond();
+        this.tokens = limits.requestsPerSecond();
         this.refilledAt = System.nanoTime();
     }
 
@@ -104,11 +116,13 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        self = ctx;
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            upgraded = true;
             handshakeTimer = ctx.executor().schedule(() -> {
                 if (!greeted) {
                     close("HANDSHAKE_TIMEOUT", "no HELLO within " + limits.handshakeTimeout().toMillis() + " ms",
@@ -149,6 +163,11 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
                 hello();
                 return;
             }
+            if (!takeRequestTokens(type == Protocol.SELECT || type == Protocol.QUERY ? SUBSCRIBE_TOKENS : 1)) {
+                close("RATE", "more than " + limits.requestsPerSecond() + " requests per second (a SELECT or QUERY "
+                        + "counts " + SUBSCRIBE_TOKENS + ")", Protocol.CLOSE_LIMIT);
+                return;
+            }
             switch (type) {
                 case Protocol.CALL -> call(message);
                 case Protocol.SELECT -> select();
@@ -179,16 +198,27 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof CorruptedWebSocketFrameException || cause instanceof TooLongFrameException
-                || cause instanceof DecompressionException
-                || cause.getCause() instanceof DecompressionException) {
-            close("FRAME_TOO_LARGE", "a frame was malformed or over the limit of " + limits.maxFrameBytes()
+        Throwable decompression = cause instanceof DecompressionException ? cause : cause.getCause();
+        if (cause instanceof TooLongFrameException || cause instanceof CorruptedWebSocketFrameException c
+                && c.closeStatus() == WebSocketCloseStatus.MESSAGE_TOO_BIG
+                || decompression instanceof DecompressionException && !(decompression.getCause()
+                        instanceof DataFormatException)) {
+            close("FRAME_TOO_LARGE", "a message is over the limit of " + limits.maxFrameBytes()
                     + " bytes (after decompression): " + cause.getMessage(), Protocol.CLOSE_LIMIT);
-        } else if (cause instanceof IOException) {
+        } else if (decompression instanceof DecompressionException) {
+            close("PROTOCOL", "a compressed message is corrupt: " + decompression.getMessage(),
+                    Protocol.CLOSE_PROTOCOL);
+        } else if (cause instanceof DecoderException || cause instanceof MessageAggregationException) {
+            // Framing errors (reserved bits, a continuation without a start, a new message in the
+            // middle of a fragmented one, a bad close frame) are the client's.
+            close("PROTOCOL", "a WebSocket frame is malformed: " + cause.getMessage(), Protocol.CLOSE_PROTOCOL);
+        } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
+            // The client went away (in the middle of a message, perhaps): nobody to answer.
             ctx.close();
         } else {
-            LOG.warn("Connection {} failed; closing it", session.connectionId(), cause);
-            close("PROTOCOL", "the server could not process a message", Protocol.CLOSE_PROTOCOL);
+            String trace = server.failures().report("connection", cause);
+            close("PROTOCOL", "the server could not process a message; the server log has trace " + trace,
+                    Protocol.CLOSE_PROTOCOL);
         }
     }
 
@@ -221,20 +251,16 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
     }
 
     private void call(MemorySegment message) {
-        if (!takeCallToken()) {
-            close("RATE", "more than " + limits.callsPerSecond() + " calls per second", Protocol.CLOSE_LIMIT);
-            return;
-        }
         int request = reader.readI32("the request id");
         int systemId = reader.readU16("the system id");
         App.Entry entry = app.system(systemId);
         if (entry == null) {
-            reject(request, "NO_SUCH_SYSTEM", "no system has id " + systemId + "; the app has "
-                    + app.systems().size());
+            reply(0, request, rejection(request, "NO_SUCH_SYSTEM", "no system has id " + systemId + "; the app has "
+                    + app.systems().size()));
             return;
         }
         if (!mayCall(entry.def().permission())) {
-            reject(request, "PERMISSION", permissionMessage(entry));
+            reply(0, request, rejection(request, "PERMISSION", permissionMessage(entry)));
             return;
         }
         long argumentsAt = 7;
@@ -255,24 +281,30 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
                 context.attachEffects();
             });
         } catch (RuntimeException e) {
-            rejectFailure(request, entry.def().name(), e);
+            // What the system read before it failed may be a commit that is not durable yet.
+            reply(database.backend().lastSeq(), request, rejectFailure(request, entry.def().name(), e));
             return;
         } finally {
             server.stats().called(attempts);
         }
+        // A call that wrote nothing saw at most the latest commit; its reply waits for that one.
+        long dependsOn = seq != 0 ? seq : database.backend().lastSeq();
         if (!context.commitEffects()) {
-            reject(request, "ALREADY_LOGGED_IN", "another connection logged in as that user first");
+            reply(dependsOn, request, rejection(request, "ALREADY_LOGGED_IN",
+                    "another connection logged in as that user first"));
             return;
         }
-        writer.segment().set(Layouts.I64, seqAt, seq != 0 ? seq : database.backend().lastSeq());
-        BinaryWebSocketFrame reply = frame(writer);
-        if (seq == 0) {
-            channel.writeAndFlush(reply);
-        } else {
-            // Sent from channelReadComplete: the durability of every call of this read is then
-            // asked for at once, so the log can take their commits in one write.
-            awaitingDurability.add(new DurableReply(seq, request, reply));
-        }
+        writer.segment().set(Layouts.I64, seqAt, dependsOn);
+        reply(dependsOn, request, frame(writer));
+    }
+
+    /**
+     * Queues a call's reply behind every earlier one. It is sent from channelReadComplete, once
+     * commit {@code dependsOn} is durable (0: it depends on none): the durability of every call of
+     * one read is then asked for at once, so the log can take their commits in one write.
+     */
+    private void reply(long dependsOn, int request, BinaryWebSocketFrame reply) {
+        awaitingDurability.add(new DurableReply(dependsOn, request, reply));
     }
 
     /** After the calls of one read from the socket: sends the replies whose commits are durable. */
@@ -295,7 +327,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         boolean sent = false;
         DurableReply next;
         while ((next = awaitingDurability.peek()) != null) {
-            CompletableFuture<Void> durable = database.durable(next.seq());
+            CompletableFuture<Void> durable = next.seq() == 0 ? NOTHING_TO_WAIT_FOR : database.durable(next.seq());
             if (!durable.isDone()) {
                 waitingForDurability = true;
                 durable.whenComplete((done, failure) -> channel.eventLoop().execute(this::sendDurableReplies));
@@ -304,36 +336,32 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             awaitingDurability.poll();
             if (durable.isCompletedExceptionally()) {
                 next.reply().release();
-                reject(next.request(), "UNAVAILABLE", "the commit could not be made durable: "
-                        + durable.exceptionNow().getMessage());
+                channel.write(rejection(next.request(), "UNAVAILABLE", "the commit could not be made durable: "
+                        + durable.exceptionNow().getMessage()), channel.voidPromise());
             } else {
                 channel.write(next.reply(), channel.voidPromise());
-                sent = true;
             }
+            sent = true;
         }
         if (sent) {
             channel.flush();
         }
     }
 
-    /** A call's reply, held until its commit {@code seq} is durable. */
+    /** A call's reply, held until commit {@code seq} is durable. */
     private record DurableReply(long seq, int request, BinaryWebSocketFrame reply) {}
 
-    private void rejectFailure(int request, String system, RuntimeException e) {
-        switch (e) {
-            case Rejection r -> reject(request, r.code(), r.getMessage());
-            case WireFormatException w -> reject(request, "BAD_ARGUMENTS", system + ": " + w.getMessage());
-            case ConflictException c -> reject(request, "CONFLICT", system + ": " + c.getMessage());
-            case UniqueViolationException u -> reject(request, "UNIQUE", u.getMessage());
-            case FieldValueException f -> reject(request, "INVALID_VALUE", f.getMessage());
-            case StorageException s when s.getCause() != null -> reject(request, "UNAVAILABLE", s.getMessage());
-            default -> {
-                String trace = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-                LOG.error("System {} failed (trace {}, connection {}, caller {})", system, trace,
-                        session.connectionId(), session.caller(), e);
-                reject(request, "INTERNAL", "the system failed; the server log has trace " + trace);
-            }
-        }
+    private BinaryWebSocketFrame rejectFailure(int request, String system, RuntimeException e) {
+        return switch (e) {
+            case Rejection r -> rejection(request, r.code(), r.getMessage());
+            case WireFormatException w -> rejection(request, "BAD_ARGUMENTS", system + ": " + w.getMessage());
+            case ConflictException c -> rejection(request, "CONFLICT", system + ": " + c.getMessage());
+            case UniqueViolationException u -> rejection(request, "UNIQUE", u.getMessage());
+            case FieldValueException f -> rejection(request, "INVALID_VALUE", f.getMessage());
+            case StorageException s when s.getCause() != null -> rejection(request, "UNAVAILABLE", s.getMessage());
+            default -> rejection(request, "INTERNAL", "the system failed; the server log has trace "
+                    + server.failures().report("system " + system, e));
+        };
     }
 
     private void select() {
@@ -363,6 +391,10 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         int flags = reader.readU8("the query flags");
         long limit = Integer.toUnsignedLong(reader.readI32("the limit"));
         subscribe(request, table, () -> {
+            if ((flags & ~QUERY_FLAGS) != 0) {
+                throw new WireFormatException("query flags 0x" + HexFormat.of().toHexDigits((byte) flags)
+                        + " set undefined bits (defined: 0x" + HexFormat.of().toHexDigits((byte) QUERY_FLAGS) + ")");
+            }
             int index = indexOf(table, indexPosition);
             FieldLayout column = column(table, index);
             Key low = (flags & Protocol.QUERY_HAS_LOW) != 0 ? WireKeys.read(reader, column, "the low bound") : null;
@@ -373,6 +405,9 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
                     (flags & Protocol.QUERY_DESCENDING) != 0);
         });
     }
+
+    private static final int QUERY_FLAGS = Protocol.QUERY_DESCENDING | Protocol.QUERY_HAS_LOW
+            | Protocol.QUERY_LOW_INCLUSIVE | Protocol.QUERY_HAS_HIGH | Protocol.QUERY_HIGH_INCLUSIVE;
 
     private void subscribe(int request, int table, Runnable work) {
         if (table >= app.tables().size()) {
@@ -415,7 +450,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             // Queued behind the frames the engine already handed to the event loop, which belong
             // before DONE.
             BinaryWebSocketFrame done = frame(writer.clear().writeI8(Protocol.DONE).writeI32(request));
-            channel.eventLoop().execute(() -> channel.writeAndFlush(done));
+            channel.eventLoop().execute(() -> channel.writeAndFlush(done, channel.voidPromise()));
         } else {
             reject(request, "NO_SUCH_SUBSCRIPTION", "this connection has no subscription " + subscription);
         }
@@ -448,8 +483,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
                     context.commitEffects();
                 }
             } catch (RuntimeException e) {
-                LOG.error("{} hook {}.{} failed for connection {}", hook, entry.def().namespace(), entry.def().name(),
-                        session.connectionId(), e);
+                server.failures().report(hook + " hook " + entry.def().namespace() + "." + entry.def().name(), e);
             }
         }
     }
@@ -471,15 +505,19 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         };
     }
 
-    private boolean takeCallToken() {
+    /**
+     * The request budget: a bucket of {@code requestsPerSecond} tokens, refilled continuously at
+     * that rate, from which every request after HELLO takes its cost.
+     */
+    private boolean takeRequestTokens(int cost) {
         long now = System.nanoTime();
-        int rate = limits.callsPerSecond();
+        int rate = limits.requestsPerSecond();
         tokens = Math.min(rate, tokens + (now - refilledAt) * rate / 1e9);
         refilledAt = now;
-        if (tokens < 1) {
+        if (tokens < cost) {
             return false;
         }
-        tokens -= 1;
+        tokens -= cost;
         return true;
     }
 
@@ -490,12 +528,14 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         if (closing) {
             return;
         }
-        if (!channel.isWritable()) {
-            close("TOO_SLOW", "the client did not read its updates; more than " + limits.maxOutboundBytes()
-                    + " bytes were waiting", Protocol.CLOSE_TOO_SLOW);
-            return;
-        }
-        channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.copiedBuffer(bytes, 0, length)));
+        channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.copiedBuffer(bytes, 0, length)),
+                channel.voidPromise());
+    }
+
+    /** Called by the {@link OutboundBudget} when a frame found more than the budget waiting. */
+    void tooSlow() {
+        close("TOO_SLOW", "the client did not read what was sent to it; more than " + limits.maxOutboundBytes()
+                + " bytes were waiting", Protocol.CLOSE_TOO_SLOW);
     }
 
     @Override
@@ -504,12 +544,16 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
     }
 
     private void reject(int request, String code, String message) {
-        writer.clear().writeI8(Protocol.REJECTED).writeI32(request).writeShortString(code).writeShortString(message);
-        write(writer);
+        channel.writeAndFlush(rejection(request, code, message), channel.voidPromise());
+    }
+
+    private BinaryWebSocketFrame rejection(int request, String code, String message) {
+        return frame(writer.clear().writeI8(Protocol.REJECTED).writeI32(request).writeShortString(code)
+                .writeShortString(message));
     }
 
     private void write(WireWriter out) {
-        channel.writeAndFlush(frame(out));
+        channel.writeAndFlush(frame(out), channel.voidPromise());
     }
 
     private BinaryWebSocketFrame frame(WireWriter out) {
@@ -520,17 +564,24 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
 
     /**
      * Sends ERROR and a close frame, then closes the socket as soon as they are written: for a
-     * server that is shutting down and will not wait for the client's closing handshake.
+     * server that is shutting down and will not wait for the client's closing handshake. Runs on
+     * the event loop, so the frames are queued before the loop can be told to stop. Safe from any
+     * thread; the future completes when the socket is closed.
      */
-    void closeNow(String code, String message, int closeCode) {
-        if (closing) {
-            return;
-        }
-        closing = true;
-        WireWriter error = new WireWriter().writeI8(Protocol.ERROR).writeShortString(code).writeShortString(message);
-        channel.write(frame(error));
-        channel.writeAndFlush(new CloseWebSocketFrame(closeCode, code))
-                .addListener(ChannelFutureListener.CLOSE);
+    ChannelFuture closeNow(String code, String message, int closeCode) {
+        channel.eventLoop().execute(() -> {
+            if (closing) {
+                return;
+            }
+            closing = true;
+            self.write(errorFrame(code, message), self.voidPromise());
+            self.writeAndFlush(new CloseWebSocketFrame(closeCode, code)).addListener(ChannelFutureListener.CLOSE);
+        });
+        return channel.closeFuture();
+    }
+
+    private BinaryWebSocketFrame errorFrame(String code, String message) {
+        return frame(new WireWriter().writeI8(Protocol.ERROR).writeShortString(code).writeShortString(message));
     }
 
     /** Sends ERROR with a reason and closes with the close code; safe from any thread. */
@@ -539,14 +590,20 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             return;
         }
         closing = true;
-        WireWriter error = new WireWriter().writeI8(Protocol.ERROR).writeShortString(code).writeShortString(message);
+        if (!upgraded) {
+            // Still HTTP: nothing of the protocol to say.
+            channel.close();
+            return;
+        }
         LOG.debug("Closing connection {}: {} {}", session.connectionId(), code, message);
-        channel.write(frame(error));
+        // Through this handler's context, past the outbound budget: a client closed as too slow
+        // still gets its reason queued (it sees it if it reads again).
+        self.write(errorFrame(code, message), self.voidPromise());
         // The closing handshake: the client answers with its own close frame, on which the protocol
         // handler closes the socket. Input meanwhile is discarded; a client that never answers is cut
         // off after a grace period. Closing at once would reset a client still sending, and its
         // unread ERROR would be lost.
-        channel.writeAndFlush(new CloseWebSocketFrame(closeCode, code));
+        self.writeAndFlush(new CloseWebSocketFrame(closeCode, code), self.voidPromise());
         channel.eventLoop().schedule(() -> channel.close(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
     }
 }

@@ -12,6 +12,7 @@ import io.hetu.runtime.wire.WireReader;
 import io.hetu.runtime.wire.WireWriter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
@@ -39,6 +40,8 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
@@ -62,6 +65,7 @@ public final class HetuServer implements AutoCloseable {
     private final Subscriptions subscriptions;
     private final SessionTable sessions = new SessionTable();
     private final ServerStats stats = new ServerStats();
+    private final FailureLog failures = new FailureLog();
     private final AtomicLong connectionIds = new AtomicLong();
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -103,14 +107,18 @@ public final class HetuServer implements AutoCloseable {
                             pipeline.addLast("tls", tls.newHandler(channel.alloc()));
                         }
                         pipeline.addLast("flush", new FlushConsolidationHandler(256, true));
-                        pipeline.addLast("http", new HttpServerCodec());
+                        pipeline.addLast("http", new HttpServerCodec(HttpRoutes.MAX_REQUEST_LINE_BYTES,
+                                HttpRoutes.MAX_HEADER_BYTES, 8192));
                         pipeline.addLast("http-aggregator", new HttpObjectAggregator(16 * 1024));
                         pipeline.addLast("stats", statsRoute);
-                        pipeline.addLast("routes", new HttpRoutes(config.path(), manifest, web));
+                        pipeline.addLast("routes", new HttpRoutes(config.path(), manifest, web, config.origins()));
                         pipeline.addLast("deflate", new WebSocketServerCompressionHandler(limits.maxFrameBytes()));
                         pipeline.addLast("websocket", new WebSocketServerProtocolHandler(
                                 WebSocketServerProtocolConfig.newBuilder()
                                         .websocketPath(config.path())
+                                        // HttpRoutes lets only the path itself, with or without a
+                                        // query string, through.
+                                        .checkStartsWith(true)
                                         .handleCloseFrames(true)
                                         .dropPongFrames(true)
                                         .decoderConfig(WebSocketDecoderConfig.newBuilder()
@@ -119,10 +127,13 @@ public final class HetuServer implements AutoCloseable {
                                                 .closeOnProtocolViolation(false)
                                                 .build())
                                         .build()));
+                        pipeline.addLast("reserved-bits", new ReservedBits());
                         pipeline.addLast("frames", new WebSocketFrameAggregator(limits.maxFrameBytes()));
                         pipeline.addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0,
                                 TimeUnit.MILLISECONDS));
-                        pipeline.addLast("protocol", new Connection(HetuServer.this, connectionIds.incrementAndGet()));
+                        Connection connection = new Connection(HetuServer.this, connectionIds.incrementAndGet());
+                        pipeline.addLast("protocol", connection);
+                        pipeline.addLast("budget", new OutboundBudget(connection));
                     }
                 });
         this.serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
@@ -172,6 +183,10 @@ public final class HetuServer implements AutoCloseable {
         return config.limits();
     }
 
+    FailureLog failures() {
+        return failures;
+    }
+
     private void runServerStartHooks() {
         Session serverSession = new Session(0);
         SystemContext context = new SystemContext(serverSession, sessions);
@@ -193,8 +208,15 @@ public final class HetuServer implements AutoCloseable {
     @Override
     public void close() {
         serverChannel.close().syncUninterruptibly();
+        List<ChannelFuture> closed = new ArrayList<>();
         for (Connection connection : sessions.connections()) {
-            connection.closeNow("SHUTDOWN", "the server is shutting down", Protocol.CLOSE_SHUTDOWN);
+            closed.add(connection.closeNow("SHUTDOWN", "the server is shutting down", Protocol.CLOSE_SHUTDOWN));
+        }
+        // A stopping event loop closes its channels at once, dropping what is queued: SHUTDOWN
+        // must be written first (a client that does not read is waited for no longer than this).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (ChannelFuture future : closed) {
+            future.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -10,19 +10,20 @@ import java.time.Duration;
  * @param maxOutboundBytes bytes queued for a client that does not read before it is closed as too slow
  * @param maxSubscriptions subscriptions per connection
  * @param maxSubscribedRows rows across a connection's subscriptions
- * @param callsPerSecond calls per second per connection, averaged over one second
+ * @param requestsPerSecond requests per second per connection (a SELECT or QUERY counts ten), with
+ *     bursts of up to one second's worth
  * @param handshakeTimeout how long a new connection has to send HELLO
  * @param idleTimeout how long a connection may send nothing
  */
 public record Limits(int maxFrameBytes, int maxOutboundBytes, int maxSubscriptions, int maxSubscribedRows,
-        int callsPerSecond, Duration handshakeTimeout, Duration idleTimeout) {
+        int requestsPerSecond, Duration handshakeTimeout, Duration idleTimeout) {
 
     public Limits {
         positive("maxFrameBytes", maxFrameBytes);
         positive("maxOutboundBytes", maxOutboundBytes);
         positive("maxSubscriptions", maxSubscriptions);
         positive("maxSubscribedRows", maxSubscribedRows);
-        positive("callsPerSecond", callsPerSecond);
+        positive("requestsPerSecond", requestsPerSecond);
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero() || idleTimeout.isNegative()
                 || idleTimeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");

@@ -1,6 +1,7 @@
 package io.hetu.runtime.server;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where and how the server listens.
@@ -11,8 +12,11 @@ import java.nio.file.Path;
  * @param limits per-connection limits
  * @param tlsCertificate a PEM certificate chain for {@code wss://}, or null for plain {@code ws://}
  * @param tlsKey the PEM private key of the certificate, or null
+ * @param origins the {@code Origin} header values a WebSocket upgrade may carry, such as
+ *     {@code https://game.example.com}; empty accepts every origin
  */
-public record ServerConfig(String host, int port, String path, Limits limits, Path tlsCertificate, Path tlsKey) {
+public record ServerConfig(String host, int port, String path, Limits limits, Path tlsCertificate, Path tlsKey,
+        List<String> origins) {
 
     public static final int DEFAULT_PORT = 2466;
 
@@ -26,21 +30,26 @@ public record ServerConfig(String host, int port, String path, Limits limits, Pa
         if ((tlsCertificate == null) != (tlsKey == null)) {
             throw new IllegalArgumentException("TLS needs both a certificate and a key");
         }
+        origins = List.copyOf(origins);
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig("0.0.0.0", DEFAULT_PORT, "/hetu", Limits.defaults(), null, null);
+        return new ServerConfig("0.0.0.0", DEFAULT_PORT, "/hetu", Limits.defaults(), null, null, List.of());
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, path, limits, tlsCertificate, tlsKey);
+        return new ServerConfig(host, newPort, path, limits, tlsCertificate, tlsKey, origins);
     }
 
     public ServerConfig withHost(String newHost) {
-        return new ServerConfig(newHost, port, path, limits, tlsCertificate, tlsKey);
+        return new ServerConfig(newHost, port, path, limits, tlsCertificate, tlsKey, origins);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(host, port, path, newLimits, tlsCertificate, tlsKey);
+        return new ServerConfig(host, port, path, newLimits, tlsCertificate, tlsKey, origins);
+    }
+
+    public ServerConfig withOrigins(List<String> newOrigins) {
+        return new ServerConfig(host, port, path, limits, tlsCertificate, tlsKey, newOrigins);
     }
 }

@@ -595,10 +595,12 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
         }
         for (SubscriberState owner : over) {
             if (owner.rows > limits.maxRows()) {
+                // Counted before drop(), which gives the rows back.
+                long held = owner.rows;
                 subscribers.remove(owner.subscriber);
                 drop(owner);
                 owner.subscriber.limitExceeded(new LimitExceededException(LimitExceededException.TOO_MANY_ROWS,
-                        "the connection's subscriptions grew to " + owner.rows + " rows, over the limit of "
+                        "the connection's subscriptions grew to " + held + " rows, over the limit of "
                                 + limits.maxRows() + "; subscribe with limits or narrower ranges"));
             }
         }

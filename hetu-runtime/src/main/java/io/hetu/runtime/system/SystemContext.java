@@ -118,7 +118,8 @@ public final class SystemContext {
      */
     public void elevate(long userId, boolean kickLoggedIn) {
         if (userId <= 0) {
-            throw new IllegalArgumentException("a user id must be positive, was " + userId);
+            // Usually a client's input (a login with id 0): the caller's mistake, not the server's.
+            throw new Rejection("BAD_ARGUMENTS", "a user id must be positive, was " + userId);
         }
         if (!kickLoggedIn && registry.loggedInElsewhere(session, userId)) {
             throw new Rejection("ALREADY_LOGGED_IN", "user " + userId + " is logged in on another connection");

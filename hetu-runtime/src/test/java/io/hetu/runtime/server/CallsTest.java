@@ -44,13 +44,7 @@ class CallsTest {
     }
 
     private int system(String name) {
-        for (int id = 0; id < app.systems().size(); id++) {
-            var def = app.systems().get(id).def();
-            if (def.namespace().equals("servertest") && def.name().equals(name)) {
-                return id;
-            }
-        }
-        throw new AssertionError("no system servertest." + name + " in the test manifest");
+        return TestSystems.id(app, name);
     }
 
     private static Message call(int request, int system) {

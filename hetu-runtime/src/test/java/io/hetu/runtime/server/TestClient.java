@@ -89,6 +89,12 @@ final class TestClient implements AutoCloseable {
                                 }
                             }
 
+                            /** A reset by the server ends the connection like a close; tests read the log. */
+                            @Override
+                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                ctx.close();
+                            }
+
                             @Override
                             public void channelInactive(ChannelHandlerContext ctx) {
                                 closeCode.complete(-1);
@@ -161,6 +167,11 @@ final class TestClient implements AutoCloseable {
             throw new AssertionError("no frame from the server within " + WAIT);
         }
         return frame;
+    }
+
+    /** The next binary frame from the server, or null if none arrives within {@code millis}. */
+    ByteBuffer poll(long millis) throws InterruptedException {
+        return frames.poll(millis, TimeUnit.MILLISECONDS);
     }
 
     /** The next frame of the given type, skipping others (such as UPDATEs). */
