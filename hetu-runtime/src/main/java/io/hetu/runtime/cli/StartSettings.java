@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -50,6 +51,9 @@ final class StartSettings {
         DEFAULTS.put("limits.idleTimeoutSeconds", Long.toString(limits.idleTimeout().toSeconds()));
     }
 
+    /** Keys of earlier releases, still read under their new names. */
+    static final Map<String, String> RENAMED = Map.of("limits.callsPerSecond", "limits.requestsPerSecond");
+
     private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
 
     /** Applies a YAML file; unknown keys are an error naming the key and the file. */
@@ -82,7 +86,10 @@ final class StartSettings {
 
     /** Applies {@code HETU_<KEY>} variables: {@code limits.maxFrameBytes} is {@code HETU_LIMITS_MAX_FRAME_BYTES}. */
     void applyEnvironment(Map<String, String> environment) {
-        for (String key : DEFAULTS.keySet()) {
+        // Renamed keys first, so that a variable with the new name wins.
+        List<String> keys = new ArrayList<>(RENAMED.keySet());
+        keys.addAll(DEFAULTS.keySet());
+        for (String key : keys) {
             String value = environment.get(environmentName(key));
             if (value != null) {
                 set(key, value, "from " + environmentName(key));
@@ -95,6 +102,7 @@ final class StartSettings {
     }
 
     void set(String key, String value, String where) {
+        key = RENAMED.getOrDefault(key, key);
         if (!DEFAULTS.containsKey(key)) {
             throw new IllegalArgumentException("unknown setting '" + key + "' " + where + "; known settings: "
                     + String.join(", ", DEFAULTS.keySet()));

@@ -49,6 +49,20 @@ class StartSettingsTest {
     }
 
     @Test
+    void anEarlierReleasesKeyIsReadUnderItsNewName() throws Exception {
+        Path yaml = dir.resolve("old.yml");
+        Files.writeString(yaml, "limits:\n  callsPerSecond: 250\n");
+        StartSettings fromFile = new StartSettings();
+        fromFile.applyFile(yaml);
+        assertEquals(250, fromFile.serverConfig().limits().requestsPerSecond());
+
+        StartSettings fromEnvironment = new StartSettings();
+        fromEnvironment.applyEnvironment(Map.of("HETU_LIMITS_CALLS_PER_SECOND", "300",
+                "HETU_LIMITS_REQUESTS_PER_SECOND", "400"));
+        assertEquals(400, fromEnvironment.serverConfig().limits().requestsPerSecond());
+    }
+
+    @Test
     void environmentNamesFollowTheKeys() {
         assertEquals("HETU_LIMITS_MAX_FRAME_BYTES", StartSettings.environmentName("limits.maxFrameBytes"));
         assertEquals("HETU_TLS_CERTIFICATE", StartSettings.environmentName("tls.certificate"));
