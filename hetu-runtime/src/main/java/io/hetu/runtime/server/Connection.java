@@ -271,7 +271,10 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         } else {
             // Sent from channelReadComplete: the durability of every call of this read is then
             // asked for at once, so the log can take their commits in one write.
-            awaitingDurability.add(new DurableReply(seq, request, reply));
+            // A reply to a session change also waits until the subscriptions have switched
+            // (docs/PROTOCOL.md, identity switch).
+            awaitingDurability.add(new DurableReply(seq, request, reply,
+                    context.changesSession() ? subscriptions.switched(this, seq) : null));
         }
     }
 
@@ -296,9 +299,11 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         DurableReply next;
         while ((next = awaitingDurability.peek()) != null) {
             CompletableFuture<Void> durable = database.durable(next.seq());
-            if (!durable.isDone()) {
+            CompletableFuture<Void> ready = durable.isDone() && !durable.isCompletedExceptionally()
+                    && next.switched() != null ? next.switched() : durable;
+            if (!ready.isDone()) {
                 waitingForDurability = true;
-                durable.whenComplete((done, failure) -> channel.eventLoop().execute(this::sendDurableReplies));
+                ready.whenComplete((done, failure) -> channel.eventLoop().execute(this::sendDurableReplies));
                 break;
             }
             awaitingDurability.poll();
@@ -316,8 +321,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         }
     }
 
-    /** A call's reply, held until its commit {@code seq} is durable. */
-    private record DurableReply(long seq, int request, BinaryWebSocketFrame reply) {}
+    /** A call's reply, held until its commit {@code seq} is durable (and, after a session change, switched). */
+    private record DurableReply(long seq, int request, BinaryWebSocketFrame reply, CompletableFuture<Void> switched) {}
 
     private void rejectFailure(int request, String system, RuntimeException e) {
         switch (e) {

@@ -55,8 +55,8 @@ import org.slf4j.LoggerFactory;
  *
  * A SUBSCRIBED frame holds the result at its seq S, sent only once every commit up to S is durable
  * and matched, and before any UPDATE of that subscription; changes up to S are never sent for it.
- * UPDATE frames come in seq order, one per commit that concerns the connection (split past 65,535
- * changes), and carry the commit's net effect per subscription. When a window runs out of known
+ * UPDATE frames come in seq order, one per commit that concerns the connection (frames of 65,535
+ * changes say that more of the seq follow), and carry the commit's net effect per subscription. When a window runs out of known
  * rows or the session changes, the engine re-reads the result at a newer seq R and sends the
  * difference with the connection's other changes up to R in one frame stamped R (after a session
  * change with no commit since, R may equal the seq of the frame before). Whenever a connection has
@@ -390,6 +390,34 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
         }
         done.complete(null);
         return done;
+    }
+
+    /**
+     * Completes once the connection has been sent every frame stamped below {@code seq} and the
+     * frame that switches its subscriptions to the session committed at {@code seq} (or it has no
+     * subscriptions, or is gone). The reply to a call that changed the session waits for this, so
+     * that nothing filtered with the old session reaches the client after the reply.
+     */
+    public CompletableFuture<Void> switched(Subscriber subscriber, long seq) {
+        // processed(seq) completes after the flush that follows matching seq: the connection's
+        // frames are sent then, unless a re-read holds them for a later seq.
+        return processed(seq).thenCompose(ignored -> {
+            lock.lock();
+            try {
+                SubscriberState owner = subscribers.get(subscriber);
+                if (owner == null) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                CompletableFuture<Void> released = owner.released(processedSeq);
+                if (!released.isDone()) {
+                    // Kept dirty, so that the flush at the held seq completes it.
+                    dirty.add(owner);
+                }
+                return released;
+            } finally {
+                lock.unlock();
+            }
+        });
     }
 
     /**

@@ -51,7 +51,7 @@ public final class SystemContext {
      * subscriptions switch identity at this commit's seq. Call after the system ran, before commit.
      */
     public void attachEffects() {
-        if (pendingCaller == 0 && pendingAdmin == null && pendingValues == null) {
+        if (!changesSession()) {
             return;
         }
         Map<String, Object> values = new HashMap<>(session.values());
@@ -65,6 +65,11 @@ public final class SystemContext {
             });
         }
         tx.attach(new SessionState(session, caller(), isAdmin(), Map.copyOf(values)));
+    }
+
+    /** Whether the call (its last attempt) asked to change the session. */
+    public boolean changesSession() {
+        return pendingCaller != 0 || pendingAdmin != null || pendingValues != null;
     }
 
     /**
