@@ -272,9 +272,10 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             // Sent from channelReadComplete: the durability of every call of this read is then
             // asked for at once, so the log can take their commits in one write.
             // A reply to a session change also waits until the subscriptions have switched
-            // (docs/PROTOCOL.md, identity switch).
-            awaitingDurability.add(new DurableReply(seq, request, reply,
-                    context.changesSession() ? subscriptions.switched(this, seq) : null));
+            // (docs/PROTOCOL.md, identity switch). The engine's frames reach the socket as tasks
+            // of this event loop: completing in a task queued after them keeps the reply behind them.
+            awaitingDurability.add(new DurableReply(seq, request, reply, context.changesSession()
+                    ? subscriptions.switched(this, seq).thenRunAsync(() -> {}, channel.eventLoop()) : null));
         }
     }
 

@@ -41,6 +41,8 @@ final class SubscriberState {
     /** The seq of the last item added, and whether the open frame mixes items of several seqs. */
     private long lastItemSeq;
     private boolean merged;
+    /** Whether the next frame goes out even without changes: it carries an identity switch. */
+    private boolean announce;
     private final List<Subscription> awaitingSubscribed = new ArrayList<>();
     private WireWriter spare;
     /** Completed when the hold ends: replies to session changes wait for it. */
@@ -96,12 +98,26 @@ final class SubscriberState {
         }
     }
 
-    /** Holds every frame of this connection until the engine reaches {@code seq}. */
+    /**
+     * Holds every frame of this connection until the engine reaches {@code seq}, after a re-read
+     * at that seq. Two re-reads may share a seq (two session changes with no commit between), so
+     * the held frame is reduced to its net effect: it must not carry a row only an earlier re-read
+     * saw.
+     */
     void holdUntil(long seq) {
         holdSeq = Math.max(holdSeq, seq);
         if (!parts.isEmpty()) {
             blockSeq = Math.max(blockSeq, seq);
+            merged = true;
         }
+    }
+
+    /**
+     * The connection's session changed: the held frame is sent even if its net effect is empty,
+     * so that the client learns the seq its subscriptions now reflect.
+     */
+    void switched() {
+        announce = true;
     }
 
     long holdSeq() {
@@ -122,7 +138,7 @@ final class SubscriberState {
 
     /** Whether frames wait to be sent, or a reply waits for the hold to end. */
     boolean pending() {
-        return !parts.isEmpty() || !awaitingSubscribed.isEmpty() || released != null;
+        return !parts.isEmpty() || !awaitingSubscribed.isEmpty() || released != null || announce;
     }
 
     /**
@@ -136,6 +152,10 @@ final class SubscriberState {
         if (!ended.isEmpty() || merged) {
             netEffect();
         }
+        if (announce && parts.isEmpty()) {
+            openPart();
+        }
+        announce = false;
         if (!awaitingSubscribed.isEmpty()) {
             awaitingSubscribed.sort(Comparator.comparingLong(s -> s.subscribedSeq));
         }

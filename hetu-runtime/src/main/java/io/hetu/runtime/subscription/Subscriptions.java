@@ -568,6 +568,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
         }
         if (!all.isEmpty()) {
             countRows(reread(all));
+            owner.switched();
         }
     }
 

@@ -163,6 +163,11 @@ final class TestClient implements AutoCloseable {
         return frame;
     }
 
+    /** The next binary frame from the server within {@code millis}, or null. */
+    ByteBuffer poll(long millis) throws InterruptedException {
+        return frames.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
     /** The next frame of the given type, skipping others (such as UPDATEs). */
     ByteBuffer next(byte type) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
