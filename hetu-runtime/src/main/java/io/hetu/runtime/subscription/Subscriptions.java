@@ -56,10 +56,12 @@ import org.slf4j.LoggerFactory;
  * A SUBSCRIBED frame holds the result at its seq S, sent only once every commit up to S is durable
  * and matched, and before any UPDATE of that subscription; changes up to S are never sent for it.
  * UPDATE frames come in seq order, one per commit that concerns the connection (frames of 65,535
- * changes say that more of the seq follow), and carry the commit's net effect per subscription. When a window runs out of known
- * rows or the session changes, the engine re-reads the result at a newer seq R and sends the
- * difference with the connection's other changes up to R in one frame stamped R (after a session
- * change with no commit since, R may equal the seq of the frame before). Whenever a connection has
+ * changes say that more of the seq follow), and carry the commit's net effect per subscription.
+ * When a window runs out of known rows or the session changes, the engine re-reads the result at a
+ * newer seq R and sends the difference with the connection's other changes up to R in one frame
+ * stamped R (after a session change with no commit since, R may equal the seq of the frame
+ * before); after a session change that frame goes out even when empty, and the reply to the call
+ * waits for it ({@link #switched}). Whenever a connection has
  * received seq X, each of its subscriptions equals its query re-run at X with the connection's
  * permissions.
  */
