@@ -59,7 +59,7 @@ import org.junit.jupiter.api.Test;
  */
 class VisibilityFuzzTest {
 
-    private static final int STEPS = Integer.getInteger("hetu.visibility.steps", 700);
+    private static final int STEPS = Integer.getInteger("hetu.visibility.steps", 1500);
     private static final int CLIENTS = 8;
     private static final int GUILDS = 3;
     private static final int ZONES = 4;
