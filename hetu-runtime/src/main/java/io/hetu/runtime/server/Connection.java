@@ -281,6 +281,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
                 context.attachEffects();
             });
         } catch (RuntimeException e) {
+            context.abandonEffects();
             // What the system read before it failed may be a commit that is not durable yet.
             reply(database.backend().lastSeq(), request, rejectFailure(request, entry.def().name(), e));
             return;
@@ -295,7 +296,12 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             return;
         }
         writer.segment().set(Layouts.I64, seqAt, dependsOn);
-        reply(dependsOn, request, frame(writer));
+        // A reply to a session change also waits until the subscriptions have switched
+        // (docs/PROTOCOL.md, identity switch). The engine's frames reach the socket as tasks of
+        // this event loop: completing in a task queued after them keeps the reply behind them.
+        CompletableFuture<Void> switched = seq != 0 && context.changesSession()
+                ? subscriptions.switched(this, seq).thenRunAsync(() -> {}, channel.eventLoop()) : null;
+        awaitingDurability.add(new DurableReply(dependsOn, request, frame(writer), switched));
     }
 
     /**
@@ -304,7 +310,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
      * one read is then asked for at once, so the log can take their commits in one write.
      */
     private void reply(long dependsOn, int request, BinaryWebSocketFrame reply) {
-        awaitingDurability.add(new DurableReply(dependsOn, request, reply));
+        awaitingDurability.add(new DurableReply(dependsOn, request, reply, null));
     }
 
     /** After the calls of one read from the socket: sends the replies whose commits are durable. */
@@ -328,9 +334,11 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         DurableReply next;
         while ((next = awaitingDurability.peek()) != null) {
             CompletableFuture<Void> durable = next.seq() == 0 ? NOTHING_TO_WAIT_FOR : database.durable(next.seq());
-            if (!durable.isDone()) {
+            CompletableFuture<Void> ready = durable.isDone() && !durable.isCompletedExceptionally()
+                    && next.switched() != null ? next.switched() : durable;
+            if (!ready.isDone()) {
                 waitingForDurability = true;
-                durable.whenComplete((done, failure) -> channel.eventLoop().execute(this::sendDurableReplies));
+                ready.whenComplete((done, failure) -> channel.eventLoop().execute(this::sendDurableReplies));
                 break;
             }
             awaitingDurability.poll();
@@ -348,8 +356,11 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         }
     }
 
-    /** A call's reply, held until commit {@code seq} is durable. */
-    private record DurableReply(long seq, int request, BinaryWebSocketFrame reply) {}
+    /**
+     * A call's reply, held until commit {@code seq} is durable and, after a session change, until
+     * the subscriptions have switched.
+     */
+    private record DurableReply(long seq, int request, BinaryWebSocketFrame reply, CompletableFuture<Void> switched) {}
 
     private BinaryWebSocketFrame rejectFailure(int request, String system, RuntimeException e) {
         return switch (e) {

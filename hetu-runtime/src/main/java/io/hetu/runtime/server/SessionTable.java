@@ -41,6 +41,25 @@ final class SessionTable implements SessionRegistry {
     }
 
     @Override
+    public synchronized boolean claim(Session session, long userId) {
+        Connection connection = byConnection.get(session.connectionId());
+        Connection holder = byUser.get(userId);
+        if (connection == null || holder != null && holder != connection) {
+            return false;
+        }
+        byUser.put(userId, connection);
+        return true;
+    }
+
+    @Override
+    public synchronized void release(Session session, long userId) {
+        Connection connection = byConnection.get(session.connectionId());
+        if (connection != null && byUser.get(userId) == connection && session.caller() != userId) {
+            byUser.remove(userId);
+        }
+    }
+
+    @Override
     public synchronized boolean login(Session session, long userId, boolean kickOthers) {
         Connection connection = byConnection.get(session.connectionId());
         if (connection == null) {

@@ -13,7 +13,10 @@ final class Frames {
     static final byte UPDATE = Protocol.UPDATE;
     static final byte ERROR = Protocol.ERROR;
 
-    /** An UPDATE frame holds at most this many changes (its count is a u16). */
+    /**
+     * An UPDATE frame holds at most this many changes (its count is a u16); a frame that holds
+     * exactly this many is followed by another of the same seq, so a client applies them as one.
+     */
     static final int MAX_CHANGES = 0xFFFF;
 
     /** Type, seq and count. */

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * What the engine keeps per connection: its subscriptions, the session copy it filters with, and
@@ -40,8 +41,12 @@ final class SubscriberState {
     /** The seq of the last item added, and whether the open frame mixes items of several seqs. */
     private long lastItemSeq;
     private boolean merged;
+    /** Whether the next frame goes out even without changes: it carries an identity switch. */
+    private boolean announce;
     private final List<Subscription> awaitingSubscribed = new ArrayList<>();
     private WireWriter spare;
+    /** Completed when the hold ends: replies to session changes wait for it. */
+    private CompletableFuture<Void> released;
     /** Row sizes of subscriptions that ended while changes of theirs wait in the open frame. */
     private final Map<Integer, Integer> ended = new HashMap<>();
 
@@ -71,12 +76,48 @@ final class SubscriberState {
         return parts.getLast();
     }
 
-    /** Holds every frame of this connection until the engine reaches {@code seq}. */
+    /**
+     * Completes once no re-read holds this connection's frames any more, given that the engine has
+     * reached {@code reached}: at once, or when the held frame is sent (or the connection closes).
+     */
+    CompletableFuture<Void> released(long reached) {
+        if (closed || holdSeq <= reached) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (released == null) {
+            released = new CompletableFuture<>();
+        }
+        return released;
+    }
+
+    private void release() {
+        if (released != null) {
+            CompletableFuture<Void> waiting = released;
+            released = null;
+            waiting.complete(null);
+        }
+    }
+
+    /**
+     * Holds every frame of this connection until the engine reaches {@code seq}, after a re-read
+     * at that seq. Two re-reads may share a seq (two session changes with no commit between), so
+     * the held frame is reduced to its net effect: it must not carry a row only an earlier re-read
+     * saw.
+     */
     void holdUntil(long seq) {
         holdSeq = Math.max(holdSeq, seq);
         if (!parts.isEmpty()) {
             blockSeq = Math.max(blockSeq, seq);
+            merged = true;
         }
+    }
+
+    /**
+     * The connection's session changed: the held frame is sent even if its net effect is empty,
+     * so that the client learns the seq its subscriptions now reflect.
+     */
+    void switched() {
+        announce = true;
     }
 
     long holdSeq() {
@@ -95,9 +136,9 @@ final class SubscriberState {
         }
     }
 
-    /** Whether frames wait to be sent. */
+    /** Whether frames wait to be sent, or a reply waits for the hold to end. */
     boolean pending() {
-        return !parts.isEmpty() || !awaitingSubscribed.isEmpty();
+        return !parts.isEmpty() || !awaitingSubscribed.isEmpty() || released != null || announce;
     }
 
     /**
@@ -111,6 +152,10 @@ final class SubscriberState {
         if (!ended.isEmpty() || merged) {
             netEffect();
         }
+        if (announce && parts.isEmpty()) {
+            openPart();
+        }
+        announce = false;
         if (!awaitingSubscribed.isEmpty()) {
             awaitingSubscribed.sort(Comparator.comparingLong(s -> s.subscribedSeq));
         }
@@ -133,10 +178,17 @@ final class SubscriberState {
                     subscriber.send(part.array(), part.size());
                 }
             }
+            if (lastItems == Frames.MAX_CHANGES && !closed) {
+                // A full frame says that more of its seq follow: an empty one ends the commit.
+                WireWriter end = Frames.beginUpdate(new WireWriter());
+                Frames.finishUpdate(end, seq, 0);
+                subscriber.send(end.array(), end.size());
+            }
             WireWriter last = sending.getLast();
             spare = last.array().length <= KEPT_BUFFER_BYTES ? last : null;
         }
         sendSubscribed(reached);
+        release();
     }
 
     /** Sends the SUBSCRIBED frames of snapshots taken at or before {@code upTo}, in seq order. */
@@ -219,5 +271,6 @@ final class SubscriberState {
         parts.clear();
         awaitingSubscribed.clear();
         ended.clear();
+        release();
     }
 }

@@ -55,11 +55,13 @@ import org.slf4j.LoggerFactory;
  *
  * A SUBSCRIBED frame holds the result at its seq S, sent only once every commit up to S is durable
  * and matched, and before any UPDATE of that subscription; changes up to S are never sent for it.
- * UPDATE frames come in seq order, one per commit that concerns the connection (split past 65,535
- * changes), and carry the commit's net effect per subscription. When a window runs out of known
- * rows or the session changes, the engine re-reads the result at a newer seq R and sends the
- * difference with the connection's other changes up to R in one frame stamped R (after a session
- * change with no commit since, R may equal the seq of the frame before). Whenever a connection has
+ * UPDATE frames come in seq order, one per commit that concerns the connection (frames of 65,535
+ * changes say that more of the seq follow), and carry the commit's net effect per subscription.
+ * When a window runs out of known rows or the session changes, the engine re-reads the result at a
+ * newer seq R and sends the difference with the connection's other changes up to R in one frame
+ * stamped R (after a session change with no commit since, R may equal the seq of the frame
+ * before); after a session change that frame goes out even when empty, and the reply to the call
+ * waits for it ({@link #switched}). Whenever a connection has
  * received seq X, each of its subscriptions equals its query re-run at X with the connection's
  * permissions.
  */
@@ -393,6 +395,34 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
     }
 
     /**
+     * Completes once the connection has been sent every frame stamped below {@code seq} and the
+     * frame that switches its subscriptions to the session committed at {@code seq} (or it has no
+     * subscriptions, or is gone). The reply to a call that changed the session waits for this, so
+     * that nothing filtered with the old session reaches the client after the reply.
+     */
+    public CompletableFuture<Void> switched(Subscriber subscriber, long seq) {
+        // processed(seq) completes after the flush that follows matching seq: the connection's
+        // frames are sent then, unless a re-read holds them for a later seq.
+        return processed(seq).thenCompose(ignored -> {
+            lock.lock();
+            try {
+                SubscriberState owner = subscribers.get(subscriber);
+                if (owner == null) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                CompletableFuture<Void> released = owner.released(processedSeq);
+                if (!released.isDone()) {
+                    // Kept dirty, so that the flush at the held seq completes it.
+                    dirty.add(owner);
+                }
+                return released;
+            } finally {
+                lock.unlock();
+            }
+        });
+    }
+
+    /**
      * Completes once everything that happened before this call is delivered: every commit made
      * before it, and every subscription and session change requested before it, have all their
      * frames sent.
@@ -540,6 +570,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
         }
         if (!all.isEmpty()) {
             countRows(reread(all));
+            owner.switched();
         }
     }
 

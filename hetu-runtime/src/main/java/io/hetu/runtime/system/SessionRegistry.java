@@ -14,6 +14,19 @@ public interface SessionRegistry {
     boolean login(Session session, long userId, boolean kickOthers);
 
     /**
+     * Reserves {@code userId} for {@code session} while the transaction of a login without kick
+     * runs, so that the commit publishes only an identity the connection will have: returns false
+     * when another session holds or has reserved the user. A reservation ends with
+     * {@link #login} or {@link #release}.
+     */
+    default boolean claim(Session session, long userId) {
+        return !loggedInElsewhere(session, userId);
+    }
+
+    /** Gives up a {@link #claim} whose login did not commit. */
+    default void release(Session session, long userId) {}
+
+    /**
      * The session's caller, admin flag or values changed, after the call that changed them
      * committed. Subscriptions learn of it through the change feed (the {@link SessionState} the
      * call attached), so a registry need not pass it on.

@@ -51,8 +51,15 @@ public final class SystemContext {
      * subscriptions switch identity at this commit's seq. Call after the system ran, before commit.
      */
     public void attachEffects() {
-        if (pendingCaller == 0 && pendingAdmin == null && pendingValues == null) {
+        if (!changesSession()) {
             return;
+        }
+        if (pendingCaller != 0 && !pendingKick && pendingCaller != session.caller()
+                && !registry.claim(session, pendingCaller)) {
+            // Refused before the commit: the change feed never carries an identity this
+            // connection will not have.
+            throw new Rejection("ALREADY_LOGGED_IN", "another connection is logged in as user " + pendingCaller
+                    + "; log in with kick to take the user over");
         }
         Map<String, Object> values = new HashMap<>(session.values());
         if (pendingValues != null) {
@@ -65,6 +72,18 @@ public final class SystemContext {
             });
         }
         tx.attach(new SessionState(session, caller(), isAdmin(), Map.copyOf(values)));
+    }
+
+    /** Gives up what {@link #attachEffects} reserved, for a call that did not commit. */
+    public void abandonEffects() {
+        if (pendingCaller != 0 && !pendingKick) {
+            registry.release(session, pendingCaller);
+        }
+    }
+
+    /** Whether the call (its last attempt) asked to change the session. */
+    public boolean changesSession() {
+        return pendingCaller != 0 || pendingAdmin != null || pendingValues != null;
     }
 
     /**

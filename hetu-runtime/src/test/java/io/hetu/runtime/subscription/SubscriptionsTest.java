@@ -184,6 +184,30 @@ class SubscriptionsTest extends EngineFixture {
     }
 
     @Test
+    void aCommitOfExactly65535ChangesEndsWithAnEmptyFrameOfItsSeq() {
+        engine.close();
+        engine = new Subscriptions(db, new SubscriptionLimits(10, 100_000));
+        TestClient client = new TestClient();
+        for (int i = 0; i < 5; i++) {
+            client.query(engine, SCORE, ScoreTable.TABLE, ScoreTable.POINTS.position(), null, false, null, false,
+                    Integer.MAX_VALUE, false);
+        }
+        // 5 subscriptions see each of 13,107 new rows: 65,535 changes, one full frame.
+        db.run(0, tx -> {
+            for (int i = 0; i < 13_107; i++) {
+                tx.insert(ScoreTable.TABLE, new Score(i, i, "", 0));
+            }
+        });
+        long seq = db.backend().lastSeq();
+        drain();
+        List<TestClient.Frame> frames = client.frames();
+        assertEquals(7, frames.size(), "5 SUBSCRIBED, the full UPDATE and the empty one that ends it");
+        assertEquals(List.of(seq, seq), List.of(frames.get(5).seq(), frames.get(6).seq()));
+        assertEquals(List.of(65_535, 0), List.of(frames.get(5).items().size(), frames.get(6).items().size()));
+        assertClean(client);
+    }
+
+    @Test
     void aCommitWithMoreThan65535ChangesIsSplitAtTheSameSeq() {
         engine.close();
         engine = new Subscriptions(db, new SubscriptionLimits(10, 100_000));

@@ -262,8 +262,8 @@ final class TestClient implements Subscriber {
         if (seq < lastSeq || (seq == lastSeq && !sameSeqAllowed)) {
             violations.add("UPDATE seq " + seq + " after seq " + lastSeq);
         }
-        if (count == 0) {
-            violations.add("empty UPDATE at seq " + seq);
+        if (count == 0 && !lastWasFullUpdate && !sessionEdited) {
+            violations.add("empty UPDATE at seq " + seq + " that ends no full frame and switches no session");
         }
         if (seq > lastSeq) {
             sessionEdited = false;
