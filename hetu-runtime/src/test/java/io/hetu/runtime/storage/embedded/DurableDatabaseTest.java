@@ -147,7 +147,7 @@ class DurableDatabaseTest {
                 new FieldLayout("y", FieldType.F32, 4, 4, -1, 0, List.of()),
                 new FieldLayout("owner", FieldType.I64, 8, 8, -1, 0, List.of()),
                 new FieldLayout("level", FieldType.I32, 16, 4, 0, 0, List.of()))));
-        try (EmbeddedBackend backend = EmbeddedBackend.open(dir, NO_FSYNC, List.of(grown), 0)) {
+        try (EmbeddedBackend backend = EmbeddedBackend.open(dir, NO_FSYNC.withSnapshotsEvery(0, 0), List.of(grown))) {
             MemorySegment row = MemorySegment.ofArray(new byte[24]);
             long id = backend.lookup(0, 0, io.hetu.runtime.storage.Key.ofLong(grown.layout().field("owner"), 7L));
             assertTrue(backend.read(0, id, row, 0) > 0);
