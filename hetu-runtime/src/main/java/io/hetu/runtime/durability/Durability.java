@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class Durability implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Durability.class);
     static final String TEMP_SNAPSHOT = "snapshot.tmp";
+    /** The least free disk space to start with: enough for the first records and a segment header. */
+    static final long MIN_FREE_BYTES = 1L << 20;
 
     private final Path dir;
     private final DirectoryLock lock;
@@ -91,6 +93,7 @@ public final class Durability implements AutoCloseable {
             // When the snapshot is newer than the whole log (the log lost unsynced records the snapshot
             // already holds), the log goes on in a new segment that starts right after the snapshot.
             boolean continueTail = log.tail() != null && log.lastSeq() == lastSeq;
+            checkFreeSpace(dir);
             wal = new WriteAheadLog(dir, config, log.segments(), continueTail ? log.tail() : null, log.tailEnd(),
                     lastSeq + 1, opener);
             wal.truncateBefore(snapshotSeq + 1);
@@ -114,6 +117,18 @@ public final class Durability implements AutoCloseable {
                 lock.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Refuses to start on a disk that is (nearly) full: the server would start, then refuse every
+     * commit. A disk that fills later puts the log in its failed state instead (see {@link WriteAheadLog}).
+     */
+    private static void checkFreeSpace(Path dir) throws IOException {
+        long free = Files.getFileStore(dir).getUsableSpace();
+        if (free < MIN_FREE_BYTES) {
+            throw new IOException("the disk holding " + dir + " has " + free + " bytes free, fewer than the "
+                    + MIN_FREE_BYTES + " the write-ahead log needs to start; free some space and start again");
         }
     }
 

@@ -266,7 +266,7 @@ public final class WriteAheadLog implements AutoCloseable {
                 if (channelClosed || failure != null) {
                     return;
                 }
-                writeStep(false);
+                writeStep(false, false);
             } catch (IOException | RuntimeException e) {
                 fail(e);
                 return;
@@ -427,13 +427,12 @@ public final class WriteAheadLog implements AutoCloseable {
                         continue;
                     }
                     if (stopping && filling.size == 0) {
-                        writeStep(true);
-                        writeCloseMarker();
+                        writeStep(true, true);
                         channel.close();
                         channelClosed = true;
                         return;
                     }
-                    writeStep(false);
+                    writeStep(false, false);
                 } catch (IOException | RuntimeException | Error e) {
                     fail(e);
                 } finally {
@@ -453,9 +452,10 @@ public final class WriteAheadLog implements AutoCloseable {
 
     /**
      * Writes everything appended so far, or the batch a failure left in {@link #writing} again,
-     * fsyncs it when the policy (or {@code sync}) asks, and publishes it. Under writeLock.
+     * then the close marker when {@code closeMarker}, fsyncs when the policy (or {@code sync}) asks,
+     * and publishes it. Under writeLock.
      */
-    private void writeStep(boolean sync) throws IOException {
+    private void writeStep(boolean sync, boolean closeMarker) throws IOException {
         if (writing.size == 0) {
             lock.lock();
             try {
@@ -473,6 +473,9 @@ public final class WriteAheadLog implements AutoCloseable {
         }
         if (writing.size > 0) {
             writeBatch(writing);
+        }
+        if (closeMarker) {
+            writeCloseMarker();
         }
         if (sync || policy == FsyncPolicy.ALWAYS || syncDue()) {
             sync();
@@ -505,7 +508,7 @@ public final class WriteAheadLog implements AutoCloseable {
             channel.position(batchOffset);
             segmentBytes = batchOffset;
             writtenSeq = durableSeq;
-            writeStep(true);
+            writeStep(true, false);
         } catch (IOException | RuntimeException e) {
             fail(e);
             return false;
@@ -594,8 +597,8 @@ public final class WriteAheadLog implements AutoCloseable {
     }
 
     /**
-     * Creates the next segment file. Its header is fsynced at once, so that everything before a
-     * batch is on disk under {@code always} and a failed batch can be cut back and retried.
+     * Creates the next segment file. Under {@code always} its header is fsynced at once, so that
+     * everything before a batch is on disk and a batch whose fsync failed can be cut back and retried.
      */
     private void startSegment(long firstSeq) throws IOException {
         Path file = dir.resolve(WalFormat.fileName(firstSeq));
@@ -609,7 +612,11 @@ public final class WriteAheadLog implements AutoCloseable {
             channel.write(header);
         }
         segmentBytes = HEADER_SIZE;
-        forceChannel();
+        if (policy == FsyncPolicy.ALWAYS) {
+            forceChannel();
+        } else {
+            unsynced = true;
+        }
         FileSync.directory(dir);
     }
 
@@ -620,7 +627,7 @@ public final class WriteAheadLog implements AutoCloseable {
         while (marker.hasRemaining()) {
             channel.write(marker);
         }
-        forceChannel();
+        unsynced = true;
     }
 
     private void sync() throws IOException {
@@ -719,7 +726,12 @@ public final class WriteAheadLog implements AutoCloseable {
             return "unknown cause";
         }
         String message = cause.getMessage();
-        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
+        if (message == null || message.isBlank()) {
+            return cause.getClass().getSimpleName();
+        }
+        // A bare IOException carries the system's words ("No space left on device"); subtypes such
+        // as FileAlreadyExistsException often carry only a path, so their type says what happened.
+        return cause.getClass() == IOException.class ? message : cause.getClass().getSimpleName() + ": " + message;
     }
 
     private record Waiter(long seq, CompletableFuture<Void> future) implements Comparable<Waiter> {
