@@ -37,27 +37,26 @@ class LogFailureTest {
             WriteAheadLog wal = durability.wal();
             appendRange(wal, 1, 10);
             disk.fillAfter(100); // the next batch is cut off in the middle of a record
-            for (long seq = 11; seq <= 20; seq++) {
-                wal.append(seq, payload(seq));
-            }
+            long last = appendUntilRefused(wal, 11, 20);
             ExecutionException inFlight = assertThrows(ExecutionException.class,
-                    () -> wal.durable(20).get(30, TimeUnit.SECONDS));
+                    () -> wal.durable(last).get(30, TimeUnit.SECONDS));
             LogFailedException unknown = assertInstanceOf(LogFailedException.class, inFlight.getCause());
             assertTrue(unknown.outcomeUnknown());
             assertTrue(unknown.getMessage().contains("may or may not have been applied")
                     && unknown.getMessage().contains(FaultyDisk.NO_SPACE), unknown.getMessage());
             assertTrue(wal.failed());
 
-            LogFailedException refused = assertThrows(LogFailedException.class, () -> wal.append(21, payload(21)));
+            LogFailedException refused = assertThrows(LogFailedException.class,
+                    () -> wal.append(last + 1, payload(last + 1)));
             assertFalse(refused.outcomeUnknown());
             assertTrue(refused.getMessage().contains("refused and not applied")
                     && refused.getMessage().contains(FaultyDisk.NO_SPACE), refused.getMessage());
-            assertEquals(20, wal.lastAppendedSeq(), "a refused commit takes no seq");
+            assertEquals(last, wal.lastAppendedSeq(), "a refused commit takes no seq");
 
             disk.free();
             awaitHealthy(wal);
-            assertEquals(20, wal.durableSeq(), "the batch the failure interrupted is written again");
-            appendRange(wal, 21, 30);
+            assertEquals(last, wal.durableSeq(), "the batch the failure interrupted is written again");
+            appendRange(wal, last + 1, 30);
         }
         RecordingReplay replay = new RecordingReplay();
         try (Durability reopened = TestData.open(dir, DurabilityConfig.defaults(), replay)) {
@@ -125,10 +124,8 @@ class LogFailureTest {
         WriteAheadLog wal = durability.wal();
         appendRange(wal, 1, 10);
         disk.fillAfter(300); // at least one whole record of the next batch reaches the file
-        for (long seq = 11; seq <= 20; seq++) {
-            wal.append(seq, payload(seq));
-        }
-        assertThrows(ExecutionException.class, () -> wal.durable(20).get(30, TimeUnit.SECONDS));
+        long last = appendUntilRefused(wal, 11, 20);
+        assertThrows(ExecutionException.class, () -> wal.durable(last).get(30, TimeUnit.SECONDS));
         long acknowledged = wal.durableSeq(); // the writer may have taken seq 11 alone, before the disk filled
         assertThrows(LogFailedException.class, durability::close);
 
@@ -137,6 +134,19 @@ class LogFailureTest {
             replay.assertRange(1, acknowledged);
             assertTrue(reopened.recovery().tornTail().isEmpty(), reopened.recovery().toString());
         }
+    }
+
+    /** Appends {@code from..to}, or up to the seq the failing log refuses; returns the last one appended. */
+    private static long appendUntilRefused(WriteAheadLog wal, long from, long to) throws Exception {
+        for (long seq = from; seq <= to; seq++) {
+            try {
+                wal.append(seq, payload(seq));
+            } catch (LogFailedException refused) {
+                assertFalse(refused.outcomeUnknown());
+                return seq - 1;
+            }
+        }
+        return to;
     }
 
     private static void awaitHealthy(WriteAheadLog wal) throws InterruptedException {
