@@ -250,8 +250,9 @@ public final class EmbeddedBackend implements Backend {
      * one is due.
      */
     private void startSnapshotter(long everyCommits, long everySeconds) {
+        long opened = lastSeq(); // read here: commits may start before the thread does
         snapshotter = Thread.ofPlatform().name("hetu-snapshotter").daemon().unstarted(() -> {
-            long last = lastSeq();
+            long last = opened;
             long lastNanos = System.nanoTime();
             while (!closed) {
                 try {
