@@ -3,6 +3,7 @@ package io.hetu.runtime.server;
 import io.hetu.runtime.wire.Protocol;
 import io.hetu.annotations.Permission;
 import io.hetu.runtime.app.App;
+import io.hetu.runtime.storage.CommitOutcomeUnknownException;
 import io.hetu.runtime.storage.ConflictException;
 import io.hetu.runtime.storage.Database;
 import io.hetu.runtime.storage.Key;
@@ -326,6 +327,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             case ConflictException c -> reject(request, "CONFLICT", system + ": " + c.getMessage());
             case UniqueViolationException u -> reject(request, "UNIQUE", u.getMessage());
             case FieldValueException f -> reject(request, "INVALID_VALUE", f.getMessage());
+            case CommitOutcomeUnknownException u -> reject(request, "UNKNOWN_OUTCOME", u.getMessage());
             case StorageException s when s.getCause() != null -> reject(request, "UNAVAILABLE", s.getMessage());
             default -> {
                 String trace = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
