@@ -2,9 +2,9 @@ package io.hetu.runtime.cli;
 
 import io.hetu.runtime.app.App;
 import io.hetu.runtime.bench.BenchCommand;
-import io.hetu.runtime.durability.DurabilityConfig;
 import io.hetu.runtime.server.HetuServer;
 import io.hetu.runtime.storage.Database;
+import io.hetu.runtime.storage.StorageException;
 import io.hetu.runtime.storage.redis.RedisConfig;
 import java.io.File;
 import java.io.IOException;
@@ -63,6 +63,14 @@ public final class HetuCli {
         @Option(names = "--fsync", description = "always | everysec | no (default always).")
         String fsync;
 
+        @Option(names = "--snapshot-every-commits",
+                description = "Write a snapshot after this many commits (default 1000000; 0: not by count).")
+        Long snapshotEveryCommits;
+
+        @Option(names = "--snapshot-every-seconds",
+                description = "Write a snapshot after this many seconds with commits (default 0: not by time).")
+        Long snapshotEverySeconds;
+
         @Option(names = "--config", description = "A YAML file with the same keys (see docs/CONFIGURATION.md).")
         Path config;
 
@@ -80,6 +88,8 @@ public final class HetuCli {
             override(settings, "host", host);
             override(settings, "port", port == null ? null : port.toString());
             override(settings, "fsync", fsync);
+            override(settings, "snapshot.everyCommits", snapshotEveryCommits == null ? null : snapshotEveryCommits.toString());
+            override(settings, "snapshot.everySeconds", snapshotEverySeconds == null ? null : snapshotEverySeconds.toString());
             return serve(settings);
         }
 
@@ -109,7 +119,12 @@ public final class HetuCli {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("Stopping: closing connections, then flushing the log");
                 server.close();
-                database.close();
+                try {
+                    database.close();
+                } catch (StorageException e) {
+                    // The failure was logged when it happened; one line says what the stop left behind.
+                    LOG.error("Stopped, but the store could not be closed cleanly: {}", e.getMessage());
+                }
                 stopped.countDown();
             }, "hetu-shutdown"));
             boolean tls = settings.serverConfig().tlsCertificate() != null;
@@ -139,7 +154,7 @@ public final class HetuCli {
             Path dataDir = dataDirectory(db);
             LOG.info("Instance {}: app {} (schema {}), data in {}, fsync {}", settings.get("instance"),
                     settings.get("app"), loaded.schemaHash(), dataDir, settings.fsync().configName());
-            return Database.open(dataDir, DurabilityConfig.defaults().withFsync(settings.fsync()), loaded.tables());
+            return Database.open(dataDir, settings.durabilityConfig(), loaded.tables());
         }
 
         static Path dataDirectory(String db) {

@@ -3,6 +3,7 @@ package io.hetu.runtime.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hetu.runtime.durability.DurabilityConfig;
 import io.hetu.runtime.durability.FsyncPolicy;
 import io.hetu.runtime.server.Limits;
 import io.hetu.runtime.server.ServerConfig;
@@ -38,6 +39,10 @@ final class StartSettings {
         DEFAULTS.put("port", Integer.toString(ServerConfig.DEFAULT_PORT));
         DEFAULTS.put("path", "/hetu");
         DEFAULTS.put("fsync", "always");
+        DurabilityConfig durability = DurabilityConfig.defaults();
+        DEFAULTS.put("snapshot.everyCommits", Long.toString(durability.snapshotEveryCommits()));
+        DEFAULTS.put("snapshot.everySeconds", Long.toString(durability.snapshotEverySeconds()));
+        DEFAULTS.put("log.segmentBytes", Long.toString(durability.segmentBytes()));
         DEFAULTS.put("tls.certificate", null);
         DEFAULTS.put("tls.key", null);
         DEFAULTS.put("origins", null);
@@ -119,16 +124,36 @@ final class StartSettings {
     }
 
     int integer(String key) {
+        return Math.toIntExact(number(key, Integer.MAX_VALUE));
+    }
+
+    private long number(String key, long max) {
         String value = values.get(key);
         try {
-            return Integer.parseInt(value.trim());
+            long number = Long.parseLong(value.trim());
+            if (number <= max) {
+                return number;
+            }
         } catch (NumberFormatException | NullPointerException e) {
-            throw new IllegalArgumentException("setting '" + key + "' must be a whole number, was '" + value + "'");
+            // reported below
         }
+        throw new IllegalArgumentException("setting '" + key + "' must be a whole number"
+                + (max == Integer.MAX_VALUE ? " up to " + max : "") + ", was '" + value + "'");
     }
 
     FsyncPolicy fsync() {
         return FsyncPolicy.parse(values.get("fsync"));
+    }
+
+    /** The settings of an {@code embedded:} data directory. */
+    DurabilityConfig durabilityConfig() {
+        try {
+            return DurabilityConfig.defaults().withFsync(fsync()).withSegmentBytes(number("log.segmentBytes", Long.MAX_VALUE))
+                    .withSnapshotsEvery(number("snapshot.everyCommits", Long.MAX_VALUE),
+                            number("snapshot.everySeconds", Long.MAX_VALUE));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid durability settings: " + e.getMessage(), e);
+        }
     }
 
     ServerConfig serverConfig() {

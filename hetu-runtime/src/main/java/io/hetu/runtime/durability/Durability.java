@@ -26,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class Durability implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Durability.class);
     static final String TEMP_SNAPSHOT = "snapshot.tmp";
+    /** The least free disk space to start with: enough for the first records and a segment header. */
+    static final long MIN_FREE_BYTES = 1L << 20;
 
     private final Path dir;
     private final DirectoryLock lock;
@@ -47,7 +49,8 @@ public final class Durability implements AutoCloseable {
     /**
      * Opens the data directory {@code dir} (created when missing) and recovers it: the newest snapshot
      * goes to {@code snapshot}, then every log record after the snapshot's seq to {@code replay}, in
-     * order. A torn tail at the end of the log is cut off with a warning.
+     * order. A torn tail at the end of the log is cut off with a warning, unless the log was closed
+     * cleanly: then damage at its end is corruption too.
      *
      * @throws CorruptSnapshotException when the MANIFEST or the snapshot it names is damaged
      * @throws CorruptLogException when the log is damaged before its tail or records are missing
@@ -55,6 +58,12 @@ public final class Durability implements AutoCloseable {
      */
     public static Durability open(Path dir, DurabilityConfig config, SnapshotVisitor snapshot, ReplayHandler replay)
             throws IOException {
+        return open(dir, config, snapshot, replay, WriteAheadLog.ChannelOpener.FILES);
+    }
+
+    /** {@link #open(Path, DurabilityConfig, SnapshotVisitor, ReplayHandler)} with the log's files opened by {@code opener}. */
+    static Durability open(Path dir, DurabilityConfig config, SnapshotVisitor snapshot, ReplayHandler replay,
+            WriteAheadLog.ChannelOpener opener) throws IOException {
         long started = System.nanoTime();
         if (!Files.isDirectory(dir)) {
             Files.createDirectories(dir);
@@ -84,8 +93,9 @@ public final class Durability implements AutoCloseable {
             // When the snapshot is newer than the whole log (the log lost unsynced records the snapshot
             // already holds), the log goes on in a new segment that starts right after the snapshot.
             boolean continueTail = log.tail() != null && log.lastSeq() == lastSeq;
+            checkFreeSpace(dir);
             wal = new WriteAheadLog(dir, config, log.segments(), continueTail ? log.tail() : null, log.tailEnd(),
-                    lastSeq + 1);
+                    lastSeq + 1, opener);
             wal.truncateBefore(snapshotSeq + 1);
             removeLeftovers(dir, manifest);
             Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
@@ -93,8 +103,8 @@ public final class Durability implements AutoCloseable {
                     lastSeq, Optional.ofNullable(log.tornTail()), elapsed);
             LOG.info("Recovered {} in {} ms: snapshot at seq {} ({} tables, {} rows), {} log records replayed{};"
                     + " accepting commits from seq {} (fsync {})", dir, elapsed.toMillis(), snapshotSeq, loaded.tables(),
-                    loaded.rows(), log.replayed(), log.tornTail() == null ? "" : ", torn tail cut off", lastSeq + 1,
-                    config.fsync());
+                    loaded.rows(), log.replayed(), log.tornTail() != null ? ", torn tail cut off"
+                            : log.closedCleanly() ? ", the log was closed cleanly" : "", lastSeq + 1, config.fsync());
             return new Durability(dir, lock, wal, manifest, report);
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -107,6 +117,18 @@ public final class Durability implements AutoCloseable {
                 lock.close();
             }
             throw e;
+        }
+    }
+
+    /**
+     * Refuses to start on a disk that is (nearly) full: the server would start, then refuse every
+     * commit. A disk that fills later puts the log in its failed state instead (see {@link WriteAheadLog}).
+     */
+    private static void checkFreeSpace(Path dir) throws IOException {
+        long free = Files.getFileStore(dir).getUsableSpace();
+        if (free < MIN_FREE_BYTES) {
+            throw new IOException("the disk holding " + dir + " has " + free + " bytes free, fewer than the "
+                    + MIN_FREE_BYTES + " the write-ahead log needs to start; free some space and start again");
         }
     }
 
@@ -173,9 +195,10 @@ public final class Durability implements AutoCloseable {
             throw new IllegalArgumentException("a snapshot at seq " + seq + " is not newer than the published one at seq "
                     + published);
         }
-        if (seq > wal.lastAppendedSeq()) {
-            throw new IllegalArgumentException("a snapshot at seq " + seq + " is ahead of the log, which has commits up to"
-                    + " seq " + wal.lastAppendedSeq());
+        if (seq > wal.durableSeq()) {
+            // Or a commit whose log write fails could survive a restart through the snapshot.
+            throw new IllegalArgumentException("a snapshot at seq " + seq + " is ahead of the log, which has made commits"
+                    + " durable up to seq " + wal.durableSeq());
         }
     }
 

@@ -23,6 +23,13 @@ final class WalFormat {
     /** The largest payload a record may carry; a longer length field can only be damage. */
     static final int MAX_PAYLOAD = 1 << 30;
 
+    /**
+     * The length field of the close marker: a frame header with no payload that a clean close
+     * writes after the last record, its seq field naming that record and its CRC32C covering the
+     * seq field. No record has this length.
+     */
+    static final int CLOSE_MARKER = 0xFFFFFFFF;
+
     private static final String PREFIX = "wal-";
     private static final String SUFFIX = ".log";
 
@@ -51,6 +58,19 @@ final class WalFormat {
         } catch (NumberFormatException tooLarge) {
             return -1;
         }
+    }
+
+    static void writeCloseMarker(MemorySegment target, long lastSeq) {
+        target.set(U32, 0, CLOSE_MARKER);
+        target.set(U64, FRAME_SEQ_OFFSET, lastSeq);
+        target.set(U32, FRAME_CRC_OFFSET, Binary.crc32c(target, FRAME_SEQ_OFFSET, 8));
+    }
+
+    /** Whether a valid close marker starts at {@code position} of {@code map}, which has {@code size} bytes. */
+    static boolean isCloseMarker(MemorySegment map, long position, long size) {
+        return position >= HEADER_SIZE && position + FRAME_HEADER_SIZE <= size
+                && map.get(U32, position) == CLOSE_MARKER
+                && map.get(U32, position + FRAME_CRC_OFFSET) == Binary.crc32c(map, position + FRAME_SEQ_OFFSET, 8);
     }
 
     static void writeHeader(MemorySegment target, long firstSeq) {

@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * whose CRC does not match, zeros or garbage, and no valid record follows. Anything else that fails
  * verification (in a segment followed by another, or followed by a valid record in the last one, or
  * records missing or out of order) cannot come from an interrupted append, so it is reported as a
- * {@link CorruptLogException}.
+ * {@link CorruptLogException}. A log that was closed cleanly ends with a close marker; then there is
+ * no interrupted write, and damage at its end is refused too.
  */
 final class WalScanner {
     private static final Logger LOG = LoggerFactory.getLogger(WalScanner.class);
@@ -43,9 +44,11 @@ final class WalScanner {
      * @param tailEnd the end of the tail's last good record
      * @param replayed records handed to the handler
      * @param tornTail what was cut off, or null
+     * @param closedCleanly whether the log ended with a close marker (which is removed, so that the
+     *     log can be appended to)
      */
     record Result(List<LogSegment> segments, long lastSeq, LogSegment tail, long tailEnd, long replayed,
-            TornTail tornTail) {
+            TornTail tornTail, boolean closedCleanly) {
     }
 
     private final Path dir;
@@ -53,6 +56,8 @@ final class WalScanner {
     private final ReplayHandler handler;
     private long expectedSeq = 1;
     private long replayed;
+    /** Set when the last segment ends with a close marker. */
+    private boolean closedCleanly;
 
     private WalScanner(Path dir, long snapshotSeq, ReplayHandler handler) {
         this.dir = dir;
@@ -89,7 +94,10 @@ final class WalScanner {
             expectedSeq = segment.firstSeq();
             long end = scanSegment(segment, last);
             long size = Files.size(segment.path());
-            if (end == size) {
+            if (end == size || closedCleanly) {
+                if (end != size) {
+                    cut(segment.path(), end); // the close marker: appending goes on where it begins
+                }
                 tail = segment;
                 tailEnd = end;
             } else if (end >= 0) {
@@ -110,7 +118,7 @@ final class WalScanner {
                         segment.path(), size, expectedSeq - 1);
             }
         }
-        return new Result(List.copyOf(segments), expectedSeq - 1, tail, tailEnd, replayed, torn);
+        return new Result(List.copyOf(segments), expectedSeq - 1, tail, tailEnd, replayed, torn, closedCleanly);
     }
 
     private void checkContinuity(LogSegment segment, LogSegment previous) throws CorruptLogException {
@@ -162,9 +170,19 @@ final class WalScanner {
                 }
                 return -1;
             }
+            // A log closed cleanly ends with a close marker: damage anywhere before it cannot be an
+            // interrupted write, so it is refused like damage in a segment that is followed by another.
+            long marker = size - FRAME_HEADER_SIZE;
+            boolean closed = last && WalFormat.isCloseMarker(map, marker, size);
+            long end = closed ? marker : size;
             long position = HEADER_SIZE;
-            while (position < size) {
-                String problem = frameProblem(map, position, size);
+            while (position < end) {
+                String problem = frameProblem(map, position, end);
+                if (problem != null && closed) {
+                    throw damage(file, position, "record seq " + expectedSeq + ": " + problem + ", in a log that was"
+                            + " closed cleanly (it ends with a close marker at byte offset " + marker + "), so this is"
+                            + " damage, not an interrupted write", false);
+                }
                 if (problem != null) {
                     if (!last) {
                         throw damage(file, position, "record seq " + expectedSeq + ": " + problem
@@ -196,6 +214,14 @@ final class WalScanner {
                 }
                 expectedSeq++;
                 position += FRAME_HEADER_SIZE + length;
+            }
+            if (closed) {
+                closedCleanly = true;
+                long markedSeq = map.get(U64, marker + FRAME_SEQ_OFFSET);
+                if (markedSeq != expectedSeq - 1) {
+                    throw damage(file, marker, "the close marker says the log ends at seq " + markedSeq
+                            + ", but its last record is seq " + (expectedSeq - 1), false);
+                }
             }
             return position;
         }

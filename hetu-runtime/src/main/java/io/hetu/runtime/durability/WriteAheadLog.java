@@ -12,6 +12,7 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -47,8 +48,16 @@ import org.slf4j.LoggerFactory;
  * operating system (it then survives a crash of this process but not necessarily of the machine;
  * {@link #syncedSeq()} tells how far the log is actually on disk).
  *
- * <p>An I/O error is final: the pending futures fail with it, and every later {@link #append} and
- * {@link #close} throws an {@link IOException} that carries it. The server has to stop and recover.
+ * <p>A failed write or fsync puts the log in a failed state, once, with its cause: every later
+ * {@link #append} is refused with a {@link LogFailedException} (the commit is neither logged nor
+ * applied), and the commits that were being written fail with one whose
+ * {@link LogFailedException#outcomeUnknown()} is true. The writer thread then retries every
+ * {@value #RETRY_MILLIS} ms: it cuts the segment back to where the failed batch began (removing any
+ * partial record it wrote there), writes the batch again and fsyncs it; once that succeeds the log
+ * accepts commits again. A failed fsync under {@code everysec} or {@code no} cannot be retried
+ * safely (records acknowledged earlier may be lost from the page cache), so the log then stays
+ * failed until a restart. {@link #close} writes a close marker after the last record when the log
+ * is healthy (see {@link WalFormat#CLOSE_MARKER}).
  *
  * <p>Obtained from {@link Durability#wal()}.
  */
@@ -64,6 +73,15 @@ public final class WriteAheadLog implements AutoCloseable {
 
     private static final long BACKSTOP_MILLIS = 5;
     private static final long BACKSTOP_NANOS = TimeUnit.MILLISECONDS.toNanos(BACKSTOP_MILLIS);
+    private static final long RETRY_MILLIS = 1000;
+    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(RETRY_MILLIS);
+
+    /** Opens segment files; a seam for tests that make the disk fail. */
+    interface ChannelOpener {
+        ChannelOpener FILES = FileChannel::open;
+
+        FileChannel open(Path file, OpenOption... options) throws IOException;
+    }
 
     private final ReentrantLock lock = new ReentrantLock();
     /**
@@ -79,7 +97,10 @@ public final class WriteAheadLog implements AutoCloseable {
     private boolean closing;
     /** Written under {@link #lock}. */
     private volatile long lastAppended;
+    /** What failed the log, null while it is healthy; set and cleared under writeLock and lock. */
     private volatile IOException failure;
+    /** Whether the writer thread retries after {@link #failure}, or only a restart can recover. */
+    private volatile boolean recoverable;
     private volatile long durableSeq;
     private volatile long syncedSeq;
     private final AtomicLong fsyncs = new AtomicLong();
@@ -90,8 +111,15 @@ public final class WriteAheadLog implements AutoCloseable {
     /** Oldest first; the last one is being written. Guarded by itself. */
     private final List<LogSegment> segments;
 
+    private final ChannelOpener opener;
     // Guarded by writeLock once the writer thread has started.
+    /** The batch being written; it keeps its records until they are durable, so a retry can rewrite them. */
     private FrameBuffer writing = new FrameBuffer(INITIAL_BUFFER_BYTES);
+    /** Where the batch in {@link #writing} begins: a retry cuts the log back to here. */
+    private LogSegment batchSegment;
+    private long batchOffset;
+    /** True while {@code channel.force} runs, so a failure can tell a failed fsync from a failed write. */
+    private boolean forcing;
     private FileChannel channel;
     private boolean channelClosed;
     private long segmentBytes;
@@ -108,8 +136,9 @@ public final class WriteAheadLog implements AutoCloseable {
      * or in a new segment file otherwise.
      */
     WriteAheadLog(Path dir, DurabilityConfig config, List<LogSegment> existing, LogSegment appendTo,
-            long appendOffset, long nextSeq) throws IOException {
+            long appendOffset, long nextSeq, ChannelOpener opener) throws IOException {
         this.dir = dir;
+        this.opener = opener;
         this.policy = config.fsync();
         this.segmentLimit = config.segmentBytes();
         this.maxPendingBytes = config.maxPendingBytes();
@@ -119,7 +148,7 @@ public final class WriteAheadLog implements AutoCloseable {
         this.syncedSeq = nextSeq - 1;
         this.writtenSeq = nextSeq - 1;
         if (appendTo != null) {
-            channel = FileChannel.open(appendTo.path(), StandardOpenOption.WRITE);
+            channel = opener.open(appendTo.path(), StandardOpenOption.WRITE);
             channel.position(appendOffset);
             segmentBytes = appendOffset;
         } else {
@@ -174,9 +203,10 @@ public final class WriteAheadLog implements AutoCloseable {
     private void checkAccepting() throws IOException {
         IOException error = failure;
         if (error != null) {
-            throw new IOException("the write-ahead log in " + dir + " stopped after an I/O error, so no commit can be made"
-                    + " durable any more; stop the server, fix the cause and restart it to recover: " + error.getMessage(),
-                    error);
+            throw new LogFailedException("the write-ahead log in " + dir + " cannot be written (" + describe(error)
+                    + "), so the commit was refused and not applied; " + (recoverable
+                            ? "commits are accepted again as soon as the log can be written (retried every second)"
+                            : "stop the server, fix the cause and restart it"), error, false);
         }
         if (closing) {
             throw new IllegalStateException("the write-ahead log in " + dir + " is closed");
@@ -184,8 +214,8 @@ public final class WriteAheadLog implements AutoCloseable {
     }
 
     /**
-     * A future completed when {@code seq} is durable under the policy, or failed with the
-     * {@link IOException} that stopped the log. Under {@link FsyncPolicy#NO} it first writes what
+     * A future completed when {@code seq} is durable under the policy, or failed with a
+     * {@link LogFailedException} whose outcome is unknown when the log failed before it was. Under {@link FsyncPolicy#NO} it first writes what
      * is appended (see {@link #writeAppended()}). Dependent actions registered with non-async methods
      * run on the thread that wrote (the log writer thread or an appender): they must be quick and must neither append nor wait for
      * durability, or the writer would wait for itself.
@@ -204,9 +234,8 @@ public final class WriteAheadLog implements AutoCloseable {
             if (seq <= durableSeq) {
                 return CompletableFuture.completedFuture(null);
             }
-            IOException error = failure;
-            if (error != null) {
-                return CompletableFuture.failedFuture(error);
+            if (failure != null) {
+                return CompletableFuture.failedFuture(outcomeUnknown(seq));
             }
             if (seq > lastAppended) {
                 throw new IllegalArgumentException("commit seq " + seq + " has not been appended (last appended: "
@@ -237,8 +266,7 @@ public final class WriteAheadLog implements AutoCloseable {
                 if (channelClosed || failure != null) {
                     return;
                 }
-                writeFilling();
-                publishDurable(writtenSeq);
+                writeStep(false, false);
             } catch (IOException | RuntimeException e) {
                 fail(e);
                 return;
@@ -271,6 +299,11 @@ public final class WriteAheadLog implements AutoCloseable {
     /** The highest seq appended so far; the next append must be this plus one. */
     public long lastAppendedSeq() {
         return lastAppended;
+    }
+
+    /** Whether the log is in the failed state and refuses appends. */
+    public boolean failed() {
+        return failure != null;
     }
 
     public FsyncPolicy policy() {
@@ -352,86 +385,168 @@ public final class WriteAheadLog implements AutoCloseable {
         }
         IOException error = failure;
         if (error != null) {
-            throw new IOException("the write-ahead log in " + dir + " failed: " + error.getMessage(), error);
+            throw new LogFailedException("the write-ahead log in " + dir + " could not be written (" + describe(error)
+                    + "); the commits after seq " + durableSeq + " were not written", error, false);
         }
     }
 
     private void run() {
         try {
             while (true) {
+                boolean stopping;
                 lock.lock();
                 try {
-                    while (filling.size == 0 && !closing && !syncDue() && failure == null) {
-                        if (policy == FsyncPolicy.EVERYSEC && unsynced) {
-                            workAvailable.awaitNanos(lastSyncNanos + EVERYSEC_INTERVAL_NANOS - System.nanoTime());
-                        } else if (policy == FsyncPolicy.NO) {
-                            // Appenders write for themselves and do not signal; look now and then for
-                            // a record none of them wrote.
-                            workAvailable.awaitNanos(BACKSTOP_NANOS);
-                        } else {
-                            workAvailable.await();
+                    if (failure != null) {
+                        if (!closing) {
+                            workAvailable.awaitNanos(RETRY_NANOS);
+                        }
+                    } else {
+                        while (filling.size == 0 && !closing && !syncDue() && failure == null) {
+                            if (policy == FsyncPolicy.EVERYSEC && unsynced) {
+                                workAvailable.awaitNanos(lastSyncNanos + EVERYSEC_INTERVAL_NANOS - System.nanoTime());
+                            } else if (policy == FsyncPolicy.NO) {
+                                // Appenders write for themselves and do not signal; look now and then for
+                                // a record none of them wrote.
+                                workAvailable.awaitNanos(BACKSTOP_NANOS);
+                            } else {
+                                workAvailable.await();
+                            }
                         }
                     }
-                    if (failure != null) {
-                        return; // an appender's write failed and failed the log
-                    }
-                    if (filling.size == 0 && closing) {
-                        break;
-                    }
+                    stopping = closing;
                 } finally {
                     lock.unlock();
                 }
                 writeLock.lock();
                 try {
-                    writeFilling();
-                    if (policy == FsyncPolicy.ALWAYS || syncDue()) {
-                        sync();
+                    if (failure != null && !(recoverable && retry())) {
+                        if (stopping) {
+                            abandon();
+                            return;
+                        }
+                        continue;
                     }
-                    publishDurable(writtenSeq);
+                    if (stopping && filling.size == 0) {
+                        writeStep(true, true);
+                        channel.close();
+                        channelClosed = true;
+                        return;
+                    }
+                    writeStep(false, false);
+                } catch (IOException | RuntimeException | Error e) {
+                    fail(e);
                 } finally {
                     writeLock.unlock();
                 }
             }
+        } catch (InterruptedException e) {
             writeLock.lock();
             try {
-                writeFilling();
-                sync();
-                channel.close();
-                channelClosed = true;
-                publishDurable(writtenSeq);
+                fail(new IOException("the write-ahead log writer thread was interrupted", e));
+                abandon();
             } finally {
                 writeLock.unlock();
             }
-        } catch (IOException | RuntimeException | Error e) {
-            failWriting(e);
-        } catch (InterruptedException e) {
-            failWriting(new IOException("the write-ahead log writer thread was interrupted", e));
         }
     }
 
-    private void failWriting(Throwable cause) {
-        writeLock.lock();
-        try {
-            fail(cause);
-        } finally {
-            writeLock.unlock();
-        }
-    }
-
-    /** Takes everything appended so far and writes it. Under writeLock. */
-    private void writeFilling() throws IOException {
-        lock.lock();
-        try {
-            FrameBuffer batch = filling;
-            filling = writing;
-            writing = batch;
-            spaceAvailable.signalAll();
-        } finally {
-            lock.unlock();
+    /**
+     * Writes everything appended so far, or the batch a failure left in {@link #writing} again,
+     * then the close marker when {@code closeMarker}, fsyncs when the policy (or {@code sync}) asks,
+     * and publishes it. Under writeLock.
+     */
+    private void writeStep(boolean sync, boolean closeMarker) throws IOException {
+        if (writing.size == 0) {
+            lock.lock();
+            try {
+                FrameBuffer batch = filling;
+                filling = writing;
+                writing = batch;
+                spaceAvailable.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            synchronized (segments) {
+                batchSegment = segments.getLast();
+            }
+            batchOffset = segmentBytes;
         }
         if (writing.size > 0) {
             writeBatch(writing);
-            writing.clear();
+        }
+        if (closeMarker) {
+            writeCloseMarker();
+        }
+        if (sync || policy == FsyncPolicy.ALWAYS || syncDue()) {
+            sync();
+        }
+        writing.clear();
+        publishDurable(writtenSeq);
+    }
+
+    /**
+     * After a failure: cuts the log back to where the failed batch began, rewrites and fsyncs the
+     * batch, and accepts commits again. Under writeLock.
+     *
+     * @return whether the log is healthy again
+     */
+    private boolean retry() {
+        try {
+            List<Path> started = new ArrayList<>();
+            synchronized (segments) {
+                while (segments.getLast() != batchSegment) {
+                    started.add(segments.removeLast().path());
+                }
+            }
+            closeChannel();
+            for (Path file : started) {
+                Files.deleteIfExists(file);
+            }
+            FileSync.directory(dir);
+            channel = opener.open(batchSegment.path(), StandardOpenOption.WRITE);
+            channel.truncate(batchOffset);
+            channel.position(batchOffset);
+            segmentBytes = batchOffset;
+            writtenSeq = durableSeq;
+            writeStep(true, false);
+        } catch (IOException | RuntimeException e) {
+            fail(e);
+            return false;
+        }
+        lock.lock();
+        try {
+            failure = null;
+        } finally {
+            lock.unlock();
+        }
+        LOG.info("The write-ahead log in {} can be written again; accepting commits after seq {}", dir, durableSeq);
+        return true;
+    }
+
+    /**
+     * Stops a failed log: cuts off what the failed batch may have left (so that the commits whose
+     * outcome was unknown are not applied after a restart), without a close marker. Under writeLock.
+     */
+    private void abandon() {
+        try {
+            if (recoverable && batchSegment != null && channel != null && channel.isOpen()) {
+                channel.truncate(batchOffset);
+                channel.force(false);
+            }
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
+        }
+        closeChannel();
+        channelClosed = true;
+    }
+
+    private void closeChannel() {
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            LOG.debug("Closing a segment of the failed write-ahead log in {} failed too", dir, e);
         }
     }
 
@@ -481,20 +596,38 @@ public final class WriteAheadLog implements AutoCloseable {
         startSegment(nextSeq);
     }
 
+    /**
+     * Creates the next segment file. Under {@code always} its header is fsynced at once, so that
+     * everything before a batch is on disk and a batch whose fsync failed can be cut back and retried.
+     */
     private void startSegment(long firstSeq) throws IOException {
         Path file = dir.resolve(WalFormat.fileName(firstSeq));
-        channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        channel = opener.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        synchronized (segments) {
+            segments.add(new LogSegment(firstSeq, file));
+        }
         ByteBuffer header = ByteBuffer.allocateDirect(HEADER_SIZE);
         WalFormat.writeHeader(MemorySegment.ofBuffer(header), firstSeq);
         while (header.hasRemaining()) {
             channel.write(header);
         }
-        FileSync.directory(dir);
         segmentBytes = HEADER_SIZE;
-        unsynced = true;
-        synchronized (segments) {
-            segments.add(new LogSegment(firstSeq, file));
+        if (policy == FsyncPolicy.ALWAYS) {
+            forceChannel();
+        } else {
+            unsynced = true;
         }
+        FileSync.directory(dir);
+    }
+
+    /** Marks a clean end: recovery then refuses damage at the end of the log instead of cutting it. */
+    private void writeCloseMarker() throws IOException {
+        ByteBuffer marker = ByteBuffer.allocateDirect(FRAME_HEADER_SIZE);
+        WalFormat.writeCloseMarker(MemorySegment.ofBuffer(marker), writtenSeq);
+        while (marker.hasRemaining()) {
+            channel.write(marker);
+        }
+        unsynced = true;
     }
 
     private void sync() throws IOException {
@@ -506,7 +639,9 @@ public final class WriteAheadLog implements AutoCloseable {
     }
 
     private void forceChannel() throws IOException {
+        forcing = true;
         channel.force(false);
+        forcing = false;
         fsyncs.incrementAndGet();
         unsynced = false;
     }
@@ -534,17 +669,36 @@ public final class WriteAheadLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Puts the log in the failed state, or keeps it there when a retry failed: the state change is
+     * logged once. The commits being written fail with an unknown outcome. Under writeLock.
+     */
     private void fail(Throwable cause) {
         IOException error = cause instanceof IOException io ? io
-                : new IOException("the write-ahead log writer failed unexpectedly: " + cause, cause);
-        LOG.error("The write-ahead log in {} failed after seq {} was made durable; commits after it are not durable"
-                + " and no further commit will be accepted", dir, durableSeq, error);
+                : new IOException("the write-ahead log writer failed unexpectedly: " + describe(cause), cause);
+        // A failed fsync may have dropped written pages that an earlier batch was acknowledged for
+        // under everysec or no; only under always is everything before the batch known to be on disk.
+        boolean canRetry = cause instanceof IOException && !(forcing && policy != FsyncPolicy.ALWAYS);
+        forcing = false;
+        boolean first = failure == null;
         lock.lock();
         try {
             failure = error;
+            recoverable = canRetry && (first || recoverable);
             spaceAvailable.signalAll();
         } finally {
             lock.unlock();
+        }
+        if (first) {
+            String next = recoverable ? "writing is retried every " + RETRY_MILLIS + " ms and commits resume once it succeeds"
+                    : "stop the server, fix the cause and restart it";
+            if (cause instanceof IOException) {
+                LOG.error("The write-ahead log in {} cannot be written ({}): commits after seq {} are refused; {}", dir,
+                        describe(error), durableSeq, next);
+            } else {
+                LOG.error("The write-ahead log in {} failed: commits after seq {} are refused; {}", dir, durableSeq, next,
+                        cause);
+            }
         }
         List<Waiter> failed;
         synchronized (waiters) {
@@ -552,18 +706,32 @@ public final class WriteAheadLog implements AutoCloseable {
             waiters.clear();
         }
         for (Waiter waiter : failed) {
-            waiter.future.completeExceptionally(error);
-        }
-        try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException e) {
-            error.addSuppressed(e);
+            waiter.future.completeExceptionally(outcomeUnknown(waiter.seq));
         }
         if (cause instanceof Error fatal) {
             throw fatal;
         }
+    }
+
+    private LogFailedException outcomeUnknown(long seq) {
+        IOException error = failure;
+        return new LogFailedException("commit seq " + seq + " may or may not have been applied: the write-ahead log in "
+                + dir + " failed while writing it (" + describe(error) + "); read its effect back before repeating it",
+                error, true);
+    }
+
+    /** A cause in words: its message, or its type when it has none. */
+    static String describe(Throwable cause) {
+        if (cause == null) {
+            return "unknown cause";
+        }
+        String message = cause.getMessage();
+        if (message == null || message.isBlank()) {
+            return cause.getClass().getSimpleName();
+        }
+        // A bare IOException carries the system's words ("No space left on device"); subtypes such
+        // as FileAlreadyExistsException often carry only a path, so their type says what happened.
+        return cause.getClass() == IOException.class ? message : cause.getClass().getSimpleName() + ": " + message;
     }
 
     private record Waiter(long seq, CompletableFuture<Void> future) implements Comparable<Waiter> {

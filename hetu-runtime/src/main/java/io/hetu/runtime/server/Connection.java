@@ -3,6 +3,7 @@ package io.hetu.runtime.server;
 import io.hetu.runtime.wire.Protocol;
 import io.hetu.annotations.Permission;
 import io.hetu.runtime.app.App;
+import io.hetu.runtime.storage.CommitOutcomeUnknownException;
 import io.hetu.runtime.storage.ConflictException;
 import io.hetu.runtime.storage.Database;
 import io.hetu.runtime.storage.Key;
@@ -301,7 +302,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
         // this event loop: completing in a task queued after them keeps the reply behind them.
         CompletableFuture<Void> switched = seq != 0 && context.changesSession()
                 ? subscriptions.switched(this, seq).thenRunAsync(() -> {}, channel.eventLoop()) : null;
-        awaitingDurability.add(new DurableReply(dependsOn, request, frame(writer), switched));
+        awaitingDurability.add(new DurableReply(dependsOn, seq != 0, request, frame(writer), switched));
     }
 
     /**
@@ -310,7 +311,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
      * one read is then asked for at once, so the log can take their commits in one write.
      */
     private void reply(long dependsOn, int request, BinaryWebSocketFrame reply) {
-        awaitingDurability.add(new DurableReply(dependsOn, request, reply, null));
+        awaitingDurability.add(new DurableReply(dependsOn, false, request, reply, null));
     }
 
     /** After the calls of one read from the socket: sends the replies whose commits are durable. */
@@ -344,8 +345,14 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             awaitingDurability.poll();
             if (durable.isCompletedExceptionally()) {
                 next.reply().release();
-                channel.write(rejection(next.request(), "UNAVAILABLE", "the commit could not be made durable: "
-                        + durable.exceptionNow().getMessage()), channel.voidPromise());
+                Throwable failure = durable.exceptionNow();
+                // Only the call's own commit can have an unknown outcome; a reply that merely read
+                // another call's commit applied nothing, so the client may simply retry it.
+                String code = next.ownCommit() && failure instanceof CommitOutcomeUnknownException
+                        ? "UNKNOWN_OUTCOME" : "UNAVAILABLE";
+                channel.write(rejection(next.request(), code, (next.ownCommit() ? "the commit could not be made durable: "
+                        : "what the call read could not be made durable, so it was not answered: ")
+                        + failure.getMessage()), channel.voidPromise());
             } else {
                 channel.write(next.reply(), channel.voidPromise());
             }
@@ -360,7 +367,8 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
      * A call's reply, held until commit {@code seq} is durable and, after a session change, until
      * the subscriptions have switched.
      */
-    private record DurableReply(long seq, int request, BinaryWebSocketFrame reply, CompletableFuture<Void> switched) {}
+    private record DurableReply(long seq, boolean ownCommit, int request, BinaryWebSocketFrame reply,
+            CompletableFuture<Void> switched) {}
 
     private BinaryWebSocketFrame rejectFailure(int request, String system, RuntimeException e) {
         return switch (e) {
@@ -369,6 +377,7 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             case ConflictException c -> rejection(request, "CONFLICT", system + ": " + c.getMessage());
             case UniqueViolationException u -> rejection(request, "UNIQUE", u.getMessage());
             case FieldValueException f -> rejection(request, "INVALID_VALUE", f.getMessage());
+            case CommitOutcomeUnknownException u -> rejection(request, "UNKNOWN_OUTCOME", u.getMessage());
             case StorageException s when s.getCause() != null -> rejection(request, "UNAVAILABLE", s.getMessage());
             default -> rejection(request, "INTERNAL", "the system failed; the server log has trace "
                     + server.failures().report("system " + system, e));

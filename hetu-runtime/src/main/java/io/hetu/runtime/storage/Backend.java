@@ -67,7 +67,11 @@ public interface Backend extends AutoCloseable {
      */
     default void attemptFinished() {}
 
-    /** Completes when the commit with this seq is durable under the backend's policy. */
+    /**
+     * Completes when the commit with this seq is durable under the backend's policy, or fails when
+     * it never can be: with a {@link CommitOutcomeUnknownException} when the storage failed while
+     * making it durable (it may or may not survive).
+     */
     CompletableFuture<Void> durable(long seq);
 
     /** The seq of the latest commit. */

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
@@ -26,9 +27,6 @@ import java.util.concurrent.locks.LockSupport;
  * }</pre>
  */
 public final class Database implements AutoCloseable {
-
-    /** Bounds recovery time: at most this many log records are replayed after the newest snapshot. */
-    public static final long SNAPSHOT_EVERY_COMMITS = 1_000_000;
 
     private static final long FIRST_BACKOFF_NANOS = 20_000;
     private static final long MAX_BACKOFF_NANOS = 5_000_000;
@@ -54,13 +52,10 @@ public final class Database implements AutoCloseable {
         return new Database(EmbeddedBackend.inMemory(tables));
     }
 
-    /**
-     * A database kept in the data directory {@code dir} (see {@link EmbeddedBackend#open}), with a
-     * snapshot after every {@value #SNAPSHOT_EVERY_COMMITS} commits.
-     */
+    /** A database kept in the data directory {@code dir} (see {@link EmbeddedBackend#open}). */
     public static Database open(Path dir, DurabilityConfig config, List<? extends TableDescriptor<?, ?>> tables)
             throws IOException {
-        return new Database(EmbeddedBackend.open(dir, config, tables, SNAPSHOT_EVERY_COMMITS));
+        return new Database(EmbeddedBackend.open(dir, config, tables));
     }
 
     /**
@@ -83,12 +78,18 @@ public final class Database implements AutoCloseable {
      * conflict it runs the body again, up to {@code retries} more times ({@code 0}: run once).
      *
      * @throws ConflictException when the last attempt conflicted too
+     * @throws StorageException when the commit was refused and not applied
+     * @throws CommitOutcomeUnknownException when the storage failed while making it durable
      */
     public <T> T transact(int retries, TransactionBody<T> body) {
         Object[] result = new Object[1];
         long seq = commit(retries, tx -> result[0] = body.run(tx));
         if (seq != 0) {
-            backend.durable(seq).join();
+            try {
+                backend.durable(seq).join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException failure ? failure : e;
+            }
         }
         @SuppressWarnings("unchecked")
         T value = (T) result[0];

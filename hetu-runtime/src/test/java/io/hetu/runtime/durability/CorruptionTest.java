@@ -69,6 +69,45 @@ class CorruptionTest {
     }
 
     @Test
+    void aFlippedByteInTheLastRecordOfACleanlyClosedLogIsCorruption() throws Exception {
+        writeLog(64 << 20, 60);
+        Path segment = segmentFiles(dir).getFirst();
+        long lastRecord = recordOffsets(segment).getLast();
+        flipByte(segment, lastRecord + 20);
+        CorruptDataException e = refusesToStart(CorruptLogException.class, segment, lastRecord);
+        assertTrue(e.getMessage().contains("closed cleanly"), e.getMessage());
+    }
+
+    @Test
+    void theSameDamageWithoutTheCloseMarkerIsATornTailOfACrash() throws Exception {
+        writeLog(64 << 20, 60);
+        Path segment = segmentFiles(dir).getFirst();
+        long lastRecord = recordOffsets(segment).getLast();
+        TestData.removeCloseMarker(dir);
+        flipByte(segment, lastRecord + 20);
+        RecordingReplay replay = new RecordingReplay();
+        try (Durability durability = TestData.open(dir, DurabilityConfig.defaults(), replay)) {
+            replay.assertRange(1, 59);
+            assertEquals(lastRecord, durability.recovery().tornTail().orElseThrow().offset());
+        }
+    }
+
+    @Test
+    void aCleanlyClosedLogReopensWithoutATornTailAndGoesOn() throws Exception {
+        writeLog(64 << 20, 60);
+        RecordingReplay replay = new RecordingReplay();
+        try (Durability durability = TestData.open(dir, DurabilityConfig.defaults(), replay)) {
+            replay.assertRange(1, 60);
+            assertTrue(durability.recovery().tornTail().isEmpty());
+            appendRange(durability.wal(), 61, 70);
+        }
+        RecordingReplay again = new RecordingReplay();
+        try (Durability durability = TestData.open(dir, DurabilityConfig.defaults(), again)) {
+            again.assertRange(1, 70);
+        }
+    }
+
+    @Test
     void aFlippedByteInASegmentThatIsNotTheLastIsCorruption() throws Exception {
         writeLog(4096, 100);
         List<Path> segments = segmentFiles(dir);

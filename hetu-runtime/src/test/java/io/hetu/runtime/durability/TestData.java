@@ -8,8 +8,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -55,16 +57,33 @@ final class TestData {
         }
     }
 
-    /** Byte offsets where the records of a segment start, parsed independently of the code under test. */
+    /**
+     * Byte offsets where the records of a segment start, parsed independently of the code under test;
+     * a close marker (length field 0xFFFFFFFF) is not a record.
+     */
     static List<Long> recordOffsets(Path segment) throws IOException {
         ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(segment)).order(ByteOrder.LITTLE_ENDIAN);
         List<Long> offsets = new ArrayList<>();
         int position = WAL_HEADER;
-        while (position + FRAME_HEADER <= bytes.limit()) {
+        while (position + FRAME_HEADER <= bytes.limit() && bytes.getInt(position) != -1) {
             offsets.add((long) position);
             position += FRAME_HEADER + bytes.getInt(position);
         }
         return offsets;
+    }
+
+    /**
+     * Removes the close marker from the end of the last segment of a cleanly closed log, which then
+     * looks as a crash right after its last write leaves it.
+     */
+    static void removeCloseMarker(Path dir) throws IOException {
+        Path last = segmentFiles(dir).getLast();
+        long size = Files.size(last);
+        assertEquals(-1, ByteBuffer.wrap(Files.readAllBytes(last)).order(ByteOrder.LITTLE_ENDIAN)
+                .getInt((int) size - FRAME_HEADER), "the log ends with a close marker");
+        try (FileChannel channel = FileChannel.open(last, StandardOpenOption.WRITE)) {
+            channel.truncate(size - FRAME_HEADER);
+        }
     }
 
     static void flipByte(Path file, long offset) throws IOException {

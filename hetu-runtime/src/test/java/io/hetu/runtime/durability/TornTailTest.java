@@ -5,6 +5,7 @@ import static io.hetu.runtime.durability.TestData.config;
 import static io.hetu.runtime.durability.TestData.open;
 import static io.hetu.runtime.durability.TestData.payload;
 import static io.hetu.runtime.durability.TestData.recordOffsets;
+import static io.hetu.runtime.durability.TestData.removeCloseMarker;
 import static io.hetu.runtime.durability.TestData.segmentFiles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +26,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A crash in the middle of an append leaves a torn tail, which recovery cuts off and continues after. */
+/**
+ * A crash in the middle of an append leaves a torn tail, which recovery cuts off and continues after.
+ * The logs damaged here have no close marker, as a crash leaves them.
+ */
 class TornTailTest {
     private static final int RECORDS = 20;
     /** Not zeros, or zeros written after a cut could complete the record again. */
@@ -46,6 +50,7 @@ class TornTailTest {
             durability.wal().append(RECORDS, LAST_PAYLOAD);
             durability.wal().awaitDurable(RECORDS);
         }
+        removeCloseMarker(pristine);
         Path segment = segmentFiles(pristine).getFirst();
         lastRecordStart = recordOffsets(segment).getLast();
         fileEnd = Files.size(segment);
@@ -112,6 +117,7 @@ class TornTailTest {
         try (Durability durability = open(dir, config(FsyncPolicy.ALWAYS, 4096), new RecordingReplay())) {
             appendRange(durability.wal(), 1, 200);
         }
+        removeCloseMarker(dir); // a crash, not a clean close, leaves a new segment behind
         List<Path> segments = segmentFiles(dir);
         assertTrue(segments.size() > 3);
         Path fresh = dir.resolve(WalFormat.fileName(201));

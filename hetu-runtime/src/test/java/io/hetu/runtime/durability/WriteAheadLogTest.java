@@ -214,13 +214,15 @@ class WriteAheadLogTest {
             wal.append(seq, new byte[200]);
         }
         ExecutionException failed = assertThrows(ExecutionException.class, () -> wal.durable(19).get(30, TimeUnit.SECONDS));
-        assertInstanceOf(IOException.class, failed.getCause());
+        assertTrue(assertInstanceOf(LogFailedException.class, failed.getCause()).outcomeUnknown());
         assertTrue(wal.durableSeq() < 19);
-        IOException rejected = assertThrows(IOException.class, () -> wal.append(20, new byte[1]));
-        assertTrue(rejected.getMessage().contains("stopped after an I/O error"), rejected.getMessage());
+        LogFailedException rejected = assertThrows(LogFailedException.class, () -> wal.append(20, new byte[1]));
+        assertFalse(rejected.outcomeUnknown());
+        assertTrue(rejected.getMessage().contains("refused and not applied")
+                && rejected.getMessage().contains("FileAlreadyExistsException"), rejected.getMessage());
         assertThrows(ExecutionException.class, () -> wal.durable(19).get());
-        IOException onClose = assertThrows(IOException.class, durability::close);
-        assertTrue(onClose.getMessage().contains("failed"), onClose.getMessage());
+        IOException onClose = assertThrows(LogFailedException.class, durability::close);
+        assertTrue(onClose.getMessage().contains("were not written"), onClose.getMessage());
 
         Files.delete(dir.resolve(WalFormat.fileName(19)));
         RecordingReplay replay = new RecordingReplay();

@@ -2,7 +2,6 @@ package io.hetu.runtime.storage;
 
 import io.hetu.runtime.durability.DurabilityConfig;
 import io.hetu.runtime.durability.FsyncPolicy;
-import io.hetu.runtime.storage.embedded.EmbeddedBackend;
 import io.hetu.runtime.storage.lists.Mail;
 import io.hetu.runtime.storage.lists.MailTable;
 import io.hetu.runtime.storage.lists.Rank;
@@ -41,8 +40,8 @@ public final class ListCrashChild {
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
         long start = Long.parseLong(args[1]);
-        DurabilityConfig config = DurabilityConfig.defaults().withFsync(FsyncPolicy.ALWAYS);
-        try (Database db = new Database(EmbeddedBackend.open(dir, config, TABLES, SNAPSHOT_EVERY))) {
+        DurabilityConfig config = DurabilityConfig.defaults().withFsync(FsyncPolicy.ALWAYS).withSnapshotsEvery(SNAPSHOT_EVERY, 0);
+        try (Database db = Database.open(dir, config, TABLES)) {
             for (long n = start; ; n++) {
                 Operation op = operation(n);
                 db.run(0, tx -> {

@@ -11,6 +11,7 @@ import io.hetu.runtime.storage.IndexOrder;
 import io.hetu.runtime.storage.Key;
 import io.hetu.runtime.storage.RowVisitor;
 import io.hetu.runtime.storage.ScanRead;
+import io.hetu.runtime.storage.StorageException;
 import io.hetu.runtime.storage.UniqueViolationException;
 import io.hetu.schema.IndexDef;
 import io.hetu.schema.Layouts;
@@ -27,8 +28,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.StampedLock;
 import org.slf4j.Logger;
@@ -107,14 +110,17 @@ public final class EmbeddedBackend implements Backend {
     /**
      * Opens the data directory {@code dir} (created when missing): loads the newest snapshot and
      * replays the log after it, checks the stored layouts against the app's components (identical
-     * starts; columns added at the end migrate; anything else is refused), and starts logging. A
-     * snapshot is taken in the background after every {@code snapshotEveryCommits} commits.
+     * starts; columns added at the end migrate; anything else is refused), and starts logging with
+     * a record of the catalog, which it waits for: a disk that cannot take it fails the start. A
+     * snapshot is taken in the background as {@link DurabilityConfig#snapshotEveryCommits()} and
+     * {@link DurabilityConfig#snapshotEverySeconds()} say.
      *
      * @throws SchemaMismatchException when stored data does not match the app's components
-     * @throws IOException when the directory is locked by another server, damaged, or unreadable
+     * @throws IOException when the directory is locked by another server, damaged, unreadable or
+     *     cannot be written
      */
     public static EmbeddedBackend open(Path dir, DurabilityConfig config,
-            List<? extends TableDescriptor<?, ?>> tables, long snapshotEveryCommits) throws IOException {
+            List<? extends TableDescriptor<?, ?>> tables) throws IOException {
         EmbeddedBackend backend = new EmbeddedBackend(tables, CommitLog.none());
         Recovery recovery = new Recovery(backend.tables);
         Durability durability;
@@ -132,14 +138,26 @@ public final class EmbeddedBackend implements Backend {
             backend.log.onDurable(backend::publishUpTo);
             backend.seq++;
             backend.log.append(backend.seq, LogPayload.catalog(Catalog.of(backend.descriptors)));
+            backend.log.durable(backend.seq).join();
             LOG.info("Opened {}: {}", dir, backend.memoryReport().strip().replace('\n', ';'));
         } catch (RuntimeException e) {
-            durability.close();
-            backend.arena.close();
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            IOException failure = cause instanceof StorageException
+                    ? new IOException("cannot start on " + dir + ": " + cause.getMessage(), cause) : null;
+            try {
+                durability.close();
+            } catch (IOException closing) {
+                e.addSuppressed(closing);
+            } finally {
+                backend.arena.close();
+            }
+            if (failure != null) {
+                throw failure;
+            }
             throw e;
         }
-        if (snapshotEveryCommits > 0) {
-            backend.startSnapshotter(snapshotEveryCommits);
+        if (config.snapshotEveryCommits() > 0 || config.snapshotEverySeconds() > 0) {
+            backend.startSnapshotter(config.snapshotEveryCommits(), config.snapshotEverySeconds());
         }
         return backend;
     }
@@ -215,6 +233,8 @@ public final class EmbeddedBackend implements Backend {
                         }
                         writer.endTable();
                     }
+                    // Never ahead of the log: a commit whose log write fails must not survive in a snapshot.
+                    log.durable(at).join();
                     writer.commit(at, catalog);
                 }
             } finally {
@@ -224,22 +244,34 @@ public final class EmbeddedBackend implements Backend {
         }
     }
 
-    private void startSnapshotter(long everyCommits) {
+    /**
+     * Checks once a second whether a snapshot is due. While the log is failed none is taken (it
+     * could hold commits the log lost); a failed snapshot is logged and tried again when the next
+     * one is due.
+     */
+    private void startSnapshotter(long everyCommits, long everySeconds) {
+        long opened = lastSeq(); // read here: commits may start before the thread does
         snapshotter = Thread.ofPlatform().name("hetu-snapshotter").daemon().unstarted(() -> {
-            long last = lastSeq();
+            long last = opened;
+            long lastNanos = System.nanoTime();
             while (!closed) {
                 try {
                     Thread.sleep(1000);
                     long now = lastSeq();
-                    if (now - last >= everyCommits) {
-                        snapshot();
+                    boolean byCount = everyCommits > 0 && now - last >= everyCommits;
+                    boolean byTime = everySeconds > 0 && now > last
+                            && System.nanoTime() - lastNanos >= TimeUnit.SECONDS.toNanos(everySeconds);
+                    if ((byCount || byTime) && !durability.wal().failed()) {
                         last = now;
+                        lastNanos = System.nanoTime();
+                        snapshot();
                     }
                 } catch (InterruptedException e) {
                     return;
                 } catch (IOException | RuntimeException e) {
                     if (!closed) {
-                        LOG.error("Background snapshot failed; the log keeps every commit until one succeeds", e);
+                        LOG.error("Background snapshot failed ({}); the log keeps every commit until one succeeds",
+                                e.getMessage());
                     }
                 }
             }
@@ -775,7 +807,10 @@ public final class EmbeddedBackend implements Backend {
                 Thread.currentThread().interrupt();
             }
         }
-        log.close();
-        arena.close();
+        try {
+            log.close();
+        } finally {
+            arena.close();
+        }
     }
 }

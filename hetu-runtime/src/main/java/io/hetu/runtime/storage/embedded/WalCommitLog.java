@@ -1,13 +1,18 @@
 package io.hetu.runtime.storage.embedded;
 
 import io.hetu.runtime.durability.Durability;
+import io.hetu.runtime.durability.LogFailedException;
+import io.hetu.runtime.storage.CommitOutcomeUnknownException;
 import io.hetu.runtime.storage.StorageException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.LongConsumer;
 
-/** Commits made durable by the write-ahead log of a data directory. */
+/**
+ * Commits made durable by the write-ahead log of a data directory. The log's failures become the
+ * storage's: a refused append a {@link StorageException} (not applied), a commit the log failed
+ * while writing a {@link CommitOutcomeUnknownException}.
+ */
 final class WalCommitLog implements CommitLog {
 
     private final Durability durability;
@@ -21,13 +26,24 @@ final class WalCommitLog implements CommitLog {
         try {
             durability.wal().append(seq, payload);
         } catch (IOException e) {
-            throw new StorageException("the commit could not be logged, so it was not applied: " + e.getMessage(), e);
+            throw new StorageException(e.getMessage(), e);
         }
     }
 
     @Override
     public CompletableFuture<Void> durable(long seq) {
-        return durability.wal().durable(seq);
+        CompletableFuture<Void> durable = durability.wal().durable(seq);
+        if (durable.isDone() && !durable.isCompletedExceptionally()) {
+            return durable;
+        }
+        return durable.exceptionallyCompose(e -> CompletableFuture.failedFuture(storageFailure(e)));
+    }
+
+    private static StorageException storageFailure(Throwable e) {
+        if (e instanceof LogFailedException failed && failed.outcomeUnknown()) {
+            return new CommitOutcomeUnknownException(failed.getMessage(), failed);
+        }
+        return new StorageException(e.getMessage(), e);
     }
 
     @Override
@@ -45,7 +61,8 @@ final class WalCommitLog implements CommitLog {
         try {
             durability.close();
         } catch (IOException e) {
-            throw new UncheckedIOException("closing the data directory " + durability.directory() + " failed", e);
+            throw new StorageException("closing the data directory " + durability.directory() + " failed: "
+                    + e.getMessage(), e);
         }
     }
 }

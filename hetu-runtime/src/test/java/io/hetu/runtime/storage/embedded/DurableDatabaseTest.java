@@ -16,6 +16,8 @@ import io.hetu.runtime.storage.SchemaMismatchException;
 import io.hetu.runtime.storage.fixtures.AccountRow;
 import io.hetu.runtime.storage.fixtures.AccountTable;
 import io.hetu.runtime.storage.fixtures.Item;
+import java.nio.file.Files;
+import java.util.concurrent.TimeUnit;
 import io.hetu.runtime.storage.fixtures.ItemTable;
 import io.hetu.runtime.storage.fixtures.Position;
 import io.hetu.runtime.storage.fixtures.PositionRow;
@@ -147,7 +149,7 @@ class DurableDatabaseTest {
                 new FieldLayout("y", FieldType.F32, 4, 4, -1, 0, List.of()),
                 new FieldLayout("owner", FieldType.I64, 8, 8, -1, 0, List.of()),
                 new FieldLayout("level", FieldType.I32, 16, 4, 0, 0, List.of()))));
-        try (EmbeddedBackend backend = EmbeddedBackend.open(dir, NO_FSYNC, List.of(grown), 0)) {
+        try (EmbeddedBackend backend = EmbeddedBackend.open(dir, NO_FSYNC.withSnapshotsEvery(0, 0), List.of(grown))) {
             MemorySegment row = MemorySegment.ofArray(new byte[24]);
             long id = backend.lookup(0, 0, io.hetu.runtime.storage.Key.ofLong(grown.layout().field("owner"), 7L));
             assertTrue(backend.read(0, id, row, 0) > 0);
@@ -259,6 +261,38 @@ class DurableDatabaseTest {
         @Override
         public PositionRow newRow() {
             throw new UnsupportedOperationException("rows of this hand-made layout are read as bytes");
+        }
+    }
+
+    @Test
+    void aSnapshotIsWrittenAfterTheConfiguredNumberOfCommits() throws Exception {
+        try (Database db = Database.open(dir, NO_FSYNC.withSnapshotsEvery(5, 0), List.of(ItemTable.TABLE))) {
+            for (int i = 0; i < 5; i++) {
+                int n = i;
+                db.run(0, tx -> tx.insert(ItemTable.TABLE, new Item(n, "item-" + n, n, n)));
+            }
+            awaitSnapshot();
+        }
+    }
+
+    @Test
+    void aSnapshotIsWrittenAfterTheConfiguredTime() throws Exception {
+        try (Database db = Database.open(dir, NO_FSYNC.withSnapshotsEvery(0, 1), List.of(ItemTable.TABLE))) {
+            db.run(0, tx -> tx.insert(ItemTable.TABLE, new Item(1, "item-1", 1, 1)));
+            awaitSnapshot();
+        }
+    }
+
+    private void awaitSnapshot() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try (var files = Files.list(dir)) {
+                if (files.anyMatch(f -> f.getFileName().toString().endsWith(".snap"))) {
+                    return;
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "no snapshot within 30 s");
+            Thread.sleep(100);
         }
     }
 }
