@@ -14,7 +14,7 @@ public final class LargeCommit {
 
     private LargeCommit() {}
 
-    /** {@code config} with room for a subscription of {@link #ROWS} rows and the frames that carry them. */
+    /** {@code config} with room for a subscription of twice {@link #ROWS} rows and the frames that carry them. */
     public static ServerConfig roomFor(ServerConfig config) {
         Limits limits = config.limits();
         return config.withLimits(new Limits(limits.maxFrameBytes(), 64 * 1024 * 1024, limits.maxSubscriptions(),

@@ -1,6 +1,7 @@
 // Run by CSharpMonoEndToEndTest: one commit of more gadgets than an UPDATE frame holds, into a query subscription.
 // A dispatcher notes the cache's size after every action the connection posts: the SDK applies the commit's frames
-// in one action, so the app sees the cache empty or full, never at the 65,535 rows of the first frame.
+// in one action, so the app sees the cache empty or whole, never at the 65,535 rows of the first frame. A second commit
+// of exactly 65,535 rows is one full frame and an empty one, which ends it.
 using System;
 using System.Collections.Generic;
 using System.Linq;
@@ -35,6 +36,18 @@ public static class LargeCommitProgram
         }
     }
 
+    private static async Task Fill(HetuClient client, HetuSubscription<GadgetRow> gadgets, long firstOwner, int count)
+    {
+        var expected = gadgets.Rows.Count + count;
+        await client.Sdk.FillGadgets(firstOwner, count, 7);
+        var start = DateTime.UtcNow;
+        while (gadgets.Rows.Count < expected)
+        {
+            if (DateTime.UtcNow - start > TimeSpan.FromSeconds(60)) throw new TimeoutException("the rows of a commit of " + count);
+            await Task.Delay(5);
+        }
+    }
+
     private static async Task Run(string url, int count)
     {
         var dispatcher = new ObservingDispatcher();
@@ -45,14 +58,10 @@ public static class LargeCommitProgram
             var seen = new SortedSet<int>();
             var inserts = 0;
             gadgets.OnInsert += (id, row) => inserts++;
-            dispatcher.After = () => { lock (seen) seen.Add(gadgets.Rows.Count); };
-            await client.Sdk.FillGadgets(1000000, count, 7);
-            var start = DateTime.UtcNow;
-            while (gadgets.Rows.Count < count)
-            {
-                if (DateTime.UtcNow - start > TimeSpan.FromSeconds(60)) throw new TimeoutException("the rows of the commit");
-                await Task.Delay(5);
-            }
+            // The sizes seen once rows came; before, the cache is empty.
+            dispatcher.After = () => { lock (seen) if (gadgets.Rows.Count > 0) seen.Add(gadgets.Rows.Count); };
+            await Fill(client, gadgets, 1000000, count);
+            await Fill(client, gadgets, 2000000, 65535);
             lock (seen) Console.WriteLine("SUMMARY inserts=" + inserts + " sizes=" + string.Join(",", seen));
         }
     }
