@@ -22,6 +22,8 @@ const DONE = 0x85;
 const PONG = 0x86;
 const ERROR = 0x8f;
 const UPDATE = 0x90;
+/** An UPDATE with this many changes is followed by more of the same seq (docs/PROTOCOL.md, "Large UPDATEs"). */
+const MORE_FOLLOW = 0xffff;
 
 const QUERY_DESCENDING = 1;
 const QUERY_HAS_LOW = 1 << 1;
@@ -134,6 +136,15 @@ type Pending =
  * Told how the wait for a subscription's next snapshot ended: `null` when it was applied (or the subscription was
  * cancelled), the server's refusal, or the error that closed the connection.
  */
+/** One change of an UPDATE, parsed and waiting for the last frame of its commit. */
+interface HeldChange {
+  readonly serverId: number;
+  readonly state: SubscriptionState<unknown>;
+  readonly kind: number;
+  readonly id: bigint;
+  readonly bytes: Uint8Array | undefined;
+}
+
 type SnapshotWaiter = (outcome: HetuRejection | HetuError | null) => void;
 
 /**
@@ -163,6 +174,8 @@ export class HetuConnection {
   private readonly byServerId = new Map<number, SubscriptionState<unknown>>();
   /** Server ids being unsubscribed (cancelled, or asked before a login): their UPDATE items are dropped until DONE. */
   private readonly retired = new Set<number>();
+  /** The changes of a commit whose last UPDATE frame has not come yet, and its seq; dropped with the socket. */
+  private held: { readonly seq: bigint; readonly changes: HeldChange[] } | undefined;
   /** Counts the identity switches made with {@link login}: a snapshot asked for before the latest one is stale. */
   private identity = 0;
   /** Who waits for a subscription's next snapshot (its first `subscribe`, a `login`), across reconnects. */
@@ -591,8 +604,13 @@ export class HetuConnection {
       }
       case UPDATE: {
         const seq = reader.i64();
-        this.advance(seq);
         const count = reader.u16();
+        const held = this.held;
+        if (held !== undefined && held.seq !== seq) {
+          throw new WireError(`UPDATE of seq ${seq} while the one of seq ${held.seq} was not finished (its last frame held 65535 changes, so more were due)`);
+        }
+        // The parts of a commit are held, parsed, until its last frame: at most what the subscriptions hold.
+        const changes = held?.changes ?? [];
         for (let i = 0; i < count; i++) {
           const serverId = reader.u32();
           const kind = reader.u8();
@@ -605,12 +623,21 @@ export class HetuConnection {
             throw new WireError(`UPDATE change kind ${kind} is none of 1 (insert), 2 (update), 3 (delete)`);
           }
           const bytes = kind === 3 ? undefined : reader.slice(state.type.rowSize, 'a row').slice();
+          changes.push({ serverId, state, kind, id, bytes });
+        }
+        reader.expectEnd('UPDATE');
+        if (count === MORE_FOLLOW) {
+          this.held = { seq, changes };
+          return;
+        }
+        this.held = undefined;
+        this.advance(seq);
+        for (const { serverId, state, kind, id, bytes } of changes) {
           if (state.active && !this.retired.has(serverId) && seq >= state.seq) {
             state.seq = seq;
             state.change(kind, id, bytes);
           }
         }
-        reader.expectEnd('UPDATE');
         return;
       }
       case ERROR: {
@@ -712,6 +739,7 @@ export class HetuConnection {
     this.generation++;
     const error = this.serverError ?? closed;
     this.greeted = false;
+    this.held = undefined;
     this.socket = undefined;
     this.stopPinging();
     this.failPending(error);

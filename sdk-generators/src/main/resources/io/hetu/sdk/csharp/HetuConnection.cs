@@ -483,37 +483,68 @@ namespace __HETU_NAMESPACE__
             }
         }
 
+        /// <summary>An UPDATE with this many changes is followed by more of the same seq (docs/PROTOCOL.md, "Large UPDATEs").</summary>
+        private const int MoreFollow = 0xFFFF;
+
         private void HandleUpdate(Link current, HetuReader reader)
         {
             var updateSeq = reader.ReadI64();
             int count = reader.ReadU16();
-            var subscriptions = new HetuSubscription[count];
-            var kinds = new byte[count];
-            var ids = new long[count];
-            var rows = new byte[count][];
-            var retired = new bool[count];
+            if (current.Held != null && current.HeldSeq != updateSeq)
+            {
+                throw new HetuProtocolException("an UPDATE of seq " + updateSeq + " while the one of seq " + current.HeldSeq + " was not finished (its last frame held 65535 changes, so more were due)");
+            }
+            // The parts of a commit are held, parsed, until its last frame: at most what the subscriptions hold.
+            var changes = current.Held ?? new List<Change>(count);
             for (var i = 0; i < count; i++)
             {
                 var id = reader.ReadU32();
                 HetuSubscription subscription;
                 if (!current.Subscriptions.TryGetValue(id, out subscription)) throw new HetuProtocolException("an UPDATE for unknown subscription " + id);
-                subscriptions[i] = subscription;
-                lock (current.Pending) retired[i] = current.Retired.Contains(id);
-                kinds[i] = reader.ReadU8();
-                ids[i] = reader.ReadI64();
-                if (kinds[i] == 1 || kinds[i] == 2) rows[i] = Copy(reader, subscription.RowSize);
-                else if (kinds[i] != 3) throw new HetuProtocolException("an UPDATE with change kind " + kinds[i]);
+                bool retired;
+                lock (current.Pending) retired = current.Retired.Contains(id);
+                var kind = reader.ReadU8();
+                var rowId = reader.ReadI64();
+                byte[] row = null;
+                if (kind == 1 || kind == 2) row = Copy(reader, subscription.RowSize);
+                else if (kind != 3) throw new HetuProtocolException("an UPDATE with change kind " + kind);
+                changes.Add(new Change(subscription, retired, kind, rowId, row));
             }
             reader.ExpectEnd("an UPDATE");
-            // One action per frame: every subscription moves to the frame's seq together.
+            if (count == MoreFollow)
+            {
+                current.Held = changes;
+                current.HeldSeq = updateSeq;
+                return;
+            }
+            current.Held = null;
+            // One action per commit: every subscription moves to the commit's seq together.
             Post(() =>
             {
-                for (var i = 0; i < count; i++)
+                foreach (var change in changes)
                 {
-                    if (subscriptions[i].IsActive && !retired[i]) subscriptions[i].ApplyChange(updateSeq, kinds[i], ids[i], rows[i]);
+                    if (change.Subscription.IsActive && !change.Retired) change.Subscription.ApplyChange(updateSeq, change.Kind, change.Id, change.Row);
                 }
                 AdvanceSeq(updateSeq);
             });
+        }
+
+        private sealed class Change
+        {
+            public Change(HetuSubscription subscription, bool retired, byte kind, long id, byte[] row)
+            {
+                Subscription = subscription;
+                Retired = retired;
+                Kind = kind;
+                Id = id;
+                Row = row;
+            }
+
+            public readonly HetuSubscription Subscription;
+            public readonly bool Retired;
+            public readonly byte Kind;
+            public readonly long Id;
+            public readonly byte[] Row;
         }
 
         private static byte[] Copy(HetuReader reader, int length)
@@ -760,6 +791,9 @@ namespace __HETU_NAMESPACE__
             public readonly Dictionary<uint, HetuSubscription> Subscriptions = new Dictionary<uint, HetuSubscription>();
             /// <summary>Server ids being unsubscribed (cancelled, or asked before a login); guarded by <see cref="Pending"/>.</summary>
             public readonly HashSet<uint> Retired = new HashSet<uint>();
+            /// <summary>The changes of a commit whose last UPDATE frame has not come yet, and its seq; receive loop only.</summary>
+            public List<Change> Held;
+            public long HeldSeq;
             public readonly TaskCompletionSource<bool> Welcomed = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             public volatile string ErrorCode;
             public volatile string ErrorMessage;

@@ -9,6 +9,7 @@ import io.hetu.runtime.server.HetuServer;
 import io.hetu.runtime.server.ServerConfig;
 import io.hetu.runtime.storage.Database;
 import io.hetu.sdk.ErrorClosingServer;
+import io.hetu.sdk.LargeCommit;
 import io.hetu.sdk.fixtures.GadgetTable;
 import io.hetu.sdk.fixtures.Mood;
 import io.hetu.sdk.fixtures.StandingTable;
@@ -92,6 +93,21 @@ class CSharpMonoEndToEndTest {
         });
         assertEquals(1L, saved, "the C# client's writes reached the server's store");
         assertEquals(10, (int) database.transact(0, tx -> tx.size(StandingTable.LIST, 3)), "the stored board");
+    }
+
+    @Test
+    void aCommitOfSeveralUpdateFramesReachesTheAppAtOnce() throws Exception {
+        server.close();
+        server = HetuServer.start(app, database,
+                LargeCommit.roomFor(ServerConfig.defaults().withHost("127.0.0.1").withPort(0)));
+        Path exe = build("LargeCommitProgram");
+        CSharpSdkFixture.Result result = CSharpSdkFixture.run(dir, List.of(CSharpSdkFixture.tool("mono"), "--debug",
+                exe.toString(), url(), Integer.toString(LargeCommit.ROWS)));
+        String out = result.output();
+        assertEquals(0, result.exitCode(), out);
+        int both = LargeCommit.ROWS + 65_535;
+        assertTrue(out.contains("SUMMARY inserts=" + both + " sizes=" + LargeCommit.ROWS + "," + both + "\n"),
+                "the app saw the cache only between commits, the one of exactly 65,535 ended by an empty UPDATE:\n" + out);
     }
 
     @Test

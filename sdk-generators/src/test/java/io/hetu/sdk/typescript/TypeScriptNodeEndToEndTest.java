@@ -12,6 +12,7 @@ import io.hetu.runtime.server.HetuServer;
 import io.hetu.runtime.server.ServerConfig;
 import io.hetu.runtime.storage.Database;
 import io.hetu.sdk.ErrorClosingServer;
+import io.hetu.sdk.LargeCommit;
 import io.hetu.sdk.fixtures.GadgetRow;
 import io.hetu.sdk.fixtures.GadgetTable;
 import io.hetu.sdk.fixtures.Mood;
@@ -258,6 +259,22 @@ class TypeScriptNodeEndToEndTest {
         assertEquals(List.of(), json.convertValue(summary.get("errors"), List.class));
         int level = database.transact(0, tx -> tx.getBy(GadgetTable.OWNER, 200L).level());
         assertEquals(60 + summary.get("rounds").asInt(), level, "every write made while a cancel was in flight was applied");
+    }
+
+    @Test
+    void aCommitOfSeveralUpdateFramesReachesTheAppAtOnce() throws Exception {
+        server.close();
+        config = LargeCommit.roomFor(config);
+        server = startOnTheSamePort();
+        List<String> command = new ArrayList<>(script("large-commit.mjs"));
+        command.addAll(List.of("--count", Integer.toString(LargeCommit.ROWS)));
+        NodeTools.Result result = NodeTools.run(work, command);
+        assertEquals(0, result.exitCode(), "the Node client's checks failed:\n" + result.describe());
+        JsonNode summary = lastLine(result.stdout());
+        assertEquals(LargeCommit.ROWS, summary.get("inserts").asInt(), summary.toString());
+        assertTrue(summary.get("seqAdvancedAtFirstInsert").asBoolean(), "the commit's seq is applied with its first event");
+        assertEquals(LargeCommit.ROWS, summary.get("rowsAfterFirstInsert").asInt(),
+                "no code runs between the frames of one commit: " + summary);
     }
 
     @Test
