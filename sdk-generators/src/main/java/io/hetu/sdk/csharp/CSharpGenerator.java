@@ -171,6 +171,7 @@ public final class CSharpGenerator {
                 + "`https://github.com/you/game.git?path=/Packages/" + options.packageName() + "#v" + options.version()
                 + "`.\n\n"
                 + "```csharp\n"
+                + "using " + options.namespace() + ";  // this package's namespace\n\n"
                 + "var client = new HetuClient(\"ws://127.0.0.1:2466/hetu\");\n"
                 + "await client.ConnectAsync();\n"
                 + "// await client.LoginAsync(c => c." + group + ".Login(...));  // and again after every reconnect\n"
