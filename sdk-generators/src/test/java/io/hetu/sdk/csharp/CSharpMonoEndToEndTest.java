@@ -61,10 +61,11 @@ class CSharpMonoEndToEndTest {
         return "ws://127.0.0.1:" + server.port() + "/hetu";
     }
 
-    /** Compiles the SDK with one program into {@code <name>.exe}. */
+    /** Compiles the SDK with one program (and the checks it counts with) into {@code <name>.exe}. */
     private Path build(String program) throws Exception {
         List<Path> sources = new ArrayList<>(CSharpSdkFixture.writeSdk(dir.resolve("sdk")));
         sources.add(CSharpSdkFixture.program(program + ".cs"));
+        sources.add(CSharpSdkFixture.program("Checks.cs"));
         Path exe = dir.resolve(program + ".exe");
         CSharpSdkFixture.compile(dir, List.of("-out:" + exe), sources);
         return exe;

@@ -4,37 +4,13 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using SdkTest.Client;
+using static Checks;
 
 public static class ReconnectProgram
 {
-    private static int checks;
-    private static int failures;
-
     public static int Main(string[] args)
     {
-        try
-        {
-            Run(args[0]).GetAwaiter().GetResult();
-        }
-        catch (Exception e)
-        {
-            Console.WriteLine("FAIL unexpected " + e);
-            failures++;
-        }
-        Console.WriteLine("SUMMARY checks=" + checks + " failures=" + failures);
-        return failures == 0 ? 0 : 1;
-    }
-
-    private static void Check(bool ok, string what)
-    {
-        checks++;
-        if (!ok) failures++;
-        Console.WriteLine((ok ? "ok " : "FAIL ") + what);
-    }
-
-    private static void Eq<T>(T expected, T actual, string what)
-    {
-        Check(EqualityComparer<T>.Default.Equals(expected, actual), what + ": expected " + expected + ", got " + actual);
+        return Checks.Run(() => Run(args[0]));
     }
 
     /// <summary>Guards against a hang only.</summary>

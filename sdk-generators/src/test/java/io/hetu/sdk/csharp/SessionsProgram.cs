@@ -5,32 +5,13 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading.Tasks;
 using SdkTest.Client;
+using static Checks;
 
 public static class SessionsProgram
 {
-    private static int checks;
-    private static int failures;
-
     public static int Main(string[] args)
     {
-        try
-        {
-            Run(args[0]).GetAwaiter().GetResult();
-        }
-        catch (Exception e)
-        {
-            Console.WriteLine("FAIL unexpected " + e);
-            failures++;
-        }
-        Console.WriteLine("SUMMARY checks=" + checks + " failures=" + failures);
-        return failures == 0 ? 0 : 1;
-    }
-
-    private static void Check(bool ok, string what)
-    {
-        checks++;
-        if (!ok) failures++;
-        Console.WriteLine((ok ? "ok " : "FAIL ") + what);
+        return Checks.Run(() => Run(args[0]));
     }
 
     /// <summary>Waits until the condition holds; the bound only guards against a hang.</summary>
