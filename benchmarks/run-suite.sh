@@ -30,10 +30,10 @@ source "$ROOT/benchmarks/lib.sh"
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
     echo "== building hetu.jar, the bench app and the report generator"
-    mvn -q ${MVN_FLAGS:-} -pl hetu-runtime,samples/bench-app,benchmarks -am package -DskipTests
+    mvn -q ${MVN_FLAGS:-} -pl hetu-server,samples/bench-app,benchmarks -am package -DskipTests
 fi
 # The servers run from copies, so a rebuild during the run cannot pull classes from under them.
-cp hetu-runtime/target/hetu.jar samples/bench-app/target/bench-app.jar benchmarks/target/benchmarks.jar "$RUN/"
+cp hetu-server/target/hetu.jar samples/bench-app/target/bench-app.jar benchmarks/target/hetu-bench.jar "$RUN/"
 
 {
     echo "\$ lscpu | grep -E 'Model name|^CPU\(s\)|Thread|Core|Socket|MHz|L3'"
@@ -72,7 +72,7 @@ bench() { # result name, url, bench options...
     local name=$1 url=$2
     shift 2
     echo "== $name"
-    record "$JAVA" -jar "$RUN/hetu.jar" bench --url "$url" --json --quiet --warmup "$WARMUP" --duration "$MEASURE" \
+    record "$JAVA" -jar "$RUN/hetu-bench.jar" --url "$url" --json --quiet --warmup "$WARMUP" --duration "$MEASURE" \
         "$@" > "$RESULTS/$name.json" || echo "   $name reported errors; see $RESULTS/$name.json"
 }
 
@@ -82,8 +82,8 @@ ONE=(--connections 1 --in-flight 1)
 echo "== bare Netty echo server"
 ECHO_PORT=$(free_port)
 echo "HETU_LIMITS_CALLS_PER_SECOND=1000000000 # for every hetu start below" >> "$RESULTS/commands.txt"
-note "$JAVA" -cp "$RUN/hetu.jar" io.hetu.runtime.bench.EchoServer "$ECHO_PORT" 127.0.0.1
-"$JAVA" -cp "$RUN/hetu.jar" io.hetu.runtime.bench.EchoServer "$ECHO_PORT" 127.0.0.1 > "$RUN/echo.log" 2>&1 &
+note "$JAVA" -cp "$RUN/hetu-bench.jar" io.hetu.bench.EchoServer "$ECHO_PORT" 127.0.0.1
+"$JAVA" -cp "$RUN/hetu-bench.jar" io.hetu.bench.EchoServer "$ECHO_PORT" 127.0.0.1 > "$RUN/echo.log" 2>&1 &
 ECHO_PID=$!
 PIDS+=("$ECHO_PID")
 wait_for_line "$RUN/echo.log" "Echo server on"
@@ -150,7 +150,7 @@ else
 fi
 
 echo "== writing docs/BENCHMARKS.md and docs/benchmarks-suite.svg"
-"$JAVA" -cp "$RUN/benchmarks.jar:$RUN/hetu.jar" io.hetu.benchmarks.suite.SuiteReport "$RESULTS" docs/BENCHMARKS.md \
+"$JAVA" -cp "$RUN/hetu-bench.jar" io.hetu.benchmarks.suite.SuiteReport "$RESULTS" docs/BENCHMARKS.md \
     docs/benchmarks-suite.svg
 rm -rf "$ROOT/benchmarks/target/suite-results"
 cp -r "$RESULTS" "$ROOT/benchmarks/target/suite-results"

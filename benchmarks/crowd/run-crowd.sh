@@ -35,10 +35,10 @@ source "$ROOT/benchmarks/lib.sh"
 
 if [[ -z "${SKIP_BUILD:-}" ]]; then
     echo "== building hetu.jar and the crowd app (with its TypeScript SDK)"
-    mvn -q ${MVN_FLAGS:-} -pl hetu-runtime,hetu-maven-plugin,samples/crowd -am package -DskipTests -Dinvoker.skip
+    mvn -q ${MVN_FLAGS:-} -pl hetu-server,hetu-maven-plugin,samples/crowd -am package -DskipTests -Dinvoker.skip
 fi
 # The servers run from copies, so a rebuild during the run cannot pull classes from under them.
-cp hetu-runtime/target/hetu.jar samples/crowd/target/crowd.jar "$RUN/"
+cp hetu-server/target/hetu.jar samples/crowd/target/crowd.jar "$RUN/"
 
 echo "== npm tools (pinned in each package.json; no lockfile)"
 for dir in "$CROWD/colyseus" "$CROWD/load" "$ROOT/sdk-generators/src/test/node"; do

@@ -1,6 +1,6 @@
 package io.hetu.maven;
 
-import io.hetu.runtime.cli.HetuCli;
+import io.hetu.server.cli.HetuCli;
 import java.io.File;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

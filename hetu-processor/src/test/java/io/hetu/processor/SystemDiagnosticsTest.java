@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One test per system error code (HETU-E2xx): each compiles a bad system with the real processor,
- * against the runtime stubs, and asserts the code, the file and the line. Sources start with three
+ * against hetu-api, and asserts the code, the file and the line. Sources start with three
  * header lines (package and two imports), so the first line of a body is line 4.
  */
 class SystemDiagnosticsTest {
@@ -81,7 +81,7 @@ class SystemDiagnosticsTest {
     @Test
     void contextMissingOrNotFirst() {
         expectError(ErrorCode.MISSING_CONTEXT, 6, "system move has no parameters, but the first must be the "
-                        + "SystemContext (io.hetu.runtime.system.SystemContext)",
+                        + "SystemContext (io.hetu.system.SystemContext)",
                 "public class Bad {",
                 "    @GameSystem(namespace = \"t\")",
                 "    static void move() {}",
@@ -213,7 +213,7 @@ class SystemDiagnosticsTest {
     @Test
     void twoSystemsWithOneNameInANamespace() {
         expectError(ErrorCode.DUPLICATE_SYSTEM, 8, "system move is declared twice in namespace 't', here and by "
-                        + "test.Bad.move(io.hetu.runtime.system.SystemContext); clients call systems by name, so "
+                        + "test.Bad.move(io.hetu.system.SystemContext); clients call systems by name, so "
                         + "overloads are not possible",
                 "public class Bad {",
                 "    @GameSystem(namespace = \"t\")",
@@ -224,7 +224,7 @@ class SystemDiagnosticsTest {
         JavaFileObject first = JavaFileObjects.forSourceLines("a.Moves",
                 "package a;",
                 "import io.hetu.annotations.*;",
-                "import io.hetu.runtime.system.SystemContext;",
+                "import io.hetu.system.SystemContext;",
                 "public class Moves {",
                 "    @GameSystem(namespace = \"t\")",
                 "    static void move(SystemContext ctx) {}",
@@ -232,7 +232,7 @@ class SystemDiagnosticsTest {
         JavaFileObject second = JavaFileObjects.forSourceLines("b.Moves",
                 "package b;",
                 "import io.hetu.annotations.*;",
-                "import io.hetu.runtime.system.SystemContext;",
+                "import io.hetu.system.SystemContext;",
                 "public class Moves {",
                 "    @GameSystem(namespace = \"t\")",
                 "    static void move(SystemContext ctx) {}",
@@ -242,7 +242,7 @@ class SystemDiagnosticsTest {
         JavaFileObject otherNamespace = JavaFileObjects.forSourceLines("b.Moves",
                 "package b;",
                 "import io.hetu.annotations.*;",
-                "import io.hetu.runtime.system.SystemContext;",
+                "import io.hetu.system.SystemContext;",
                 "public class Moves {",
                 "    @GameSystem(namespace = \"u\")",
                 "    static void move(SystemContext ctx) {}",
@@ -352,7 +352,7 @@ class SystemDiagnosticsTest {
         Compilation compilation = SystemSources.compile(List.of(system), new GeneratingProcessor("test", "Late", """
                 public class Late {
                     @io.hetu.annotations.GameSystem(namespace = "t")
-                    static void late(io.hetu.runtime.system.SystemContext ctx) {}
+                    static void late(io.hetu.system.SystemContext ctx) {}
                 }
                 """));
         assertThat(compilation).hadErrorContaining(tag(ErrorCode.SYSTEMS_IN_SEVERAL_ROUNDS));
@@ -460,7 +460,7 @@ class SystemDiagnosticsTest {
     /** A source named after the type its first line declares ("public class Bad {"). */
     private static JavaFileObject source(String... body) {
         return DiagnosticAssertions.source(body[0].split(" ")[2], List.of("package test;",
-                "import io.hetu.annotations.*;", "import io.hetu.runtime.system.SystemContext;"), body);
+                "import io.hetu.annotations.*;", "import io.hetu.system.SystemContext;"), body);
     }
 
     private static Compilation compile(JavaFileObject... sources) {

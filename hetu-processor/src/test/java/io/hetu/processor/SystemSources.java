@@ -11,33 +11,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import javax.annotation.processing.Processor;
-import javax.annotation.processing.Processor;
 import javax.tools.JavaFileObject;
 
 /**
- * The sources under {@code src/test/systems}: stubs of the runtime types that generated
- * dispatchers use (the processor does not depend on the runtime) and the rich systems fixture.
+ * The rich systems fixture under {@code src/test/systems}. Generated dispatchers compile against
+ * the real contracts of {@code hetu-api} (SystemContext, SystemDispatcher, the wire reader and
+ * writer), which are on the test class path.
  */
 final class SystemSources {
 
     private SystemSources() {}
-
-    /** The runtime stubs: every compilation of a system needs at least {@code SystemContext}. */
-    static List<JavaFileObject> stubs() {
-        return sourcesUnder("stubs");
-    }
 
     static List<JavaFileObject> fixture() {
         return sourcesUnder("fixture");
     }
 
     /**
-     * Compiles {@code sources} with the stubs, the HeTu processor and any {@code others} (which
+     * Compiles {@code sources} with the HeTu processor and any {@code others} (which
      * run first), warnings as errors; processors that claim no annotation are no warning.
      */
     static Compilation compile(List<JavaFileObject> sources, Processor... others) {
-        List<JavaFileObject> all = new ArrayList<>(stubs());
-        all.addAll(sources);
+        List<JavaFileObject> all = new ArrayList<>(sources);
         List<Processor> processors = new ArrayList<>(List.of(others));
         processors.add(new HetuProcessor());
         return Compiler.javac().withProcessors(processors).withOptions("-Xlint:all,-processing", "-Werror")

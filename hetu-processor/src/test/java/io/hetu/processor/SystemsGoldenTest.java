@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The dispatcher generated for the rich systems fixture ({@code src/test/systems/fixture}) and the
  * manifest with its systems, compared with reviewed copies under {@code src/test/golden}; the
- * fixture compiles against the runtime stubs without a warning.
+ * fixture compiles against hetu-api without a warning.
  */
 class SystemsGoldenTest {
 

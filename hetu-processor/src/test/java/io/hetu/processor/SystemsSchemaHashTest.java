@@ -55,7 +55,7 @@ class SystemsSchemaHashTest {
         Compilation compilation = SystemSources.compile(List.of(JavaFileObjects.forSourceString("test.Game", """
                 package test;
                 import io.hetu.annotations.*;
-                import io.hetu.runtime.system.SystemContext;
+                import io.hetu.system.SystemContext;
                 public class Game {
                 %s
                 }

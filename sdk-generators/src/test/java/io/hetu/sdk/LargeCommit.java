@@ -1,7 +1,7 @@
 package io.hetu.sdk;
 
-import io.hetu.runtime.server.Limits;
-import io.hetu.runtime.server.ServerConfig;
+import io.hetu.server.Limits;
+import io.hetu.server.ServerConfig;
 
 /**
  * A commit the server sends to one connection as several UPDATE frames (docs/PROTOCOL.md, "Large UPDATEs"), for the

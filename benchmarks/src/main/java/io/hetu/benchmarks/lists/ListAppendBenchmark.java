@@ -1,6 +1,7 @@
 package io.hetu.benchmarks.lists;
 
-import io.hetu.runtime.storage.Database;
+import io.hetu.storage.Database;
+import io.hetu.storage.embedded.Embedded;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -47,7 +48,7 @@ public class ListAppendBenchmark {
 
     @Setup(Level.Trial)
     public void fill() {
-        db = Database.inMemory(List.of(BoardTable.TABLE, PodiumTable.TABLE, FeedTable.TABLE));
+        db = Embedded.inMemory(List.of(BoardTable.TABLE, PodiumTable.TABLE, FeedTable.TABLE));
         db.run(0, tx -> {
             for (int i = 0; i < 1000; i++) {
                 tx.append(BoardTable.LIST, new Board(1, i, random.nextLong(1_000_000)));

@@ -1,7 +1,8 @@
 package io.hetu.benchmarks.redis;
 
-import io.hetu.runtime.storage.Database;
-import io.hetu.runtime.storage.redis.RedisConfig;
+import io.hetu.redis.Redis;
+import io.hetu.redis.RedisConfig;
+import io.hetu.storage.Database;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -55,8 +56,8 @@ public final class RedisBenchmark {
         RedisConfig config = RedisConfig.of(host, port, "bench-" + ProcessHandle.current().pid());
 
         List<Result> results = new ArrayList<>();
-        try (Database first = Database.redis(config, List.of(CounterTable.TABLE));
-                Database second = Database.redis(config, List.of(CounterTable.TABLE))) {
+        try (Database first = Redis.open(config, List.of(CounterTable.TABLE));
+                Database second = Redis.open(config, List.of(CounterTable.TABLE))) {
             System.out.println("Loading " + ROWS + " rows into " + config.display());
             for (int from = 0; from < ROWS; from += 1_000) {
                 int start = from;

@@ -1,10 +1,11 @@
 package io.hetu.benchmarks.storage;
 
-import io.hetu.runtime.durability.DurabilityConfig;
-import io.hetu.runtime.durability.FsyncPolicy;
-import io.hetu.runtime.storage.ConflictException;
-import io.hetu.runtime.storage.Database;
-import io.hetu.runtime.storage.embedded.EmbeddedBackend;
+import io.hetu.storage.Database;
+import io.hetu.storage.durability.DurabilityConfig;
+import io.hetu.storage.durability.FsyncPolicy;
+import io.hetu.storage.embedded.Embedded;
+import io.hetu.storage.embedded.EmbeddedBackend;
+import io.hetu.system.ConflictException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +90,7 @@ public final class StorageBenchmark {
     /** HeTu's "get" and "get+update" over 30,000 rows, single-threaded, fsync no. */
     private void getsAndUpserts() throws IOException {
         int rows = 30_000;
-        try (Database db = Database.open(fresh("gets"), DurabilityConfig.defaults().withFsync(FsyncPolicy.NO),
+        try (Database db = Embedded.open(fresh("gets"), DurabilityConfig.defaults().withFsync(FsyncPolicy.NO),
                 List.of(SpotTable.TABLE))) {
             fillSpots(db, rows);
             SplittableRandom random = new SplittableRandom(1);
@@ -131,7 +132,7 @@ public final class StorageBenchmark {
 
     /** 64 threads committing under fsync always: what group commit buys. */
     private void groupCommit() throws Exception {
-        try (Database db = Database.open(fresh("group"), DurabilityConfig.defaults().withFsync(FsyncPolicy.ALWAYS),
+        try (Database db = Embedded.open(fresh("group"), DurabilityConfig.defaults().withFsync(FsyncPolicy.ALWAYS),
                 List.of(SpotTable.TABLE))) {
             fillSpots(db, 64 * 1000);
             long[] counts = runThreads(64, (thread, stop, count) -> {
@@ -151,7 +152,7 @@ public final class StorageBenchmark {
     /** SpacetimeDB's transfer workload: 100,000 accounts, Zipf-skewed picks, 2 threads. */
     private void transfers(double alpha) throws Exception {
         int accounts = 100_000;
-        try (Database db = Database.open(fresh("transfer"), DurabilityConfig.defaults().withFsync(FsyncPolicy.NO),
+        try (Database db = Embedded.open(fresh("transfer"), DurabilityConfig.defaults().withFsync(FsyncPolicy.NO),
                 List.of(WalletTable.TABLE))) {
             for (int from = 0; from < accounts; from += 10_000) {
                 int start = from;
@@ -200,7 +201,7 @@ public final class StorageBenchmark {
     private void memory() throws IOException {
         System.gc();
         long heapBefore = usedHeap();
-        try (Database db = Database.inMemory(List.of(SpotTable.TABLE))) {
+        try (Database db = Embedded.inMemory(List.of(SpotTable.TABLE))) {
             fillSpots(db, ROWS);
             EmbeddedBackend backend = (EmbeddedBackend) db.backend();
             System.gc();
@@ -217,7 +218,7 @@ public final class StorageBenchmark {
     private void recovery() throws IOException {
         Path dir = fresh("recovery");
         DurabilityConfig config = DurabilityConfig.defaults().withFsync(FsyncPolicy.NO);
-        try (Database db = Database.open(dir, config, List.of(SpotTable.TABLE))) {
+        try (Database db = Embedded.open(dir, config, List.of(SpotTable.TABLE))) {
             fillSpots(db, ROWS);
             ((EmbeddedBackend) db.backend()).snapshot();
             for (int i = 0; i < ROWS; i++) {
@@ -226,7 +227,7 @@ public final class StorageBenchmark {
             }
         }
         long start = System.nanoTime();
-        try (Database db = Database.open(dir, config, List.of(SpotTable.TABLE))) {
+        try (Database db = Embedded.open(dir, config, List.of(SpotTable.TABLE))) {
             double elapsed = (System.nanoTime() - start) / 1e9;
             float y = db.transact(0, tx -> tx.getBy(SpotTable.OWNER, ROWS).y());
             if (y != -1f) {

@@ -16,7 +16,7 @@ import java.util.Locale;
  * {@code docs/BENCHMARKS.md} and a bar chart. Only the text between {@link #BEGIN} and {@link #END}
  * is replaced; the hand-written sections around it stay as they are.
  *
- * <pre>java -cp benchmarks.jar io.hetu.benchmarks.suite.SuiteReport results-dir docs/BENCHMARKS.md docs/benchmarks-suite.svg</pre>
+ * <pre>java -cp hetu-bench.jar io.hetu.benchmarks.suite.SuiteReport results-dir docs/BENCHMARKS.md docs/benchmarks-suite.svg</pre>
  */
 public final class SuiteReport {
 

@@ -2,7 +2,7 @@ package ${package};
 
 import io.hetu.annotations.GameSystem;
 import io.hetu.annotations.Permission;
-import io.hetu.runtime.system.SystemContext;
+import io.hetu.system.SystemContext;
 
 /** The game's systems: each runs as one transaction, called by clients over the SDKs. */
 public final class Game {

@@ -2,10 +2,11 @@ package ${package};
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.hetu.runtime.app.App;
-import io.hetu.runtime.server.HetuServer;
-import io.hetu.runtime.server.ServerConfig;
-import io.hetu.runtime.storage.Database;
+import io.hetu.server.app.App;
+import io.hetu.server.HetuServer;
+import io.hetu.server.ServerConfig;
+import io.hetu.storage.Database;
+import io.hetu.storage.embedded.Embedded;
 import java.io.ByteArrayOutputStream;
 import java.lang.foreign.MemorySegment;
 import java.net.URI;
@@ -38,7 +39,7 @@ class GameTest {
     @BeforeEach
     void start() throws Exception {
         app = App.load(getClass().getClassLoader(), null);
-        database = Database.inMemory(app.tables());
+        database = Embedded.inMemory(app.tables());
         server = HetuServer.start(app, database, ServerConfig.defaults().withHost("127.0.0.1").withPort(0));
         socket = HttpClient.newHttpClient().newWebSocketBuilder()
                 .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/hetu"), new Frames())

@@ -42,7 +42,7 @@ import javax.lang.model.util.Types;
 public final class SystemCollector {
 
     /** The first parameter of every system, recognised by name: the processor does not depend on the runtime. */
-    public static final String CONTEXT = "io.hetu.runtime.system.SystemContext";
+    public static final String CONTEXT = "io.hetu.system.SystemContext";
 
     /** The annotations that make a method a system or a lifecycle hook, and which hook each means. */
     public static final Map<Class<? extends Annotation>, SystemHook> ANNOTATIONS = orderedAnnotations();

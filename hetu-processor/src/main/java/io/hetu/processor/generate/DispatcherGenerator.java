@@ -26,20 +26,20 @@ import javax.lang.model.element.Modifier;
 
 /**
  * Generates the dispatcher of one package's systems: a final {@code HetuSystems} implementing
- * {@code io.hetu.runtime.system.SystemDispatcher}, whose {@code dispatch} switches on the system's
+ * {@code io.hetu.system.SystemDispatcher}, whose {@code dispatch} switches on the system's
  * index, decodes each argument with a typed {@code WireReader} call, calls the static method
  * directly and encodes the result with typed {@code WireWriter} calls. Records, lists and arrays
  * get one private read and one write method per type; primitives are never boxed.
  */
 public final class DispatcherGenerator {
 
-    private static final String SYSTEM_PACKAGE = "io.hetu.runtime.system";
+    private static final String SYSTEM_PACKAGE = "io.hetu.system";
     private static final ClassName DISPATCHER = ClassName.get(SYSTEM_PACKAGE, "SystemDispatcher");
     private static final ClassName SYSTEM_DEF = ClassName.get(SYSTEM_PACKAGE, "SystemDef");
     private static final ClassName HOOK = ClassName.get(SYSTEM_PACKAGE, "Hook");
     private static final ClassName CONTEXT = ClassName.get(SYSTEM_PACKAGE, "SystemContext");
-    private static final ClassName READER = ClassName.get("io.hetu.runtime.wire", "WireReader");
-    private static final ClassName WRITER = ClassName.get("io.hetu.runtime.wire", "WireWriter");
+    private static final ClassName READER = ClassName.get("io.hetu.wire", "WireReader");
+    private static final ClassName WRITER = ClassName.get("io.hetu.wire", "WireWriter");
     private static final String NON_NULL = "nonNull";
 
     private final DispatcherModel model;

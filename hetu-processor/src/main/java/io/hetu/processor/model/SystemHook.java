@@ -1,7 +1,7 @@
 package io.hetu.processor.model;
 
 /**
- * When a system runs; the constants are named like {@code io.hetu.runtime.system.Hook}, which the
+ * When a system runs; the constants are named like {@code io.hetu.system.Hook}, which the
  * generated dispatchers reference and the manifest spells out.
  */
 public enum SystemHook {

@@ -4,27 +4,28 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.hetu.runtime.app.App;
-import io.hetu.runtime.server.HetuServer;
-import io.hetu.runtime.server.ServerConfig;
-import io.hetu.runtime.storage.Database;
 import io.hetu.sdk.ErrorClosingServer;
 import io.hetu.sdk.LargeCommit;
+import io.hetu.sdk.fixtures.GadgetRow;
 import io.hetu.sdk.fixtures.GadgetTable;
 import io.hetu.sdk.fixtures.Mood;
 import io.hetu.sdk.fixtures.StandingTable;
-import io.hetu.sdk.fixtures.GadgetRow;
+import io.hetu.server.HetuServer;
+import io.hetu.server.ServerConfig;
+import io.hetu.server.app.App;
+import io.hetu.storage.Database;
+import io.hetu.storage.embedded.Embedded;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +46,7 @@ class CSharpMonoEndToEndTest {
     @BeforeEach
     void start() throws Exception {
         app = App.load(getClass().getClassLoader(), null);
-        database = Database.inMemory(app.tables());
+        database = Embedded.inMemory(app.tables());
         server = HetuServer.start(app, database, ServerConfig.defaults().withHost("127.0.0.1").withPort(0));
     }
 

@@ -2,7 +2,7 @@ package io.hetu.sdk.csharp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.hetu.runtime.wire.WireWriter;
+import io.hetu.wire.WireWriter;
 import io.hetu.sdk.fixtures.GadgetRow;
 import io.hetu.sdk.fixtures.Mood;
 import java.lang.foreign.MemorySegment;

@@ -4,13 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hetu.runtime.app.App;
-import io.hetu.runtime.server.HetuServer;
-import io.hetu.runtime.server.ServerConfig;
-import io.hetu.runtime.storage.Database;
 import io.hetu.sdk.GeneratedFile;
 import io.hetu.sdk.SchemaManifest;
 import io.hetu.sdk.typescript.NodeTools;
+import io.hetu.server.HetuServer;
+import io.hetu.server.ServerConfig;
+import io.hetu.server.app.App;
+import io.hetu.storage.Database;
+import io.hetu.storage.embedded.Embedded;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -48,7 +49,7 @@ class CSharpWebGLJslibBrowserTest {
         SchemaManifest manifest = SchemaManifest.parse(CSharpSdkFixture.manifestBytes());
 
         App app = App.load(getClass().getClassLoader(), null);
-        try (Database database = Database.inMemory(app.tables())) {
+        try (Database database = Embedded.inMemory(app.tables())) {
             ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0);
             HetuServer server = HetuServer.start(app, database, config);
             try {

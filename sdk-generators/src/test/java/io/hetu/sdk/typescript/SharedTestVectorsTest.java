@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.hetu.runtime.wire.WireWriter;
+import io.hetu.wire.WireWriter;
 import io.hetu.sdk.fixtures.GadgetRow;
 import io.hetu.sdk.fixtures.Mood;
 import java.lang.foreign.MemorySegment;

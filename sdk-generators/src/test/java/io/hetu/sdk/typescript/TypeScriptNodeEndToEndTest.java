@@ -7,10 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hetu.runtime.app.App;
-import io.hetu.runtime.server.HetuServer;
-import io.hetu.runtime.server.ServerConfig;
-import io.hetu.runtime.storage.Database;
 import io.hetu.sdk.ErrorClosingServer;
 import io.hetu.sdk.LargeCommit;
 import io.hetu.sdk.fixtures.GadgetRow;
@@ -18,6 +14,11 @@ import io.hetu.sdk.fixtures.GadgetTable;
 import io.hetu.sdk.fixtures.Mood;
 import io.hetu.sdk.fixtures.SpotTable;
 import io.hetu.sdk.fixtures.StandingTable;
+import io.hetu.server.HetuServer;
+import io.hetu.server.ServerConfig;
+import io.hetu.server.app.App;
+import io.hetu.storage.Database;
+import io.hetu.storage.embedded.Embedded;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -80,7 +81,7 @@ class TypeScriptNodeEndToEndTest {
     @BeforeEach
     void startServer() throws Exception {
         app = App.load(getClass().getClassLoader(), null);
-        database = Database.inMemory(app.tables());
+        database = Embedded.inMemory(app.tables());
         config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0);
         server = HetuServer.start(app, database, config);
         config = config.withPort(server.port());

@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hetu.runtime.app.App;
-import io.hetu.runtime.server.HetuServer;
-import io.hetu.runtime.server.ServerConfig;
-import io.hetu.runtime.storage.Database;
 import io.hetu.sdk.fixtures.GadgetTable;
+import io.hetu.server.HetuServer;
+import io.hetu.server.ServerConfig;
+import io.hetu.server.app.App;
+import io.hetu.storage.Database;
+import io.hetu.storage.embedded.Embedded;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -64,7 +65,7 @@ class TypeScriptPackageTest {
                 NodeTools.NODE_MODULES.resolve("vite/bin/vite.js").toString(), "build", "--logLevel", "warn")));
 
         App hetuApp = App.load(getClass().getClassLoader(), null);
-        try (Database database = Database.inMemory(hetuApp.tables())) {
+        try (Database database = Embedded.inMemory(hetuApp.tables())) {
             ServerConfig config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0);
             HetuServer server = HetuServer.start(hetuApp, database, config);
             try {

@@ -3,7 +3,7 @@ package io.hetu.samples.bench;
 import io.hetu.annotations.GameSystem;
 import io.hetu.annotations.OnServerStart;
 import io.hetu.annotations.Permission;
-import io.hetu.runtime.system.SystemContext;
+import io.hetu.system.SystemContext;
 
 /**
  * The systems {@code hetu bench} calls. HeTu's four workloads (hello world, get, get+update,

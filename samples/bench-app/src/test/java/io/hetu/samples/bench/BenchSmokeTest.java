@@ -7,19 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.hetu.runtime.app.App;
-import io.hetu.runtime.bench.BenchResult;
-import io.hetu.runtime.bench.BenchSettings;
-import io.hetu.runtime.bench.EchoServer;
-import io.hetu.runtime.bench.LoadRun;
-import io.hetu.runtime.bench.Workload;
-import io.hetu.runtime.cli.HetuCli;
-import io.hetu.runtime.durability.DurabilityConfig;
-import io.hetu.runtime.durability.FsyncPolicy;
-import io.hetu.runtime.server.HetuServer;
-import io.hetu.runtime.server.Limits;
-import io.hetu.runtime.server.ServerConfig;
-import io.hetu.runtime.storage.Database;
+import io.hetu.bench.BenchCommand;
+import io.hetu.bench.BenchResult;
+import io.hetu.bench.BenchSettings;
+import io.hetu.bench.EchoServer;
+import io.hetu.bench.LoadRun;
+import io.hetu.bench.Workload;
+import io.hetu.server.HetuServer;
+import io.hetu.server.Limits;
+import io.hetu.server.ServerConfig;
+import io.hetu.server.app.App;
+import io.hetu.storage.Database;
+import io.hetu.storage.durability.DurabilityConfig;
+import io.hetu.storage.durability.FsyncPolicy;
+import io.hetu.storage.embedded.Embedded;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ class BenchSmokeTest {
     static void start() throws Exception {
         dir = Files.createTempDirectory("bench-smoke");
         App app = App.load(BenchSmokeTest.class.getClassLoader(), null);
-        database = Database.open(dir, DurabilityConfig.defaults().withFsync(FsyncPolicy.NO), app.tables());
+        database = Embedded.open(dir, DurabilityConfig.defaults().withFsync(FsyncPolicy.NO), app.tables());
         Limits unlimitedCalls = new Limits(64 * 1024, 4 * 1024 * 1024, 256, 10_000, 1_000_000_000,
                 Duration.ofSeconds(10), Duration.ofSeconds(60));
         server = HetuServer.start(app, database,
@@ -87,7 +88,7 @@ class BenchSmokeTest {
         int exit;
         try {
             System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-            exit = new CommandLine(new HetuCli()).execute("bench", "--url", url, "--workload", "hello",
+            exit = new CommandLine(new BenchCommand()).execute("--url", url, "--workload", "hello",
                     "--connections", "2", "--in-flight", "4", "--duration", "1", "--warmup", "0.2", "--json", "-q");
         } finally {
             System.setOut(original);
@@ -130,7 +131,7 @@ class BenchSmokeTest {
 
     @Test
     void helpDocumentsEveryOption() {
-        String help = new CommandLine(new HetuCli()).getSubcommands().get("bench").getUsageMessage();
+        String help = new CommandLine(new BenchCommand()).getUsageMessage();
         for (String option : new String[] {"--url", "--workload", "--connections", "--in-flight", "--duration",
                 "--warmup", "--threads", "--zipf", "--rate", "--range", "--stats", "--json", "--quiet"}) {
             assertTrue(help.contains(option), option + " in\n" + help);

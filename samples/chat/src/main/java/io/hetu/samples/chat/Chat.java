@@ -2,7 +2,7 @@ package io.hetu.samples.chat;
 
 import io.hetu.annotations.GameSystem;
 import io.hetu.annotations.Permission;
-import io.hetu.runtime.system.SystemContext;
+import io.hetu.system.SystemContext;
 import java.time.Instant;
 
 /** Chat systems: log in, then say something in a room. */

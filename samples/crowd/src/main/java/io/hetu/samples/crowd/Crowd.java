@@ -2,7 +2,7 @@ package io.hetu.samples.crowd;
 
 import io.hetu.annotations.GameSystem;
 import io.hetu.annotations.Permission;
-import io.hetu.runtime.system.SystemContext;
+import io.hetu.system.SystemContext;
 
 /** The crowd's systems: log in, then move, one call per move. */
 public final class Crowd {

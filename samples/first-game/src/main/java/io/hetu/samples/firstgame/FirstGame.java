@@ -2,7 +2,7 @@ package io.hetu.samples.firstgame;
 
 import io.hetu.annotations.GameSystem;
 import io.hetu.annotations.Permission;
-import io.hetu.runtime.system.SystemContext;
+import io.hetu.system.SystemContext;
 
 /** The first game's systems: log in, then move around. */
 public final class FirstGame {

@@ -2,7 +2,7 @@ package io.hetu.samples.leaderboard;
 
 import io.hetu.annotations.GameSystem;
 import io.hetu.annotations.Permission;
-import io.hetu.runtime.system.SystemContext;
+import io.hetu.system.SystemContext;
 
 /** The leaderboard's one system: report a player's current score. */
 public final class Leaderboard {

@@ -2,7 +2,7 @@ package com.example.arena;
 
 import io.hetu.annotations.GameSystem;
 import io.hetu.annotations.Permission;
-import io.hetu.runtime.system.SystemContext;
+import io.hetu.system.SystemContext;
 
 /** The arena's systems. */
 public final class Arena {

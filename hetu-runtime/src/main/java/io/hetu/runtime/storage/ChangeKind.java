@@ -1,8 +1,0 @@
-package io.hetu.runtime.storage;
-
-/** What a write does to a row. */
-public enum ChangeKind {
-    INSERT,
-    UPDATE,
-    DELETE
-}

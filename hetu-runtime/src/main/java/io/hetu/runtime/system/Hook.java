@@ -1,9 +1,0 @@
-package io.hetu.runtime.system;
-
-/** When a system runs: on a client's call, or at a point in the server's or a connection's life. */
-public enum Hook {
-    CALL,
-    ON_SERVER_START,
-    ON_CONNECT,
-    ON_DISCONNECT
-}

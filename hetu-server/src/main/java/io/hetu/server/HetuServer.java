@@ -1,0 +1,226 @@
+package io.hetu.server;
+
+import io.hetu.server.app.App;
+import io.hetu.server.subscription.SubscriptionLimits;
+import io.hetu.server.subscription.Subscriptions;
+import io.hetu.server.system.Session;
+import io.hetu.server.system.CallContext;
+import io.hetu.storage.Database;
+import io.hetu.system.Hook;
+import io.hetu.wire.Protocol;
+import io.hetu.wire.WireReader;
+import io.hetu.wire.WireWriter;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.ServerSocketChannel;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The game server: one WebSocket endpoint over Netty, serving an {@link App} on a
+ * {@link Database}. The pipeline follows a message's path: TLS (when configured), HTTP, the
+ * stats and manifest routes, permessage-deflate (inflation capped at the frame limit), the WebSocket
+ * handshake and frame limits, frame aggregation, the idle timer, and the protocol
+ * ({@link Connection}).
+ */
+public final class HetuServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HetuServer.class);
+
+    private final App app;
+    private final Database database;
+    private final ServerConfig config;
+    private final Subscriptions subscriptions;
+    private final SessionTable sessions = new SessionTable();
+    private final ServerStats stats = new ServerStats();
+    private final FailureLog failures = new FailureLog();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final EventLoopGroup bossGroup;
+    private final EventLoopGroup workerGroup;
+    private final Channel serverChannel;
+    private final WebFiles web;
+
+    private HetuServer(App app, Database database, ServerConfig config) throws InterruptedException, SSLException {
+        this.app = app;
+        this.database = database;
+        this.config = config;
+        Limits limits = config.limits();
+        this.subscriptions = new Subscriptions(database,
+                new SubscriptionLimits(limits.maxSubscriptions(), limits.maxSubscribedRows()));
+        runServerStartHooks();
+
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        this.bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        this.workerGroup = new MultiThreadIoEventLoopGroup(0, io);
+        Class<? extends ServerSocketChannel> channelType = epoll ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
+        SslContext tls = config.tlsCertificate() == null ? null
+                : SslContextBuilder.forServer(config.tlsCertificate().toFile(), config.tlsKey().toFile()).build();
+        byte[] manifest = app.manifest();
+        this.web = new WebFiles(app.loader());
+        StatsRoute statsRoute = new StatsRoute(config.path(), stats);
+
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(limits.maxOutboundBytes() / 2, limits.maxOutboundBytes()))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        ChannelPipeline pipeline = channel.pipeline();
+                        if (tls != null) {
+                            pipeline.addLast("tls", tls.newHandler(channel.alloc()));
+                        }
+                        pipeline.addLast("flush", new FlushConsolidationHandler(256, true));
+                        pipeline.addLast("http", new HttpServerCodec(HttpRoutes.MAX_REQUEST_LINE_BYTES,
+                                HttpRoutes.MAX_HEADER_BYTES, 8192));
+                        pipeline.addLast("http-aggregator", new HttpObjectAggregator(16 * 1024));
+                        pipeline.addLast("stats", statsRoute);
+                        pipeline.addLast("routes", new HttpRoutes(config.path(), manifest, web, config.origins()));
+                        pipeline.addLast("deflate", new WebSocketServerCompressionHandler(limits.maxFrameBytes()));
+                        pipeline.addLast("websocket", new WebSocketServerProtocolHandler(
+                                WebSocketServerProtocolConfig.newBuilder()
+                                        .websocketPath(config.path())
+                                        // HttpRoutes lets only the path itself, with or without a
+                                        // query string, through.
+                                        .checkStartsWith(true)
+                                        .handleCloseFrames(true)
+                                        .dropPongFrames(true)
+                                        .decoderConfig(WebSocketDecoderConfig.newBuilder()
+                                                .maxFramePayloadLength(limits.maxFrameBytes())
+                                                .allowExtensions(true)
+                                                .closeOnProtocolViolation(false)
+                                                .build())
+                                        .build()));
+                        pipeline.addLast("reserved-bits", new ReservedBits());
+                        pipeline.addLast("frames", new WebSocketFrameAggregator(limits.maxFrameBytes()));
+                        pipeline.addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0,
+                                TimeUnit.MILLISECONDS));
+                        Connection connection = new Connection(HetuServer.this, connectionIds.incrementAndGet());
+                        pipeline.addLast("protocol", connection);
+                        pipeline.addLast("budget", new OutboundBudget(connection));
+                    }
+                });
+        this.serverChannel = bootstrap.bind(config.host(), config.port()).sync().channel();
+        LOG.info("HeTu serving {} component(s) and {} system(s) at {}://{}:{}{} ({} transport)", app.tables().size(),
+                app.systems().size(), tls == null ? "ws" : "wss", config.host(), port(), config.path(),
+                epoll ? "epoll" : "nio");
+    }
+
+    /** Starts serving; runs the app's server-start hooks first. */
+    public static HetuServer start(App app, Database database, ServerConfig config)
+            throws InterruptedException, SSLException {
+        return new HetuServer(app, database, config);
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+    }
+
+    /** Whether the app has a browser client, served at {@code /}. */
+    public boolean servesWebClient() {
+        return web.hasIndex();
+    }
+
+    /** Calls answered and conflict retries, also served at {@code GET <path>/stats}. */
+    public ServerStats stats() {
+        return stats;
+    }
+
+    App app() {
+        return app;
+    }
+
+    Database database() {
+        return database;
+    }
+
+    Subscriptions subscriptions() {
+        return subscriptions;
+    }
+
+    SessionTable sessions() {
+        return sessions;
+    }
+
+    Limits limits() {
+        return config.limits();
+    }
+
+    FailureLog failures() {
+        return failures;
+    }
+
+    private void runServerStartHooks() {
+        Session serverSession = new Session(0);
+        CallContext context = new CallContext(serverSession, sessions);
+        WireReader none = new WireReader().reset(MemorySegment.ofArray(new byte[0]), 0, 0);
+        for (var entry : app.hooks(Hook.ON_SERVER_START)) {
+            WireWriter ignored = new WireWriter();
+            database.transact(entry.def().retry(), tx -> {
+                context.begin(tx);
+                entry.dispatcher().dispatch(entry.index(), context, none.rewind(), ignored.clear());
+                return null;
+            });
+        }
+    }
+
+    /**
+     * Stops accepting connections, closes the open ones with a reason, and waits for the event
+     * loops to finish. The database is the caller's to close.
+     */
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        List<ChannelFuture> closed = new ArrayList<>();
+        for (Connection connection : sessions.connections()) {
+            closed.add(connection.closeNow("SHUTDOWN", "the server is shutting down", Protocol.CLOSE_SHUTDOWN));
+        }
+        // A stopping event loop closes its channels at once, dropping what is queued: SHUTDOWN
+        // must be written first (a client that does not read is waited for no longer than this).
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (ChannelFuture future : closed) {
+            future.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
+        workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        subscriptions.close();
+        LOG.info("HeTu server on port {} stopped", port());
+    }
+}

@@ -1,0 +1,43 @@
+package io.hetu.server;
+
+import java.time.Duration;
+
+/**
+ * What one connection may do before the server closes it (docs/PROTOCOL.md, "Limits and
+ * closing"). Breaking a limit closes only that connection, with a reason.
+ *
+ * @param maxFrameBytes the largest frame, after decompression
+ * @param maxOutboundBytes bytes queued for a client that does not read before it is closed as too slow
+ * @param maxSubscriptions subscriptions per connection
+ * @param maxSubscribedRows rows across a connection's subscriptions
+ * @param requestsPerSecond requests per second per connection (a SELECT or QUERY counts ten), with
+ *     bursts of up to one second's worth
+ * @param handshakeTimeout how long a new connection has to send HELLO
+ * @param idleTimeout how long a connection may send nothing
+ */
+public record Limits(int maxFrameBytes, int maxOutboundBytes, int maxSubscriptions, int maxSubscribedRows,
+        int requestsPerSecond, Duration handshakeTimeout, Duration idleTimeout) {
+
+    public Limits {
+        positive("maxFrameBytes", maxFrameBytes);
+        positive("maxOutboundBytes", maxOutboundBytes);
+        positive("maxSubscriptions", maxSubscriptions);
+        positive("maxSubscribedRows", maxSubscribedRows);
+        positive("requestsPerSecond", requestsPerSecond);
+        if (handshakeTimeout.isNegative() || handshakeTimeout.isZero() || idleTimeout.isNegative()
+                || idleTimeout.isZero()) {
+            throw new IllegalArgumentException("timeouts must be positive");
+        }
+    }
+
+    public static Limits defaults() {
+        return new Limits(64 * 1024, 4 * 1024 * 1024, 256, 10_000, 1_000, Duration.ofSeconds(10),
+                Duration.ofSeconds(60));
+    }
+
+    private static void positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+    }
+}

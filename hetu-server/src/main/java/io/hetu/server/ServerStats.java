@@ -1,0 +1,47 @@
+package io.hetu.server;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters a server keeps for benchmarks and operators: calls answered, and how many times their
+ * transactions ran again after a conflict. Served with the process's CPU time as JSON by
+ * {@link StatsRoute} at {@code GET <path>/stats}.
+ */
+public final class ServerStats {
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
+    private final LongAdder calls = new LongAdder();
+    private final LongAdder retries = new LongAdder();
+
+    /** Counts one call whose transaction ran {@code attempts} times (1 when it did not conflict). */
+    public void called(int attempts) {
+        calls.increment();
+        if (attempts > 1) {
+            retries.add(attempts - 1);
+        }
+    }
+
+    public long calls() {
+        return calls.sum();
+    }
+
+    public long retries() {
+        return retries.sum();
+    }
+
+    /** CPU time used by this whole process (all threads, user and system), in nanoseconds. */
+    public static long processCpuNanos() {
+        return OS.getProcessCpuTime();
+    }
+
+    /** {@code {"processCpuNanos":…,"calls":…,"retries":…,"processors":…}} */
+    byte[] json() {
+        return ("{\"processCpuNanos\":" + processCpuNanos() + ",\"calls\":" + calls() + ",\"retries\":" + retries()
+                + ",\"processors\":" + Runtime.getRuntime().availableProcessors() + "}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+}

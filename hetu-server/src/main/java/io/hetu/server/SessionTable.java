@@ -1,0 +1,82 @@
+package io.hetu.server;
+
+import io.hetu.server.system.Session;
+import io.hetu.server.system.SessionRegistry;
+import io.hetu.wire.Protocol;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** The live connections, and which one each logged-in user is on. */
+final class SessionTable implements SessionRegistry {
+
+    private final Map<Long, Connection> byConnection = new ConcurrentHashMap<>();
+    /** Guarded by this. */
+    private final Map<Long, Connection> byUser = new HashMap<>();
+
+    void add(Connection connection) {
+        byConnection.put(connection.session().connectionId(), connection);
+    }
+
+    synchronized void remove(Connection connection) {
+        byConnection.remove(connection.session().connectionId());
+        long user = connection.session().caller();
+        if (user != 0 && byUser.get(user) == connection) {
+            byUser.remove(user);
+        }
+    }
+
+    Iterable<Connection> connections() {
+        return byConnection.values();
+    }
+
+    int size() {
+        return byConnection.size();
+    }
+
+    @Override
+    public synchronized boolean loggedInElsewhere(Session session, long userId) {
+        Connection holder = byUser.get(userId);
+        return holder != null && holder.session() != session;
+    }
+
+    @Override
+    public synchronized boolean claim(Session session, long userId) {
+        Connection connection = byConnection.get(session.connectionId());
+        Connection holder = byUser.get(userId);
+        if (connection == null || holder != null && holder != connection) {
+            return false;
+        }
+        byUser.put(userId, connection);
+        return true;
+    }
+
+    @Override
+    public synchronized void release(Session session, long userId) {
+        Connection connection = byConnection.get(session.connectionId());
+        if (connection != null && byUser.get(userId) == connection && session.caller() != userId) {
+            byUser.remove(userId);
+        }
+    }
+
+    @Override
+    public synchronized boolean login(Session session, long userId, boolean kickOthers) {
+        Connection connection = byConnection.get(session.connectionId());
+        if (connection == null) {
+            return false;
+        }
+        Connection holder = byUser.get(userId);
+        if (holder != null && holder != connection) {
+            if (!kickOthers) {
+                return false;
+            }
+            holder.close("KICKED", "user " + userId + " logged in on another connection", Protocol.CLOSE_KICKED);
+        }
+        long previous = session.caller();
+        if (previous != 0 && previous != userId && byUser.get(previous) == connection) {
+            byUser.remove(previous);
+        }
+        byUser.put(userId, connection);
+        return true;
+    }
+}

@@ -1,0 +1,60 @@
+package io.hetu.server.system;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What the server knows of one connection: who is calling (after {@link SystemContext#elevate}),
+ * whether it is an administrator, and the values systems stored for it (which RLS rules compare
+ * with). Changed only after the transaction that asked for the change commits.
+ */
+public final class Session {
+
+    private final long connectionId;
+    private volatile long caller;
+    private volatile boolean admin;
+    private final Map<String, Object> values = new ConcurrentHashMap<>();
+
+    public Session(long connectionId) {
+        this.connectionId = connectionId;
+    }
+
+    public long connectionId() {
+        return connectionId;
+    }
+
+    /** The logged-in user id, or 0. */
+    public long caller() {
+        return caller;
+    }
+
+    public boolean isAdmin() {
+        return admin;
+    }
+
+    /** A value stored by a system, or null. */
+    public Object value(String key) {
+        return values.get(key);
+    }
+
+    public Map<String, Object> values() {
+        return Collections.unmodifiableMap(values);
+    }
+
+    void caller(long userId) {
+        this.caller = userId;
+    }
+
+    void admin(boolean value) {
+        this.admin = value;
+    }
+
+    void value(String key, Object value) {
+        if (value == null) {
+            values.remove(key);
+        } else {
+            values.put(key, value);
+        }
+    }
+}

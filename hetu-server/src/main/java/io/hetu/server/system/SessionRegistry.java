@@ -1,0 +1,35 @@
+package io.hetu.server.system;
+
+/** The server's view of all sessions, for logins and session changes made by systems. */
+public interface SessionRegistry {
+
+    /** Whether a session other than {@code session} is logged in as {@code userId}. */
+    boolean loggedInElsewhere(Session session, long userId);
+
+    /**
+     * Records that {@code session} is now {@code userId}, after the transaction that asked for it
+     * committed. With {@code kickOthers}, other sessions of that user are closed with a reason;
+     * without, returns false (and changes nothing) when another session holds the user.
+     */
+    boolean login(Session session, long userId, boolean kickOthers);
+
+    /**
+     * Reserves {@code userId} for {@code session} while the transaction of a login without kick
+     * runs, so that the commit publishes only an identity the connection will have: returns false
+     * when another session holds or has reserved the user. A reservation ends with
+     * {@link #login} or {@link #release}.
+     */
+    default boolean claim(Session session, long userId) {
+        return !loggedInElsewhere(session, userId);
+    }
+
+    /** Gives up a {@link #claim} whose login did not commit. */
+    default void release(Session session, long userId) {}
+
+    /**
+     * The session's caller, admin flag or values changed, after the call that changed them
+     * committed. Subscriptions learn of it through the change feed (the {@link SessionState} the
+     * call attached), so a registry need not pass it on.
+     */
+    default void sessionChanged(Session session) {}
+}
