@@ -7,5 +7,17 @@ public enum Comparison {
     LT,
     LE,
     GT,
-    GE
+    GE;
+
+    /** Whether the comparison holds for an order, the sign of {@code compare(left, right)}. */
+    public boolean holds(int order) {
+        return switch (this) {
+            case EQ -> order == 0;
+            case NE -> order != 0;
+            case LT -> order < 0;
+            case LE -> order <= 0;
+            case GT -> order > 0;
+            case GE -> order >= 0;
+        };
+    }
 }

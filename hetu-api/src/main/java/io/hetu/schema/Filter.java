@@ -1,5 +1,7 @@
 package io.hetu.schema;
 
+import io.hetu.annotations.Comparison;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -99,7 +101,15 @@ public abstract sealed class Filter {
     public abstract Bound bind(RowLayout layout);
 
     private enum Op {
-        EQ, NE, LT, LE, GT, GE, BETWEEN
+        EQ(Comparison.EQ), NE(Comparison.NE), LT(Comparison.LT), LE(Comparison.LE), GT(Comparison.GT),
+        GE(Comparison.GE), BETWEEN(null);
+
+        /** The comparison of a one-sided op; null for BETWEEN. */
+        final Comparison comparison;
+
+        Op(Comparison comparison) {
+            this.comparison = comparison;
+        }
     }
 
     private enum TextOp {
@@ -151,15 +161,8 @@ public abstract sealed class Filter {
                     return false;
                 }
                 int order = RowKeys.compare(column, segment, rowOffset, key);
-                return switch (op) {
-                    case EQ -> order == 0;
-                    case NE -> order != 0;
-                    case LT -> order < 0;
-                    case LE -> order <= 0;
-                    case GT -> order > 0;
-                    case GE -> order >= 0;
-                    case BETWEEN -> order >= 0 && RowKeys.compare(column, segment, rowOffset, upper) <= 0;
-                };
+                return op == Op.BETWEEN ? order >= 0 && RowKeys.compare(column, segment, rowOffset, upper) <= 0
+                        : op.comparison.holds(order);
             };
         }
     }

@@ -13,9 +13,10 @@ import io.hetu.server.fixtures.UnitTable;
 import io.hetu.server.subscription.Subscriber;
 import io.hetu.server.system.CallContext;
 import io.hetu.server.system.Session;
-import io.hetu.server.system.SessionRegistry;
+import io.hetu.server.system.AcceptingRegistry;
 import io.hetu.server.system.SessionState;
 import io.hetu.storage.Database;
+import io.hetu.storage.TestSeeds;
 import io.hetu.storage.embedded.Embedded;
 import io.hetu.storage.spi.Change;
 import io.hetu.storage.spi.ChangeKind;
@@ -80,8 +81,7 @@ class VisibilityFuzzTest {
     }
 
     private static long seed() {
-        String fixed = System.getProperty("hetu.seed");
-        return fixed != null && !fixed.isBlank() ? Long.parseLong(fixed.trim()) : ThreadLocalRandom.current().nextLong();
+        return TestSeeds.seed("VisibilityFuzzTest");
     }
 
     private void play(long seed, boolean lagging) throws Exception {
@@ -542,17 +542,7 @@ class VisibilityFuzzTest {
         private void slowDown() {
             for (long user = 1; user <= 2L * CLIENTS; user++) {
                 Session session = new Session(-user);
-                CallContext context = new CallContext(session, new SessionRegistry() {
-                    @Override
-                    public boolean loggedInElsewhere(Session s, long userId) {
-                        return false;
-                    }
-
-                    @Override
-                    public boolean login(Session s, long userId, boolean kickOthers) {
-                        return true;
-                    }
-                });
+                CallContext context = new CallContext(session, new AcceptingRegistry());
                 context.begin(null);
                 context.elevate(user, false);
                 context.commitEffects();

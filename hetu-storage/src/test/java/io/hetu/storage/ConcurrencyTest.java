@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Test;
  * only hold when transactions are serializable. Nothing here measures time; the thread join limit
  * only turns a deadlock into a failure with stack traces instead of a hung build.
  */
+@Conformance
 public class ConcurrencyTest {
 
     private static final int THREADS = 6;

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every filter operator over ranges and whole-table scans, checked against the expected rows. */
+@Conformance
 class FilterTest {
 
     private Database db;

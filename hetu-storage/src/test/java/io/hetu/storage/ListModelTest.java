@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * read back (rows and their {@code seq}) must equal the model's, and so must head, tail, positional
  * and filtered reads. Replay a failure with {@code -Dhetu.seed=<printed seed>}.
  */
+@Conformance
 class ListModelTest {
 
     private static final int TRANSACTIONS = Integer.getInteger("hetu.modelTransactions", 1500);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * A body that fails because it saw rows change under it (reads are checked only at commit) is
  * retried as a conflict; a body that fails on a consistent state fails for the caller.
  */
+@Conformance
 class StaleReadRetryTest {
 
     @Test

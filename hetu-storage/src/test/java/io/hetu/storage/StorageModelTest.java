@@ -43,6 +43,7 @@ import org.junit.jupiter.api.Test;
  * (128 entries) split and empty out. Replay a failure with {@code -Dhetu.seed=<printed seed>};
  * {@code -Dhetu.modelTransactions=N} changes the length of the run.
  */
+@Conformance
 class StorageModelTest {
 
     @Test

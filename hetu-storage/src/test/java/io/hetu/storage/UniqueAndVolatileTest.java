@@ -31,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Unique columns at commit (violations, swaps, moves) and volatile components. */
+@Conformance
 class UniqueAndVolatileTest {
 
     private Database db;

@@ -78,23 +78,12 @@ final class ReadFilter {
             case ALL -> true;
             case NONE -> false;
             case OWNER -> row.get(Layouts.I64, rowOffset + column.offset()) == caller;
-            case RLS -> present(row, rowOffset) && holds(SortKey.of(column, row, rowOffset).compareTo(value));
+            case RLS -> present(row, rowOffset) && op.holds(SortKey.of(column, row, rowOffset).compareTo(value));
         };
     }
 
     /** A null column compares with nothing, as in SQL: the row is not readable. */
     private boolean present(MemorySegment row, long rowOffset) {
         return RowCodec.isPresent(row, rowOffset, layout, column);
-    }
-
-    private boolean holds(int order) {
-        return switch (op) {
-            case EQ -> order == 0;
-            case NE -> order != 0;
-            case LT -> order < 0;
-            case LE -> order <= 0;
-            case GT -> order > 0;
-            case GE -> order >= 0;
-        };
     }
 }

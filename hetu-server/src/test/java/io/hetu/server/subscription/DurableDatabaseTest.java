@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hetu.storage.Database;
+import io.hetu.storage.TestSeeds;
 import io.hetu.storage.durability.DurabilityConfig;
 import io.hetu.storage.embedded.Embedded;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class DurableDatabaseTest {
 
     @Test
     void framesFollowDurabilityWithConcurrentWriters() throws Exception {
-        long seed = Seeds.seed("framesFollowDurabilityWithConcurrentWriters");
+        long seed = TestSeeds.seed("framesFollowDurabilityWithConcurrentWriters");
         Random random = new Random(seed);
         Oracle oracle = new Oracle();
         try (Database db = Embedded.open(dir, DurabilityConfig.defaults(), EngineFixture.TABLES)) {

@@ -8,6 +8,7 @@ import io.hetu.schema.Layouts;
 import io.hetu.schema.ListRef;
 import io.hetu.schema.RowView;
 import io.hetu.storage.Database;
+import io.hetu.storage.TestSeeds;
 import io.hetu.storage.Transaction;
 import io.hetu.storage.embedded.Embedded;
 import io.hetu.storage.lists.Mail;
@@ -81,7 +82,7 @@ class ListSubscriptionTest {
 
     @Test
     void aLiveTopThreeFollowsRandomAppendsReplacementsAndScoreChanges() {
-        Random random = new Random(Seeds.seed("ListSubscriptionTest"));
+        Random random = new Random(TestSeeds.seed("ListSubscriptionTest"));
         TestClient client = new TestClient();
         int topThree = subscribe(client, RANK, RankTable.LIST, 1, 3, false);
         int whole = subscribe(client, RANK, RankTable.LIST, 1, 100, false);

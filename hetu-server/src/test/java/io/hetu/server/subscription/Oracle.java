@@ -179,14 +179,7 @@ final class Oracle implements ChangeListener {
                 long right = ((Number) sessionValue).longValue();
                 long left = ((Number) rowValue).longValue();
                 int order = Long.compare(left, right);
-                yield switch (table.rls().op()) {
-                    case EQ -> order == 0;
-                    case NE -> order != 0;
-                    case LT -> order < 0;
-                    case LE -> order <= 0;
-                    case GT -> order > 0;
-                    case GE -> order >= 0;
-                };
+                yield table.rls().op().holds(order);
             }
         };
     }

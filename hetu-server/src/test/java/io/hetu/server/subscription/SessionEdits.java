@@ -1,7 +1,7 @@
 package io.hetu.server.subscription;
 
 import io.hetu.server.system.Session;
-import io.hetu.server.system.SessionRegistry;
+import io.hetu.server.system.AcceptingRegistry;
 import io.hetu.server.system.CallContext;
 import java.util.IdentityHashMap;
 import java.util.Map;
@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * Changes sessions the way a committed system call does (through {@link CallContext}) and
  * passes the registry's notice on to the engine, as the server does.
  */
-final class SessionEdits implements SessionRegistry {
+final class SessionEdits extends AcceptingRegistry {
 
     private final Subscriptions engine;
     private final Map<Session, Subscriber> subscribers = new IdentityHashMap<>();
@@ -30,16 +30,6 @@ final class SessionEdits implements SessionRegistry {
         if (!context.commitEffects()) {
             throw new IllegalStateException("the session edit was refused");
         }
-    }
-
-    @Override
-    public boolean loggedInElsewhere(Session session, long userId) {
-        return false;
-    }
-
-    @Override
-    public boolean login(Session session, long userId, boolean kickOthers) {
-        return true;
     }
 
     @Override

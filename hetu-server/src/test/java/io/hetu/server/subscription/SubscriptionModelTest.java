@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hetu.schema.TableDescriptor;
+import io.hetu.storage.TestSeeds;
 import io.hetu.storage.Transaction;
 import io.hetu.system.UniqueViolationException;
 import java.lang.foreign.MemorySegment;
@@ -37,7 +38,7 @@ class SubscriptionModelTest extends EngineFixture {
     @Test
     void everyMirrorEqualsItsQueryAtEverySeq() {
         for (int run = 0; run < RUNS; run++) {
-            long seed = Seeds.seed("everyMirrorEqualsItsQueryAtEverySeq");
+            long seed = TestSeeds.seed("everyMirrorEqualsItsQueryAtEverySeq");
             play(seed, new int[] {SCORE, LOOT, NOTE, SECRET}, 500, 0.02);
         }
     }
@@ -45,7 +46,7 @@ class SubscriptionModelTest extends EngineFixture {
     @Test
     void permissionsHoldWhileOwnersMoveAndSessionsChange() {
         for (int run = 0; run < RUNS; run++) {
-            long seed = Seeds.seed("permissionsHoldWhileOwnersMoveAndSessionsChange");
+            long seed = TestSeeds.seed("permissionsHoldWhileOwnersMoveAndSessionsChange");
             play(seed, new int[] {LOOT, NOTE, SECRET}, 400, 0.12);
         }
     }

@@ -20,19 +20,9 @@ import java.util.function.Consumer;
 final class DispatchHarness implements AutoCloseable {
 
     /** Accepts every login; remembers the sessions that changed. */
-    static final class Registry implements SessionRegistry {
+    static final class Registry extends AcceptingRegistry {
 
         int changes;
-
-        @Override
-        public boolean loggedInElsewhere(Session session, long userId) {
-            return false;
-        }
-
-        @Override
-        public boolean login(Session session, long userId, boolean kickOthers) {
-            return true;
-        }
 
         @Override
         public void sessionChanged(Session session) {
