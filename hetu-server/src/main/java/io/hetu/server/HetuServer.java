@@ -5,6 +5,7 @@ import io.hetu.server.subscription.SubscriptionLimits;
 import io.hetu.server.subscription.Subscriptions;
 import io.hetu.server.system.Session;
 import io.hetu.server.system.CallContext;
+import io.hetu.server.system.SessionValueRules;
 import io.hetu.storage.Database;
 import io.hetu.system.Hook;
 import io.hetu.wire.Protocol;
@@ -63,7 +64,7 @@ public final class HetuServer implements AutoCloseable {
     private final Database database;
     private final ServerConfig config;
     private final Subscriptions subscriptions;
-    private final SessionTable sessions = new SessionTable();
+    private final SessionTable sessions;
     private final ServerStats stats = new ServerStats();
     private final FailureLog failures = new FailureLog();
     private final AtomicLong connectionIds = new AtomicLong();
@@ -74,6 +75,7 @@ public final class HetuServer implements AutoCloseable {
 
     private HetuServer(App app, Database database, ServerConfig config) throws InterruptedException, SSLException {
         this.app = app;
+        this.sessions = new SessionTable(SessionValueRules.of(app.tables()));
         this.database = database;
         this.config = config;
         Limits limits = config.limits();

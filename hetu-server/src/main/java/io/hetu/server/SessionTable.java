@@ -2,6 +2,7 @@ package io.hetu.server;
 
 import io.hetu.server.system.Session;
 import io.hetu.server.system.SessionRegistry;
+import io.hetu.server.system.SessionValueRules;
 import io.hetu.wire.Protocol;
 import java.util.HashMap;
 import java.util.Map;
@@ -10,9 +11,20 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The live connections, and which one each logged-in user is on. */
 final class SessionTable implements SessionRegistry {
 
+    private final SessionValueRules valueRules;
+
     private final Map<Long, Connection> byConnection = new ConcurrentHashMap<>();
     /** Guarded by this. */
     private final Map<Long, Connection> byUser = new HashMap<>();
+
+    SessionTable(SessionValueRules valueRules) {
+        this.valueRules = valueRules;
+    }
+
+    @Override
+    public void checkValue(String key, Object value) {
+        valueRules.check(key, value);
+    }
 
     void add(Connection connection) {
         byConnection.put(connection.session().connectionId(), connection);

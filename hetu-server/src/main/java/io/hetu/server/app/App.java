@@ -81,9 +81,24 @@ public final class App {
             }
         }
         if (namespace != null) {
+            requireNamespace(namespace, systems);
             systems.replaceAll(e -> e.def().namespace().equals(namespace) ? e : disabled(e));
         }
         return new App(bytes, root.path("schemaHash").asText(), tables, systems, hooks, loader);
+    }
+
+    /** A namespace no system has is a typo in the settings, not an app with nothing to serve. */
+    private static void requireNamespace(String namespace, List<Entry> systems) throws IOException {
+        java.util.SortedSet<String> known = new java.util.TreeSet<>();
+        for (Entry entry : systems) {
+            if (entry.def().namespace().equals(namespace)) {
+                return;
+            }
+            known.add(entry.def().namespace().isEmpty() ? "(none)" : entry.def().namespace());
+        }
+        throw new IOException("no system of the app is in namespace '" + namespace + "'; its namespaces are "
+                + (known.isEmpty() ? "none (the app has no systems)" : String.join(", ", known))
+                + ". Check the namespace setting (--namespace or namespace: in the settings file)");
     }
 
     /** A system of another namespace keeps its id but cannot be called here. */

@@ -165,6 +165,7 @@ public final class CallContext extends ForwardingRepository implements SystemCon
     /** Stores a value in this connection's session when the call commits (null removes it). */
     @Override
     public void session(String key, Object value) {
+        registry.checkValue(key, value);
         if (pendingValues == null) {
             pendingValues = new HashMap<>();
         }

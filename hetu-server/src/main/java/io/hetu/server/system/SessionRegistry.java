@@ -32,4 +32,11 @@ public interface SessionRegistry {
      * call attached), so a registry need not pass it on.
      */
     default void sessionChanged(Session session) {}
+
+    /**
+     * Checks a value a system is about to store in a session under {@code key}; throws
+     * {@link IllegalArgumentException} when a rule that reads it (see {@link SessionValueRules})
+     * could never match it.
+     */
+    default void checkValue(String key, Object value) {}
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hetu.server.app.App;
 import io.hetu.server.system.fixtures.HetuSystems;
 import io.hetu.system.Hook;
 import io.hetu.system.SystemDef;
@@ -179,6 +180,17 @@ class SystemsManifestTest {
         Map<String, JsonNode> byName = new HashMap<>();
         array.forEach(node -> byName.put(node.get("name").asText(), node));
         return byName;
+    }
+
+    @Test
+    void aNamespaceNoSystemHasIsRefusedWithTheOnesThereAre() throws IOException {
+        App served = App.load(getClass().getClassLoader(), "wiremodel");
+        assertTrue(served.systems().stream().anyMatch(e -> e.def().namespace().equals("wiremodel")));
+        IOException typo = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> App.load(getClass().getClassLoader(), "wiremodle"));
+        assertTrue(typo.getMessage().contains("'wiremodle'"), typo.getMessage());
+        assertTrue(typo.getMessage().contains("wiremodel"), typo.getMessage());
+        assertTrue(typo.getMessage().contains("--namespace"), typo.getMessage());
     }
 
     private static void assertJson(String expected, JsonNode actual) throws IOException {
