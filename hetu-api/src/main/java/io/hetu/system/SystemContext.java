@@ -27,8 +27,31 @@ public interface SystemContext extends Repository {
      */
     void elevate(long userId, boolean kickLoggedIn);
 
-    /** Makes this connection an administrator, or not, when the call commits. */
+    /**
+     * Makes this connection an administrator, or not, when the call commits. When the server
+     * verifies tokens ({@code auth.*} settings), admin rights come only from a token's role through
+     * {@link #login(Identity, boolean)}, and {@code setAdmin(true)} is refused.
+     */
     void setAdmin(boolean admin);
+
+    /**
+     * Verifies a signed token (a JWT, HS256 with the configured secret or RS256/ES256 against the
+     * configured JWKS) and returns who it names. Checks the signature, the issuer and audience when
+     * configured, and the expiry with the configured clock skew.
+     *
+     * @throws Rejection {@code UNAUTHENTICATED} with a reason when the token does not verify, or
+     *     when the server has no {@code auth.*} settings
+     */
+    Identity verifyToken(String token);
+
+    /**
+     * Logs this connection in as the verified identity when the call commits, as
+     * {@link #elevate(long, boolean)} does, and gives it admin rights exactly when the identity has
+     * the admin role.
+     *
+     * @throws Rejection {@code UNAUTHENTICATED} when the identity names no numeric user id
+     */
+    void login(Identity identity, boolean kickLoggedIn);
 
     /** A value stored in this connection's session, or null. */
     Object session(String key);

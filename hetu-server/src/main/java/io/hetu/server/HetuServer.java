@@ -4,6 +4,7 @@ import io.hetu.server.app.App;
 import io.hetu.server.subscription.SubscriptionLimits;
 import io.hetu.server.subscription.Subscriptions;
 import io.hetu.server.system.Session;
+import io.hetu.server.auth.TokenVerifier;
 import io.hetu.server.system.CallContext;
 import io.hetu.server.system.SessionValueRules;
 import io.hetu.storage.Database;
@@ -75,7 +76,7 @@ public final class HetuServer implements AutoCloseable {
 
     private HetuServer(App app, Database database, ServerConfig config) throws InterruptedException, SSLException {
         this.app = app;
-        this.sessions = new SessionTable(SessionValueRules.of(app.tables()));
+        this.sessions = new SessionTable(SessionValueRules.of(app.tables()), TokenVerifier.of(config.auth()));
         this.database = database;
         this.config = config;
         Limits limits = config.limits();

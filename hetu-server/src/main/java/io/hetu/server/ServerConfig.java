@@ -1,5 +1,7 @@
 package io.hetu.server;
 
+import io.hetu.server.auth.AuthConfig;
+
 import java.nio.file.Path;
 import java.util.List;
 
@@ -14,9 +16,10 @@ import java.util.List;
  * @param tlsKey the PEM private key of the certificate, or null
  * @param origins the {@code Origin} header values a WebSocket upgrade may carry, such as
  *     {@code https://game.example.com}; empty accepts every origin
+ * @param auth how login tokens are verified; {@link AuthConfig#none()}: not at all
  */
 public record ServerConfig(String host, int port, String path, Limits limits, Path tlsCertificate, Path tlsKey,
-        List<String> origins) {
+        List<String> origins, AuthConfig auth) {
 
     public static final int DEFAULT_PORT = 2466;
 
@@ -31,25 +34,33 @@ public record ServerConfig(String host, int port, String path, Limits limits, Pa
             throw new IllegalArgumentException("TLS needs both a certificate and a key");
         }
         origins = List.copyOf(origins);
+        if (auth == null) {
+            auth = AuthConfig.none();
+        }
     }
 
     public static ServerConfig defaults() {
-        return new ServerConfig("0.0.0.0", DEFAULT_PORT, "/hetu", Limits.defaults(), null, null, List.of());
+        return new ServerConfig("0.0.0.0", DEFAULT_PORT, "/hetu", Limits.defaults(), null, null, List.of(),
+                AuthConfig.none());
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, path, limits, tlsCertificate, tlsKey, origins);
+        return new ServerConfig(host, newPort, path, limits, tlsCertificate, tlsKey, origins, auth);
     }
 
     public ServerConfig withHost(String newHost) {
-        return new ServerConfig(newHost, port, path, limits, tlsCertificate, tlsKey, origins);
+        return new ServerConfig(newHost, port, path, limits, tlsCertificate, tlsKey, origins, auth);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(host, port, path, newLimits, tlsCertificate, tlsKey, origins);
+        return new ServerConfig(host, port, path, newLimits, tlsCertificate, tlsKey, origins, auth);
+    }
+
+    public ServerConfig withAuth(AuthConfig newAuth) {
+        return new ServerConfig(host, port, path, limits, tlsCertificate, tlsKey, origins, newAuth);
     }
 
     public ServerConfig withOrigins(List<String> newOrigins) {
-        return new ServerConfig(host, port, path, limits, tlsCertificate, tlsKey, newOrigins);
+        return new ServerConfig(host, port, path, limits, tlsCertificate, tlsKey, newOrigins, auth);
     }
 }

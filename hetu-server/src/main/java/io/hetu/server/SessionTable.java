@@ -1,5 +1,6 @@
 package io.hetu.server;
 
+import io.hetu.server.auth.TokenVerifier;
 import io.hetu.server.system.Session;
 import io.hetu.server.system.SessionRegistry;
 import io.hetu.server.system.SessionValueRules;
@@ -12,13 +13,20 @@ import java.util.concurrent.ConcurrentHashMap;
 final class SessionTable implements SessionRegistry {
 
     private final SessionValueRules valueRules;
+    private final TokenVerifier tokens;
 
     private final Map<Long, Connection> byConnection = new ConcurrentHashMap<>();
     /** Guarded by this. */
     private final Map<Long, Connection> byUser = new HashMap<>();
 
-    SessionTable(SessionValueRules valueRules) {
+    SessionTable(SessionValueRules valueRules, TokenVerifier tokens) {
         this.valueRules = valueRules;
+        this.tokens = tokens;
+    }
+
+    @Override
+    public TokenVerifier tokens() {
+        return tokens;
     }
 
     @Override

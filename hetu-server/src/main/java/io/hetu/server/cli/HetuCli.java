@@ -25,11 +25,24 @@ import picocli.CommandLine;
 /** The {@code hetu} command. */
 @Command(name = "hetu", mixinStandardHelpOptions = true, version = "HeTu for Java 0.1.0",
         description = "A game-server engine in which the database and the server are one.",
-        subcommands = {HetuCli.Start.class})
+        subcommands = {HetuCli.Start.class, TokenCommand.class})
 public final class HetuCli {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new HetuCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, with a setting or option that is wrong reported in one line, without a trace. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new HetuCli());
+        cli.setExecutionExceptionHandler((failure, command, parsed) -> {
+            if (failure instanceof IllegalArgumentException) {
+                command.getErr().println("hetu " + command.getCommandName() + ": " + failure.getMessage());
+                return 2;
+            }
+            throw failure;
+        });
+        return cli;
     }
 
     /** {@code hetu start}: serve an app until stopped (Ctrl-C or SIGTERM drains and flushes). */
@@ -75,11 +88,7 @@ public final class HetuCli {
 
         @Override
         public Integer call() throws Exception {
-            StartSettings settings = new StartSettings();
-            if (config != null) {
-                settings.applyFile(config);
-            }
-            settings.applyEnvironment(System.getenv());
+            StartSettings settings = StartSettings.load(config);
             override(settings, "app", app);
             override(settings, "db", db);
             override(settings, "namespace", namespace);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.hetu.server.Limits;
+import io.hetu.server.auth.AuthConfig;
 import io.hetu.server.ServerConfig;
 import io.hetu.storage.durability.DurabilityConfig;
 import io.hetu.storage.durability.FsyncPolicy;
@@ -46,6 +47,15 @@ final class StartSettings {
         DEFAULTS.put("tls.certificate", null);
         DEFAULTS.put("tls.key", null);
         DEFAULTS.put("origins", null);
+        AuthConfig auth = AuthConfig.none();
+        DEFAULTS.put("auth.secret", null);
+        DEFAULTS.put("auth.jwks", null);
+        DEFAULTS.put("auth.issuer", null);
+        DEFAULTS.put("auth.audience", null);
+        DEFAULTS.put("auth.clockSkewSeconds", Long.toString(auth.clockSkew().toSeconds()));
+        DEFAULTS.put("auth.userClaim", auth.userClaim());
+        DEFAULTS.put("auth.rolesClaim", auth.rolesClaim());
+        DEFAULTS.put("auth.adminRole", auth.adminRole());
         Limits limits = Limits.defaults();
         DEFAULTS.put("limits.maxFrameBytes", Integer.toString(limits.maxFrameBytes()));
         DEFAULTS.put("limits.maxOutboundBytes", Integer.toString(limits.maxOutboundBytes()));
@@ -54,6 +64,16 @@ final class StartSettings {
         DEFAULTS.put("limits.requestsPerSecond", Integer.toString(limits.requestsPerSecond()));
         DEFAULTS.put("limits.handshakeTimeoutSeconds", Long.toString(limits.handshakeTimeout().toSeconds()));
         DEFAULTS.put("limits.idleTimeoutSeconds", Long.toString(limits.idleTimeout().toSeconds()));
+    }
+
+    /** The defaults, then the settings file (when given), then the environment. */
+    static StartSettings load(Path file) throws IOException {
+        StartSettings settings = new StartSettings();
+        if (file != null) {
+            settings.applyFile(file);
+        }
+        settings.applyEnvironment(System.getenv());
+        return settings;
     }
 
     /** Keys of earlier releases, still read under their new names. */
@@ -167,6 +187,13 @@ final class StartSettings {
         return new ServerConfig(values.get("host"), integer("port"), values.get("path"), limits,
                 certificate == null ? null : Path.of(certificate), key == null ? null : Path.of(key),
                 origins == null ? List.of() : Arrays.stream(origins.split(",")).map(String::strip)
-                        .filter(o -> !o.isEmpty()).toList());
+                        .filter(o -> !o.isEmpty()).toList(), authConfig());
+    }
+
+    /** The {@code auth.*} settings. */
+    AuthConfig authConfig() {
+        return new AuthConfig(values.get("auth.secret"), values.get("auth.jwks"), values.get("auth.issuer"),
+                values.get("auth.audience"), Duration.ofSeconds(integer("auth.clockSkewSeconds")),
+                values.get("auth.userClaim"), values.get("auth.rolesClaim"), values.get("auth.adminRole"));
     }
 }

@@ -1,7 +1,9 @@
 package io.hetu.server.system;
 
 import io.hetu.storage.Transaction;
+import io.hetu.server.auth.TokenVerifier;
 import io.hetu.system.ForwardingRepository;
+import io.hetu.system.Identity;
 import io.hetu.system.Rejection;
 import io.hetu.system.Repository;
 import io.hetu.system.SystemContext;
@@ -149,10 +151,30 @@ public final class CallContext extends ForwardingRepository implements SystemCon
     /** Makes this connection an administrator, or not, when the call commits. */
     @Override
     public void setAdmin(boolean admin) {
+        if (admin && registry.tokens().enabled()) {
+            throw new IllegalStateException("setAdmin(true) is refused while the server verifies tokens: admin rights "
+                    + "come from the token's '" + registry.tokens().config().rolesClaim() + "' claim (role '"
+                    + registry.tokens().config().adminRole() + "') through ctx.login(ctx.verifyToken(token), kick)");
+        }
         pendingAdmin = admin;
     }
 
     /** A value stored in this connection's session, or null. */
+    @Override
+    public Identity verifyToken(String token) {
+        return registry.tokens().verify(token);
+    }
+
+    @Override
+    public void login(Identity identity, boolean kickLoggedIn) {
+        if (identity.userId() <= 0) {
+            throw new Rejection(TokenVerifier.UNAUTHENTICATED, "the token names no user id (claim '"
+                    + registry.tokens().config().userClaim() + "' must be a positive whole number)");
+        }
+        elevate(identity.userId(), kickLoggedIn);
+        pendingAdmin = identity.admin();
+    }
+
     @Override
     public Object session(String key) {
         if (pendingValues != null && pendingValues.containsKey(key)) {

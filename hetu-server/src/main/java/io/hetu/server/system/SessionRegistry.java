@@ -1,5 +1,7 @@
 package io.hetu.server.system;
 
+import io.hetu.server.auth.TokenVerifier;
+
 /** The server's view of all sessions, for logins and session changes made by systems. */
 public interface SessionRegistry {
 
@@ -39,4 +41,9 @@ public interface SessionRegistry {
      * could never match it.
      */
     default void checkValue(String key, Object value) {}
+
+    /** How logins verify tokens; {@link TokenVerifier#none()} refuses every token. */
+    default TokenVerifier tokens() {
+        return TokenVerifier.none();
+    }
 }

@@ -109,4 +109,30 @@ class StartSettingsTest {
         assertTrue(other.getMessage().contains("redis://host:port/db"), other.getMessage());
         assertTrue(other.getMessage().contains("'postgres://x'"), other.getMessage());
     }
+
+    @Test
+    void hetuTokenPrintsATokenTheServerVerifies() {
+        String secret = "a secret for the token command, long enough";
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        int exit;
+        try {
+            System.setOut(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+            exit = HetuCli.commandLine().execute("token", "--user", "42", "--admin", "--ttl", "10m", "--secret", secret);
+        } finally {
+            System.setOut(original);
+        }
+        assertEquals(0, exit);
+        String token = printed.toString(java.nio.charset.StandardCharsets.UTF_8).strip();
+        io.hetu.system.Identity identity = io.hetu.server.auth.TokenVerifier.of(
+                io.hetu.server.auth.AuthConfig.hs256(secret)).verify(token);
+        assertEquals(42, identity.userId());
+        assertTrue(identity.admin());
+
+        picocli.CommandLine cli = HetuCli.commandLine();
+        cli.getSubcommands().get("token").setErr(new java.io.PrintWriter(out, true));
+        assertEquals(2, cli.execute("token", "--user", "42", "--ttl", "forever", "--secret", secret));
+        assertTrue(out.toString().contains("--ttl must be"), out.toString());
+    }
 }
