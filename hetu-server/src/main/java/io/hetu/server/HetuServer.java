@@ -95,6 +95,7 @@ public final class HetuServer implements AutoCloseable {
         byte[] manifest = app.manifest();
         this.web = new WebFiles(app.loader());
         StatsRoute statsRoute = new StatsRoute(config.path(), stats);
+        AddressLimit addressLimit = new AddressLimit(limits.maxConnectionsPerAddress());
 
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
@@ -113,6 +114,7 @@ public final class HetuServer implements AutoCloseable {
                         pipeline.addLast("http", new HttpServerCodec(HttpRoutes.MAX_REQUEST_LINE_BYTES,
                                 HttpRoutes.MAX_HEADER_BYTES, 8192));
                         pipeline.addLast("http-aggregator", new HttpObjectAggregator(16 * 1024));
+                        pipeline.addLast("address-limit", addressLimit);
                         pipeline.addLast("stats", statsRoute);
                         pipeline.addLast("routes", new HttpRoutes(config.path(), manifest, web, config.origins()));
                         pipeline.addLast("deflate", new WebSocketServerCompressionHandler(limits.maxFrameBytes()));

@@ -14,9 +14,21 @@ import java.time.Duration;
  *     bursts of up to one second's worth
  * @param handshakeTimeout how long a new connection has to send HELLO
  * @param idleTimeout how long a connection may send nothing
+ * @param maxConnectionsPerAddress open connections from one remote address (loopback is not
+ *     counted); the next one is refused with {@code 429} before its upgrade
  */
 public record Limits(int maxFrameBytes, int maxOutboundBytes, int maxSubscriptions, int maxSubscribedRows,
-        int requestsPerSecond, Duration handshakeTimeout, Duration idleTimeout) {
+        int requestsPerSecond, Duration handshakeTimeout, Duration idleTimeout, int maxConnectionsPerAddress) {
+
+    /** Connections from one non-loopback address, by default. */
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+
+    /** The limits with the default cap of connections per address. */
+    public Limits(int maxFrameBytes, int maxOutboundBytes, int maxSubscriptions, int maxSubscribedRows,
+            int requestsPerSecond, Duration handshakeTimeout, Duration idleTimeout) {
+        this(maxFrameBytes, maxOutboundBytes, maxSubscriptions, maxSubscribedRows, requestsPerSecond, handshakeTimeout,
+                idleTimeout, DEFAULT_MAX_CONNECTIONS_PER_ADDRESS);
+    }
 
     public Limits {
         positive("maxFrameBytes", maxFrameBytes);
@@ -24,6 +36,7 @@ public record Limits(int maxFrameBytes, int maxOutboundBytes, int maxSubscriptio
         positive("maxSubscriptions", maxSubscriptions);
         positive("maxSubscribedRows", maxSubscribedRows);
         positive("requestsPerSecond", requestsPerSecond);
+        positive("maxConnectionsPerAddress", maxConnectionsPerAddress);
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero() || idleTimeout.isNegative()
                 || idleTimeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
@@ -33,6 +46,11 @@ public record Limits(int maxFrameBytes, int maxOutboundBytes, int maxSubscriptio
     public static Limits defaults() {
         return new Limits(64 * 1024, 4 * 1024 * 1024, 256, 10_000, 1_000, Duration.ofSeconds(10),
                 Duration.ofSeconds(60));
+    }
+
+    public Limits withMaxConnectionsPerAddress(int newMax) {
+        return new Limits(maxFrameBytes, maxOutboundBytes, maxSubscriptions, maxSubscribedRows, requestsPerSecond,
+                handshakeTimeout, idleTimeout, newMax);
     }
 
     private static void positive(String name, int value) {
