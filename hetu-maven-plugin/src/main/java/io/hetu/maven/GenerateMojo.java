@@ -1,7 +1,7 @@
 package io.hetu.maven;
 
+import io.hetu.manifest.SchemaManifest;
 import io.hetu.sdk.GeneratedFile;
-import io.hetu.sdk.SchemaManifest;
 import io.hetu.sdk.csharp.CSharpGenerator;
 import io.hetu.sdk.csharp.CSharpOptions;
 import io.hetu.sdk.typescript.TypeScriptGenerator;

@@ -1,8 +1,7 @@
 package io.hetu.server.app;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hetu.annotations.Permission;
+import io.hetu.manifest.SchemaManifest;
 import io.hetu.schema.TableDescriptor;
 import io.hetu.system.Hook;
 import io.hetu.system.SystemDef;
@@ -22,7 +21,7 @@ import java.util.Map;
  */
 public final class App {
 
-    public static final String MANIFEST = "META-INF/hetu/schema.json";
+    public static final String MANIFEST = SchemaManifest.RESOURCE;
 
     /** A callable system or hook, bound to the dispatcher that runs it. */
     public record Entry(SystemDef def, SystemDispatcher dispatcher, int index) {}
@@ -59,22 +58,25 @@ public final class App {
             }
             bytes = in.readAllBytes();
         }
-        JsonNode root = new ObjectMapper().readTree(bytes);
-        if (root.path("format").asInt() != 1) {
-            throw new IOException(MANIFEST + " has format " + root.path("format") + "; this server reads format 1");
+        SchemaManifest manifest;
+        try {
+            manifest = SchemaManifest.parse(bytes);
+        } catch (IOException e) {
+            throw new IOException(MANIFEST + " cannot be read: " + e.getMessage() + "; this server reads format 1",
+                    e);
         }
         List<TableDescriptor<?, ?>> tables = new ArrayList<>();
-        for (JsonNode component : root.path("components")) {
-            tables.add(loadTable(loader, component.path("tableClass").asText()));
+        for (String tableClass : manifest.tableClasses()) {
+            tables.add(loadTable(loader, tableClass));
         }
         Map<String, SystemDispatcher> dispatchers = new HashMap<>();
         List<Entry> systems = new ArrayList<>();
-        for (JsonNode system : root.path("systems")) {
-            systems.add(entry(loader, dispatchers, system));
+        for (SchemaManifest.Dispatch dispatch : manifest.systemDispatch()) {
+            systems.add(entry(loader, dispatchers, dispatch));
         }
         Map<Hook, List<Entry>> hooks = new HashMap<>();
-        for (JsonNode hook : root.path("hooks")) {
-            Entry entry = entry(loader, dispatchers, hook);
+        for (SchemaManifest.HookDef hook : manifest.hooks()) {
+            Entry entry = entry(loader, dispatchers, hook.dispatch());
             // Hooks belong to the app, not to a namespace: they run whichever namespace is served.
             if (namespace == null || entry.def().namespace().isEmpty() || entry.def().namespace().equals(namespace)) {
                 hooks.computeIfAbsent(entry.def().hook(), h -> new ArrayList<>()).add(entry);
@@ -84,7 +86,7 @@ public final class App {
             requireNamespace(namespace, systems);
             systems.replaceAll(e -> e.def().namespace().equals(namespace) ? e : disabled(e));
         }
-        return new App(bytes, root.path("schemaHash").asText(), tables, systems, hooks, loader);
+        return new App(bytes, manifest.schemaHash(), tables, systems, hooks, loader);
     }
 
     /** A namespace no system has is a typo in the settings, not an app with nothing to serve. */
@@ -108,9 +110,9 @@ public final class App {
                 entry.dispatcher(), entry.index());
     }
 
-    private static Entry entry(ClassLoader loader, Map<String, SystemDispatcher> dispatchers, JsonNode node)
-            throws IOException {
-        String className = node.path("dispatcherClass").asText();
+    private static Entry entry(ClassLoader loader, Map<String, SystemDispatcher> dispatchers,
+            SchemaManifest.Dispatch dispatch) throws IOException {
+        String className = dispatch.dispatcherClass();
         SystemDispatcher dispatcher = dispatchers.get(className);
         if (dispatcher == null) {
             try {
@@ -122,7 +124,7 @@ public final class App {
             }
             dispatchers.put(className, dispatcher);
         }
-        int index = node.path("index").asInt();
+        int index = dispatch.index();
         if (index < 0 || index >= dispatcher.systems().size()) {
             throw new IOException(MANIFEST + " names system index " + index + " of " + className
                     + ", which has " + dispatcher.systems().size() + "; rebuild the app");

@@ -1,6 +1,6 @@
 package io.hetu.sdk.csharp;
 
-import io.hetu.sdk.SchemaManifest.TypeRef;
+import io.hetu.manifest.SchemaManifest.TypeRef;
 import java.util.Map;
 
 /**

@@ -1,6 +1,6 @@
 package io.hetu.sdk.typescript;
 
-import io.hetu.sdk.SchemaManifest.TypeRef;
+import io.hetu.manifest.SchemaManifest.TypeRef;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;

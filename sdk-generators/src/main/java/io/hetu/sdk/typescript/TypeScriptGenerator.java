@@ -1,16 +1,16 @@
 package io.hetu.sdk.typescript;
 
+import io.hetu.manifest.SchemaManifest.ComponentDef;
+import io.hetu.manifest.SchemaManifest.EnumDef;
+import io.hetu.manifest.SchemaManifest.FieldDef;
+import io.hetu.manifest.SchemaManifest.IndexDef;
+import io.hetu.manifest.SchemaManifest.ListInfo;
+import io.hetu.manifest.SchemaManifest.ParamDef;
+import io.hetu.manifest.SchemaManifest.RecordDef;
+import io.hetu.manifest.SchemaManifest.SortDef;
+import io.hetu.manifest.SchemaManifest.SystemDef;
+import io.hetu.manifest.SchemaManifest;
 import io.hetu.sdk.GeneratedFile;
-import io.hetu.sdk.SchemaManifest;
-import io.hetu.sdk.SchemaManifest.ComponentDef;
-import io.hetu.sdk.SchemaManifest.EnumDef;
-import io.hetu.sdk.SchemaManifest.FieldDef;
-import io.hetu.sdk.SchemaManifest.IndexDef;
-import io.hetu.sdk.SchemaManifest.ListInfo;
-import io.hetu.sdk.SchemaManifest.SortDef;
-import io.hetu.sdk.SchemaManifest.ParamDef;
-import io.hetu.sdk.SchemaManifest.RecordDef;
-import io.hetu.sdk.SchemaManifest.SystemDef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

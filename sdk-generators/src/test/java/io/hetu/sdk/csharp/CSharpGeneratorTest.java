@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hetu.manifest.SchemaManifest.ComponentDef;
+import io.hetu.manifest.SchemaManifest.FieldDef;
+import io.hetu.manifest.SchemaManifest.TypeRef;
+import io.hetu.manifest.SchemaManifest;
 import io.hetu.sdk.GeneratedFile;
-import io.hetu.sdk.SchemaManifest;
-import io.hetu.sdk.SchemaManifest.ComponentDef;
-import io.hetu.sdk.SchemaManifest.FieldDef;
-import io.hetu.sdk.SchemaManifest.TypeRef;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hetu.manifest.SchemaManifest;
 import io.hetu.sdk.GeneratedFile;
-import io.hetu.sdk.SchemaManifest;
 import io.hetu.sdk.typescript.NodeTools;
 import io.hetu.server.HetuServer;
 import io.hetu.server.ServerConfig;

@@ -2,8 +2,8 @@ package io.hetu.sdk.typescript;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.hetu.manifest.SchemaManifest;
 import io.hetu.sdk.GeneratedFile;
-import io.hetu.sdk.SchemaManifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.hetu.sdk;
+package io.hetu.manifest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -7,13 +7,31 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A schema manifest (docs/MANIFEST.md, format 1) as the SDK generators read it: the components
- * with their row layouts and indexes, the callable systems with their wire ids and types, and the
- * record and enum types the systems use. Positions in {@link #components()} and
- * {@link #systems()} are the component and system ids of the wire protocol.
+ * A schema manifest (docs/MANIFEST.md, format 1), the one model of it that the server and the SDK
+ * generators read (the processor writes it): the components with their row layouts and indexes,
+ * the callable systems with their wire ids and types, the record and enum types the systems use,
+ * and for the server the generated classes behind them. Positions in {@link #components()} and
+ * {@link #systems()} are the component and system ids of the wire protocol; {@link #tableClasses()}
+ * and {@link #systemDispatch()} run parallel to them.
  */
 public record SchemaManifest(String schemaHash, List<ComponentDef> components, List<SystemDef> systems,
-        List<RecordDef> records, List<EnumDef> enums) {
+        List<RecordDef> records, List<EnumDef> enums, List<String> tableClasses, List<Dispatch> systemDispatch,
+        List<HookDef> hooks) {
+
+    /** Where the manifest is in an app's jar. */
+    public static final String RESOURCE = "META-INF/hetu/schema.json";
+
+    /** What clients see of a manifest, without the server's bindings (for SDK generation and tests). */
+    public SchemaManifest(String schemaHash, List<ComponentDef> components, List<SystemDef> systems,
+            List<RecordDef> records, List<EnumDef> enums) {
+        this(schemaHash, components, systems, records, enums, List.of(), List.of(), List.of());
+    }
+
+    /** The generated dispatcher class that runs a system or hook, and the system's position in it. */
+    public record Dispatch(String dispatcherClass, int index) {}
+
+    /** A lifecycle hook ({@code ON_SERVER_START}, {@code ON_CONNECT}, {@code ON_DISCONNECT}); not callable by clients. */
+    public record HookDef(String name, String namespace, String hook, Dispatch dispatch) {}
 
     /**
      * A component: a table whose rows clients receive as layout bytes.
@@ -116,10 +134,19 @@ public record SchemaManifest(String schemaHash, List<ComponentDef> components, L
                     c.path("permission").asText(), c.path("rowSize").asInt(),
                     c.path("nullBitmap").path("offset").asInt(), List.copyOf(fields), List.copyOf(indexes), list));
         }
+        List<String> tableClasses = new ArrayList<>();
+        root.path("components").forEach(c -> tableClasses.add(c.path("tableClass").asText()));
         List<SystemDef> systems = new ArrayList<>();
+        List<Dispatch> systemDispatch = new ArrayList<>();
         for (JsonNode s : root.path("systems")) {
             systems.add(new SystemDef(s.path("name").asText(), s.path("namespace").asText(),
                     s.path("permission").asText(), params(s.path("params")), type(s.path("returns"))));
+            systemDispatch.add(dispatch(s));
+        }
+        List<HookDef> hooks = new ArrayList<>();
+        for (JsonNode h : root.path("hooks")) {
+            hooks.add(new HookDef(h.path("name").asText(), h.path("namespace").asText(), h.path("hook").asText(),
+                    dispatch(h)));
         }
         List<RecordDef> records = new ArrayList<>();
         for (JsonNode t : root.path("types")) {
@@ -132,7 +159,12 @@ public record SchemaManifest(String schemaHash, List<ComponentDef> components, L
             enums.add(new EnumDef(e.path("name").asText(), List.copyOf(constants)));
         }
         return new SchemaManifest(root.path("schemaHash").asText(), List.copyOf(components), List.copyOf(systems),
-                List.copyOf(records), List.copyOf(enums));
+                List.copyOf(records), List.copyOf(enums), List.copyOf(tableClasses), List.copyOf(systemDispatch),
+                List.copyOf(hooks));
+    }
+
+    private static Dispatch dispatch(JsonNode node) {
+        return new Dispatch(node.path("dispatcherClass").asText(), node.path("index").asInt(-1));
     }
 
     private static List<ParamDef> params(JsonNode array) {
