@@ -44,6 +44,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
 import java.util.HexFormat;
@@ -213,6 +214,9 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
             // Framing errors (reserved bits, a continuation without a start, a new message in the
             // middle of a fragmented one, a bad close frame) are the client's.
             close("PROTOCOL", "a WebSocket frame is malformed: " + cause.getMessage(), Protocol.CLOSE_PROTOCOL);
+        } else if (closing && cause instanceof ClosedChannelException) {
+            // A reply or push written after our close frame: the WebSocket handler refuses it. The
+            // close already under way must not be cut short, or the ERROR saying why is lost.
         } else if (cause instanceof IOException || cause instanceof PrematureChannelClosureException) {
             // The client went away (in the middle of a message, perhaps): nobody to answer.
             ctx.close();
@@ -331,6 +335,14 @@ final class Connection extends SimpleChannelInboundHandler<WebSocketFrame> imple
      */
     private void sendDurableReplies() {
         waitingForDurability = false;
+        if (closing) {
+            // After the close frame nothing more may be written; the client was told why it is closed.
+            DurableReply dropped;
+            while ((dropped = awaitingDurability.poll()) != null) {
+                dropped.reply().release();
+            }
+            return;
+        }
         boolean sent = false;
         DurableReply next;
         while ((next = awaitingDurability.peek()) != null) {
