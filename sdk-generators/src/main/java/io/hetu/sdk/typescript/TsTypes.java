@@ -1,5 +1,6 @@
 package io.hetu.sdk.typescript;
 
+import io.hetu.sdk.Names;
 import io.hetu.sdk.SchemaManifest.TypeRef;
 import java.util.Comparator;
 import java.util.Map;
@@ -106,7 +107,7 @@ final class TsTypes {
 
     /** The constant holding an enum's names in ordinal order. */
     static String constants(String enumName) {
-        return TsNames.constant(enumName) + "_CONSTANTS";
+        return Names.constant(enumName) + "_CONSTANTS";
     }
 
     static IllegalArgumentException unknown(String type) {

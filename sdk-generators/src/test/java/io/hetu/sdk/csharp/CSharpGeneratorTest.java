@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hetu.sdk.GeneratedFile;
+import io.hetu.sdk.GoldenFiles;
 import io.hetu.sdk.SchemaManifest;
 import io.hetu.sdk.SchemaManifest.ComponentDef;
 import io.hetu.sdk.SchemaManifest.FieldDef;
@@ -17,9 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,40 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The generated C# package: golden files for review, and the real Mono compiler. */
 class CSharpGeneratorTest {
 
-    private static final Path GOLDEN = Path.of(System.getProperty("hetu.golden.dir", "src/test/golden"), "csharp");
-
     @TempDir
     Path dir;
 
     @Test
     void packageMatchesTheGoldenFiles() throws IOException {
-        List<GeneratedFile> files = CSharpSdkFixture.generate();
-        if (Boolean.getBoolean("hetu.golden.update")) {
-            if (Files.exists(GOLDEN)) {
-                try (Stream<Path> old = Files.walk(GOLDEN)) {
-                    for (Path p : old.sorted((a, b) -> b.compareTo(a)).toList()) {
-                        Files.delete(p);
-                    }
-                }
-            }
-            for (GeneratedFile file : files) {
-                Path path = GOLDEN.resolve(file.path());
-                Files.createDirectories(path.getParent());
-                Files.writeString(path, file.content());
-            }
-        }
-        Set<String> golden = new TreeSet<>();
-        try (Stream<Path> stored = Files.walk(GOLDEN)) {
-            stored.filter(Files::isRegularFile).forEach(p -> golden.add(GOLDEN.relativize(p).toString().replace('\\', '/')));
-        }
-        Set<String> generated = new TreeSet<>();
-        files.forEach(f -> generated.add(f.path()));
-        assertEquals(golden, generated, "the generated file set differs from " + GOLDEN
-                + "; review and rerun with -Dhetu.golden.update=true");
-        for (GeneratedFile file : files) {
-            assertEquals(Files.readString(GOLDEN.resolve(file.path())), file.content(), file.path()
-                    + " differs from its golden file; review and rerun with -Dhetu.golden.update=true");
-        }
+        GoldenFiles.assertMatch("csharp", CSharpSdkFixture.generate());
     }
 
     @Test
