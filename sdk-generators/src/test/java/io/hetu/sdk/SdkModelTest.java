@@ -25,7 +25,6 @@ import io.hetu.sdk.csharp.CSharpOptions;
 import io.hetu.sdk.typescript.TypeScriptGenerator;
 import io.hetu.sdk.typescript.TypeScriptOptions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -191,10 +190,7 @@ class SdkModelTest {
      */
     @Test
     void bothSdksOfferEveryLookupWindowAndSystemOfTheModelUnderItsName() throws IOException {
-        SchemaManifest manifest;
-        try (InputStream in = getClass().getClassLoader().getResourceAsStream("META-INF/hetu/schema.json")) {
-            manifest = SchemaManifest.parse(in.readAllBytes());
-        }
+        SchemaManifest manifest = TestManifests.testApp();
         SdkModel model = SdkModel.of(manifest);
         String ts = TypeScriptGenerator.generate(manifest, new TypeScriptOptions("model-test", "1.0.0")).stream()
                 .map(GeneratedFile::content).collect(Collectors.joining());

@@ -81,7 +81,7 @@ public final class CSharpGenerator {
         }
         for (Namespace ns : model.namespaces()) {
             unique(typeNames, groupClass(ns), "namespace " + ns.name());
-            unique(typeNames, codecClass(ns), "namespace " + ns.name());
+            unique(typeNames, codecClass(ns.name()), "namespace " + ns.name());
         }
         for (Component component : model.components()) {
             unique(typeNames, rowClass(component), "component " + component.name());
@@ -399,19 +399,18 @@ public final class CSharpGenerator {
         code.open("public sealed partial class " + group);
         code.line("private readonly HetuConnection connection;");
         code.blank();
+        Set<String> members = new HashSet<>(Set.of(group));
+        Map<Component, String> tables = new LinkedHashMap<>();
+        ns.components().forEach(c -> tables.put(c, unique(members, pascal(c.name()), "component " + c.name())));
         code.open("internal " + group + "(HetuConnection connection)");
         code.line("this.connection = connection;");
-        for (Component c : ns.components()) {
-            code.line(c.name() + " = new " + tableClass(c) + "(connection);");
-        }
+        tables.forEach((c, property) -> code.line(property + " = new " + tableClass(c) + "(connection);"));
         code.close();
-        Set<String> members = new HashSet<>(Set.of(group));
-        for (Component c : ns.components()) {
+        tables.forEach((c, property) -> {
             code.blank();
             code.line("/// <summary>Subscriptions to component <c>" + c.qualifiedName() + "</c>.</summary>");
-            code.line("public " + tableClass(c) + " " + unique(members, pascal(c.name()), "component " + c.name())
-                    + " { get; private set; }");
-        }
+            code.line("public " + tableClass(c) + " " + property + " { get; private set; }");
+        });
         Renamed renamed = new Renamed();
         for (SystemCall s : ns.systems()) {
             code.blank();
@@ -458,7 +457,7 @@ public final class CSharpGenerator {
 
     /** The argument encoders and result decoders of a namespace's systems, usable without a connection. */
     private void codec(CSharpCode code, Namespace ns) {
-        String codec = codecClass(ns);
+        String codec = codecClass(ns.name());
         code.line("/// <summary>Namespace <c>" + ns.name() + "</c>: the CALL arguments and RESULT values of its systems.</summary>");
         code.open("public static partial class " + codec);
         Set<String> members = new HashSet<>(Set.of(codec));
@@ -856,10 +855,6 @@ public final class CSharpGenerator {
 
     private static String groupClass(Namespace ns) {
         return ns.typeName() + "Api";
-    }
-
-    private static String codecClass(Namespace ns) {
-        return ns.typeName() + "Codec";
     }
 
     private static String codecClass(String namespace) {

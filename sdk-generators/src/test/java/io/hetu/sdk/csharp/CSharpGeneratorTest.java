@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hetu.sdk.GeneratedFile;
 import io.hetu.sdk.GoldenFiles;
 import io.hetu.sdk.SchemaManifest;
+import io.hetu.sdk.TestManifests;
 import io.hetu.sdk.SchemaManifest.ComponentDef;
 import io.hetu.sdk.SchemaManifest.FieldDef;
 import io.hetu.sdk.SchemaManifest.TypeRef;
@@ -63,6 +64,30 @@ class CSharpGeneratorTest {
         List<Path> sources = CSharpSdkFixture.writeSdk(dir);
         CSharpSdkFixture.compile(dir, List.of("-target:library", "-out:" + dir.resolve("SdkTest.Client.dll")), sources);
         assertTrue(Files.size(dir.resolve("SdkTest.Client.dll")) > 0);
+    }
+
+    /** The names that trip generators (TestManifests.edge) come out as the model names them, and compile. */
+    @Test
+    void aSchemaOfAwkwardNamesCompilesWithMcs() throws Exception {
+        List<GeneratedFile> files = CSharpGenerator.generate(TestManifests.edge(), CSharpSdkFixture.OPTIONS);
+        String client = files.stream().filter(f -> f.path().equals("Runtime/HetuClient.cs")).findFirst().orElseThrow()
+                .content();
+        assertTrue(client.contains("public ShopItemTable Item { get; private set; }")
+                && client.contains("Item = new ShopItemTable(connection);"), "a lower-case component's table:\n" + client);
+        assertTrue(client.contains("public Task BuyAsync(int function, string writer_, bool reader_)")
+                && client.contains("public static void WriteBuy(HetuWriter writer, int function, string writer_, "
+                        + "bool reader_)"), "arguments keep clear of the codec's own parameters:\n" + client);
+        assertTrue(client.contains("public Task PostAsync(long? atNanos, List<string> @params)"), client);
+        String item = files.stream().filter(f -> f.path().equals("Runtime/Components/ShopItem.cs")).findFirst()
+                .orElseThrow().content();
+        assertTrue(item.contains("SelectByIdAsync(long id)") && item.contains("SelectByIdColumnAsync(long id)")
+                && item.contains("QueryByMaxHpAsync(") && !item.contains("ByBlob"), "no lookup by bytes:\n" + item);
+        String log = files.stream().filter(f -> f.path().equals("Runtime/Components/Log.cs")).findFirst()
+                .orElseThrow().content();
+        assertTrue(log.contains("SubscribeTopAsync(string topic, int count)") && !log.contains("QueryByTopic"), log);
+        CSharpSdkFixture.compile(dir, List.of("-target:library", "-out:" + dir.resolve("Edge.dll")),
+                CSharpSdkFixture.writeSdk(dir, files));
+        assertTrue(Files.size(dir.resolve("Edge.dll")) > 0);
     }
 
     @Test
@@ -152,7 +177,7 @@ class CSharpGeneratorTest {
     /** GUIDs come from the package name and the path alone: a regenerated or upgraded package keeps them. */
     @Test
     void metaGuidsSurviveRegenerationAndNewVersions() throws IOException {
-        SchemaManifest manifest = SchemaManifest.parse(CSharpSdkFixture.manifestBytes());
+        SchemaManifest manifest = TestManifests.testApp();
         Map<String, String> first = metas(CSharpGenerator.generate(manifest, CSharpSdkFixture.OPTIONS));
         Map<String, String> upgraded = metas(CSharpGenerator.generate(manifest,
                 new CSharpOptions("SdkTest.Client", "io.hetu.sdk-test", "2.0.0")));
@@ -176,7 +201,7 @@ class CSharpGeneratorTest {
 
     @Test
     void namesThatCollideInCSharpAreAClearError() throws IOException {
-        SchemaManifest manifest = SchemaManifest.parse(CSharpSdkFixture.manifestBytes());
+        SchemaManifest manifest = TestManifests.testApp();
         ComponentDef gadget = manifest.components().get(0);
         List<FieldDef> fields = new ArrayList<>(gadget.fields());
         fields.add(new FieldDef("Level", "i32", 200, 4, -1, 0, List.of()));
@@ -192,7 +217,7 @@ class CSharpGeneratorTest {
 
     @Test
     void enumColumnsWithoutAManifestEnumGetTheirOwnType() throws IOException {
-        SchemaManifest manifest = SchemaManifest.parse(CSharpSdkFixture.manifestBytes());
+        SchemaManifest manifest = TestManifests.testApp();
         SchemaManifest noEnums = new SchemaManifest(manifest.schemaHash(), manifest.components(), List.of(),
                 List.of(), List.of());
         String gadget = CSharpGenerator.generate(noEnums, CSharpSdkFixture.OPTIONS).stream()

@@ -10,6 +10,7 @@ import io.hetu.runtime.server.ServerConfig;
 import io.hetu.runtime.storage.Database;
 import io.hetu.sdk.GeneratedFile;
 import io.hetu.sdk.SchemaManifest;
+import io.hetu.sdk.TestManifests;
 import io.hetu.sdk.typescript.NodeTools;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -45,7 +46,7 @@ class CSharpWebGLJslibBrowserTest {
         GeneratedFile jslib = CSharpSdkFixture.generate().stream()
                 .filter(f -> f.path().equals("Runtime/Plugins/WebGL/HetuWebSocket.jslib")).findFirst().orElseThrow();
         Files.writeString(page.resolve("HetuWebSocket.jslib"), jslib.content());
-        SchemaManifest manifest = SchemaManifest.parse(CSharpSdkFixture.manifestBytes());
+        SchemaManifest manifest = TestManifests.testApp();
 
         App app = App.load(getClass().getClassLoader(), null);
         try (Database database = Database.inMemory(app.tables())) {
