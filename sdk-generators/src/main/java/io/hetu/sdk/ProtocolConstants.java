@@ -1,7 +1,5 @@
 package io.hetu.sdk;
 
-import java.util.List;
-
 /**
  * The constants of docs/PROTOCOL.md that a client needs, in one place: the generators write them into both SDK
  * runtimes ({@code src/runtime/protocol.ts}, {@code Runtime/Hetu/HetuProtocol.cs}), which use them instead of copies
@@ -193,10 +191,5 @@ public final class ProtocolConstants {
         public String code() {
             return name();
         }
-    }
-
-    /** The numbers of one group, in order. */
-    public static List<Number> numbers(Group group) {
-        return java.util.Arrays.stream(Number.values()).filter(n -> n.group() == group).toList();
     }
 }

@@ -268,6 +268,7 @@ public final class TypeScriptGenerator {
     private String componentFile(Component component) {
         String name = component.typeName();
         String qualified = component.qualifiedName();
+        // Each column's property is its binding; this refuses two that would share one.
         properties(component.columns().stream().map(Column::name).toList(), "component " + qualified);
         Set<String> helpers = new TreeSet<>();
         StringBuilder constants = new StringBuilder();
