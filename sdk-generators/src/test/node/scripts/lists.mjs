@@ -39,6 +39,14 @@ for (let i = 0; i < 40; i++) {
   await until(() => ordered(bottom).join() === expected.slice(-2).join(), `the bottom two after post ${i}`);
 }
 assert.equal(otherSeason.rows.size, 0, 'another season sees nothing');
+// Names whose UTF-16 order is not the server's (code points, the order of their UTF-8 bytes): U+FF01 comes before
+// U+1F600. The comparator agrees with the row the server puts first.
+await poster.systems.postStanding(4, 1n, 5, '\u{1F600}');
+await poster.systems.postStanding(4, 2n, 5, '\uFF01');
+const first = await viewer.standing.subscribeTop(4, 1);
+const both = await viewer.standing.subscribeList(4);
+assert.deepEqual([...first.rows.values()].map((r) => r.player), [2n], "the server's first row of season 4");
+assert.deepEqual(ordered(both), ['2:5:\uFF01', '1:5:\u{1F600}'], 'the comparator orders text by code point');
 const summary = { top: ordered(top), whole: ordered(whole), events, errors };
 viewer.close();
 poster.close();

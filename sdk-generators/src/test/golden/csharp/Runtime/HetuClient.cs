@@ -4,13 +4,14 @@
 // </auto-generated>
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 using System.Threading;
 using System.Threading.Tasks;
 
 namespace SdkTest.Client
 {
     /// <summary>The typed client: one property per namespace of the app, holding its systems and tables.</summary>
-    public sealed class HetuClient : IDisposable
+    public sealed partial class HetuClient : IDisposable
     {
         public HetuClient(string url, HetuOptions options = null) : this(new Uri(url), options)
         {
@@ -39,7 +40,7 @@ namespace SdkTest.Client
     }
 
     /// <summary>Namespace <c>sdk</c>: typed calls and tables.</summary>
-    public sealed class SdkApi
+    public sealed partial class SdkApi
     {
         private readonly HetuConnection connection;
 
@@ -61,61 +62,61 @@ namespace SdkTest.Client
         public StandingTable Standing { get; private set; }
 
         /// <summary>Calls <c>sdk.add</c> (system 0, permission EVERYBODY); the result as Vec.</summary>
-        public Task<Vec> Add(Vec a, Vec b)
+        public Task<Vec> AddAsync(Vec a, Vec b)
         {
             return connection.CallAsync<Vec>(HetuSchema.Systems.SdkAdd, __w => SdkCodec.WriteAdd(__w, a, b), SdkCodec.ReadAdd);
         }
 
         /// <summary>Calls <c>sdk.extremes</c> (system 1, permission EVERYBODY); the result as a list of i64.</summary>
-        public Task<List<long>> Extremes()
+        public Task<List<long>> ExtremesAsync()
         {
             return connection.CallAsync<List<long>>(HetuSchema.Systems.SdkExtremes, __w => SdkCodec.WriteExtremes(__w), SdkCodec.ReadExtremes);
         }
 
         /// <summary>Calls <c>sdk.fillGadgets</c> (system 2, permission EVERYBODY).</summary>
-        public Task FillGadgets(long firstOwner, int count, int level)
+        public Task FillGadgetsAsync(long firstOwner, int count, int level)
         {
             return connection.CallAsync<object>(HetuSchema.Systems.SdkFillGadgets, __w => SdkCodec.WriteFillGadgets(__w, firstOwner, count, level), null);
         }
 
         /// <summary>Calls <c>sdk.half</c> (system 3, permission EVERYBODY); the result as nullable i64.</summary>
-        public Task<long?> Half(long? value)
+        public Task<long?> HalfAsync(long? value)
         {
             return connection.CallAsync<long?>(HetuSchema.Systems.SdkHalf, __w => SdkCodec.WriteHalf(__w, value), SdkCodec.ReadHalf);
         }
 
         /// <summary>Calls <c>sdk.login</c> (system 4, permission EVERYBODY).</summary>
-        public Task Login(long userId)
+        public Task LoginAsync(long userId)
         {
             return connection.CallAsync<object>(HetuSchema.Systems.SdkLogin, __w => SdkCodec.WriteLogin(__w, userId), null);
         }
 
         /// <summary>Calls <c>sdk.medal</c> (system 5, permission EVERYBODY); the result as Medal.</summary>
-        public Task<Medal> Medal(int rank)
+        public Task<Medal> MedalAsync(int rank)
         {
             return connection.CallAsync<Medal>(HetuSchema.Systems.SdkMedal, __w => SdkCodec.WriteMedal(__w, rank), SdkCodec.ReadMedal);
         }
 
         /// <summary>Calls <c>sdk.moveTo</c> (system 6, permission USER).</summary>
-        public Task MoveTo(float x, float y)
+        public Task MoveToAsync(float x, float y)
         {
             return connection.CallAsync<object>(HetuSchema.Systems.SdkMoveTo, __w => SdkCodec.WriteMoveTo(__w, x, y), null);
         }
 
         /// <summary>Calls <c>sdk.postStanding</c> (system 7, permission EVERYBODY).</summary>
-        public Task PostStanding(int season, long player, int points, string name)
+        public Task PostStandingAsync(int season, long player, int points, string name)
         {
             return connection.CallAsync<object>(HetuSchema.Systems.SdkPostStanding, __w => SdkCodec.WritePostStanding(__w, season, player, points, name), null);
         }
 
         /// <summary>Calls <c>sdk.refuse</c> (system 8, permission EVERYBODY).</summary>
-        public Task Refuse(string code)
+        public Task RefuseAsync(string code)
         {
             return connection.CallAsync<object>(HetuSchema.Systems.SdkRefuse, __w => SdkCodec.WriteRefuse(__w, code), null);
         }
 
         /// <summary>Calls <c>sdk.removeGadget</c> (system 9, permission EVERYBODY); the result as bool.</summary>
-        public Task<bool> RemoveGadget(long owner)
+        public Task<bool> RemoveGadgetAsync(long owner)
         {
             return connection.CallAsync<bool>(HetuSchema.Systems.SdkRemoveGadget, __w => SdkCodec.WriteRemoveGadget(__w, owner), SdkCodec.ReadRemoveGadget);
         }
@@ -123,147 +124,195 @@ namespace SdkTest.Client
         /// <summary>Calls <c>sdk.saveGadget</c> (system 10, permission EVERYBODY); the result as i64.</summary>
         /// <param name="atNanos">instant in nanoseconds (see HetuTime)</param>
         /// <param name="spanNanos">duration in nanoseconds (see HetuTime)</param>
-        public Task<long> SaveGadget(long owner, int level, string name, Mood mood, byte[] data, long atNanos, long spanNanos, int? maybe, string note)
+        public Task<long> SaveGadgetAsync(long owner, int level, string name, Mood mood, byte[] data, long atNanos, long spanNanos, int? maybe, string note)
         {
             return connection.CallAsync<long>(HetuSchema.Systems.SdkSaveGadget, __w => SdkCodec.WriteSaveGadget(__w, owner, level, name, mood, data, atNanos, spanNanos, maybe, note), SdkCodec.ReadSaveGadget);
         }
 
         /// <summary>Calls <c>sdk.split</c> (system 11, permission EVERYBODY); the result as a list of string.</summary>
-        public Task<List<string>> Split(string text)
+        public Task<List<string>> SplitAsync(string text)
         {
             return connection.CallAsync<List<string>>(HetuSchema.Systems.SdkSplit, __w => SdkCodec.WriteSplit(__w, text), SdkCodec.ReadSplit);
         }
+
+        /// <summary>The name of <see cref="AddAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<Vec> Add(Vec a, Vec b) { return AddAsync(a, b); }
+
+        /// <summary>The name of <see cref="ExtremesAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<List<long>> Extremes() { return ExtremesAsync(); }
+
+        /// <summary>The name of <see cref="FillGadgetsAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task FillGadgets(long firstOwner, int count, int level) { return FillGadgetsAsync(firstOwner, count, level); }
+
+        /// <summary>The name of <see cref="HalfAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<long?> Half(long? value) { return HalfAsync(value); }
+
+        /// <summary>The name of <see cref="LoginAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task Login(long userId) { return LoginAsync(userId); }
+
+        /// <summary>The name of <see cref="MedalAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<Medal> Medal(int rank) { return MedalAsync(rank); }
+
+        /// <summary>The name of <see cref="MoveToAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task MoveTo(float x, float y) { return MoveToAsync(x, y); }
+
+        /// <summary>The name of <see cref="PostStandingAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task PostStanding(int season, long player, int points, string name) { return PostStandingAsync(season, player, points, name); }
+
+        /// <summary>The name of <see cref="RefuseAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task Refuse(string code) { return RefuseAsync(code); }
+
+        /// <summary>The name of <see cref="RemoveGadgetAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<bool> RemoveGadget(long owner) { return RemoveGadgetAsync(owner); }
+
+        /// <summary>The name of <see cref="SaveGadgetAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<long> SaveGadget(long owner, int level, string name, Mood mood, byte[] data, long atNanos, long spanNanos, int? maybe, string note) { return SaveGadgetAsync(owner, level, name, mood, data, atNanos, spanNanos, maybe, note); }
+
+        /// <summary>The name of <see cref="SplitAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<List<string>> Split(string text) { return SplitAsync(text); }
     }
 
     /// <summary>Namespace <c>sdk</c>: the CALL arguments and RESULT values of its systems.</summary>
-    public static class SdkCodec
+    public static partial class SdkCodec
     {
         /// <summary>Writes the arguments of <c>sdk.add</c>.</summary>
-        public static void WriteAdd(HetuWriter __w, Vec a, Vec b)
+        public static void WriteAdd(HetuWriter writer, Vec a, Vec b)
         {
-            Vec.Write(__w, a);
-            Vec.Write(__w, b);
+            Vec.Write(writer, a);
+            Vec.Write(writer, b);
         }
 
         /// <summary>Reads the result of <c>sdk.add</c>.</summary>
-        public static Vec ReadAdd(HetuReader __r)
+        public static Vec ReadAdd(HetuReader reader)
         {
-            return Vec.Read(__r);
+            return Vec.Read(reader);
         }
 
         /// <summary>Writes the arguments of <c>sdk.extremes</c>.</summary>
-        public static void WriteExtremes(HetuWriter __w)
+        public static void WriteExtremes(HetuWriter writer)
         {
         }
 
         /// <summary>Reads the result of <c>sdk.extremes</c>.</summary>
-        public static List<long> ReadExtremes(HetuReader __r)
+        public static List<long> ReadExtremes(HetuReader reader)
         {
-            return __r.ReadList(__r1 => __r1.ReadI64());
+            return reader.ReadList(__r1 => __r1.ReadI64());
         }
 
         /// <summary>Writes the arguments of <c>sdk.fillGadgets</c>.</summary>
-        public static void WriteFillGadgets(HetuWriter __w, long firstOwner, int count, int level)
+        public static void WriteFillGadgets(HetuWriter writer, long firstOwner, int count, int level)
         {
-            __w.WriteI64(firstOwner);
-            __w.WriteI32(count);
-            __w.WriteI32(level);
+            writer.WriteI64(firstOwner);
+            writer.WriteI32(count);
+            writer.WriteI32(level);
         }
 
         /// <summary>Writes the arguments of <c>sdk.half</c>.</summary>
-        public static void WriteHalf(HetuWriter __w, long? value)
+        public static void WriteHalf(HetuWriter writer, long? value)
         {
-            __w.WriteNullable(value, (__w1, __v1) => __w1.WriteI64(__v1));
+            writer.WriteNullable(value, (__w1, __v1) => __w1.WriteI64(__v1));
         }
 
         /// <summary>Reads the result of <c>sdk.half</c>.</summary>
-        public static long? ReadHalf(HetuReader __r)
+        public static long? ReadHalf(HetuReader reader)
         {
-            return (__r.ReadPresent() ? (long?)__r.ReadI64() : null);
+            return (reader.ReadPresent() ? (long?)reader.ReadI64() : null);
         }
 
         /// <summary>Writes the arguments of <c>sdk.login</c>.</summary>
-        public static void WriteLogin(HetuWriter __w, long userId)
+        public static void WriteLogin(HetuWriter writer, long userId)
         {
-            __w.WriteI64(userId);
+            writer.WriteI64(userId);
         }
 
         /// <summary>Writes the arguments of <c>sdk.medal</c>.</summary>
-        public static void WriteMedal(HetuWriter __w, int rank)
+        public static void WriteMedal(HetuWriter writer, int rank)
         {
-            __w.WriteI32(rank);
+            writer.WriteI32(rank);
         }
 
         /// <summary>Reads the result of <c>sdk.medal</c>.</summary>
-        public static Medal ReadMedal(HetuReader __r)
+        public static Medal ReadMedal(HetuReader reader)
         {
-            return Medal.Read(__r);
+            return Medal.Read(reader);
         }
 
         /// <summary>Writes the arguments of <c>sdk.moveTo</c>.</summary>
-        public static void WriteMoveTo(HetuWriter __w, float x, float y)
+        public static void WriteMoveTo(HetuWriter writer, float x, float y)
         {
-            __w.WriteF32(x);
-            __w.WriteF32(y);
+            writer.WriteF32(x);
+            writer.WriteF32(y);
         }
 
         /// <summary>Writes the arguments of <c>sdk.postStanding</c>.</summary>
-        public static void WritePostStanding(HetuWriter __w, int season, long player, int points, string name)
+        public static void WritePostStanding(HetuWriter writer, int season, long player, int points, string name)
         {
-            __w.WriteI32(season);
-            __w.WriteI64(player);
-            __w.WriteI32(points);
-            __w.WriteString(name);
+            writer.WriteI32(season);
+            writer.WriteI64(player);
+            writer.WriteI32(points);
+            writer.WriteString(name);
         }
 
         /// <summary>Writes the arguments of <c>sdk.refuse</c>.</summary>
-        public static void WriteRefuse(HetuWriter __w, string code)
+        public static void WriteRefuse(HetuWriter writer, string code)
         {
-            __w.WriteString(code);
+            writer.WriteString(code);
         }
 
         /// <summary>Writes the arguments of <c>sdk.removeGadget</c>.</summary>
-        public static void WriteRemoveGadget(HetuWriter __w, long owner)
+        public static void WriteRemoveGadget(HetuWriter writer, long owner)
         {
-            __w.WriteI64(owner);
+            writer.WriteI64(owner);
         }
 
         /// <summary>Reads the result of <c>sdk.removeGadget</c>.</summary>
-        public static bool ReadRemoveGadget(HetuReader __r)
+        public static bool ReadRemoveGadget(HetuReader reader)
         {
-            return __r.ReadBool();
+            return reader.ReadBool();
         }
 
         /// <summary>Writes the arguments of <c>sdk.saveGadget</c>.</summary>
-        public static void WriteSaveGadget(HetuWriter __w, long owner, int level, string name, Mood mood, byte[] data, long atNanos, long spanNanos, int? maybe, string note)
+        public static void WriteSaveGadget(HetuWriter writer, long owner, int level, string name, Mood mood, byte[] data, long atNanos, long spanNanos, int? maybe, string note)
         {
-            __w.WriteI64(owner);
-            __w.WriteI32(level);
-            __w.WriteString(name);
-            __w.WriteU8((byte)mood);
-            __w.WriteBytes(data);
-            __w.WriteI64(atNanos);
-            __w.WriteI64(spanNanos);
-            __w.WriteNullable(maybe, (__w1, __v1) => __w1.WriteI32(__v1));
-            __w.WriteOptional(note, (__w1, __v1) => __w1.WriteString(__v1));
+            writer.WriteI64(owner);
+            writer.WriteI32(level);
+            writer.WriteString(name);
+            writer.WriteU8((byte)mood);
+            writer.WriteBytes(data);
+            writer.WriteI64(atNanos);
+            writer.WriteI64(spanNanos);
+            writer.WriteNullable(maybe, (__w1, __v1) => __w1.WriteI32(__v1));
+            writer.WriteOptional(note, (__w1, __v1) => __w1.WriteString(__v1));
         }
 
         /// <summary>Reads the result of <c>sdk.saveGadget</c>.</summary>
-        public static long ReadSaveGadget(HetuReader __r)
+        public static long ReadSaveGadget(HetuReader reader)
         {
-            return __r.ReadI64();
+            return reader.ReadI64();
         }
 
         /// <summary>Writes the arguments of <c>sdk.split</c>.</summary>
-        public static void WriteSplit(HetuWriter __w, string text)
+        public static void WriteSplit(HetuWriter writer, string text)
         {
-            __w.WriteString(text);
+            writer.WriteString(text);
         }
 
         /// <summary>Reads the result of <c>sdk.split</c>.</summary>
-        public static List<string> ReadSplit(HetuReader __r)
+        public static List<string> ReadSplit(HetuReader reader)
         {
-            return __r.ReadList(__r1 => __r1.ReadString());
+            return reader.ReadList(__r1 => __r1.ReadString());
         }
     }
 }

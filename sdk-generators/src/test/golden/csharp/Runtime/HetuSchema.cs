@@ -5,12 +5,12 @@
 namespace SdkTest.Client
 {
     /// <summary>The schema this SDK was generated from: its hash and the wire ids.</summary>
-    public static class HetuSchema
+    public static partial class HetuSchema
     {
         public const string SchemaHash = "2a916d433e401b04";
 
         /// <summary>Component ids: positions in the manifest's components.</summary>
-        public static class Components
+        public static partial class Components
         {
             public const int SdkGadget = 0;
             public const int SdkSpot = 1;
@@ -18,7 +18,7 @@ namespace SdkTest.Client
         }
 
         /// <summary>System ids: positions in the manifest's systems.</summary>
-        public static class Systems
+        public static partial class Systems
         {
             public const int SdkAdd = 0;
             public const int SdkExtremes = 1;

@@ -8,6 +8,7 @@ import { Systems } from './systems.js';
 
 export { HetuConnection, HetuError, HetuRejection } from './runtime/connection.js';
 export type { ConnectOptions, ConnectionState, QueryRange, ReconnectOptions } from './runtime/connection.js';
+export * as HetuProtocol from './runtime/protocol.js';
 export { Subscription } from './runtime/subscription.js';
 export type { RowType } from './runtime/subscription.js';
 export type { WebSocketConstructor, WebSocketLike } from './runtime/platform.js';

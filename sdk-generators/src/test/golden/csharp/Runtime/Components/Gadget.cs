@@ -3,12 +3,13 @@
 // Do not edit: regenerate it from the app's schema manifest.
 // </auto-generated>
 using System;
+using System.ComponentModel;
 using System.Threading.Tasks;
 
 namespace SdkTest.Client
 {
     /// <summary>A row of <c>sdk.Gadget</c> (permission EVERYBODY), decoded from its 96 layout bytes.</summary>
-    public sealed class GadgetRow
+    public sealed partial class GadgetRow
     {
         public const int Size = 96;
 
@@ -87,7 +88,7 @@ namespace SdkTest.Client
     }
 
     /// <summary>Typed subscriptions to <c>sdk.Gadget</c>.</summary>
-    public sealed class GadgetTable
+    public sealed partial class GadgetTable
     {
         private readonly HetuConnection connection;
 
@@ -97,9 +98,9 @@ namespace SdkTest.Client
         }
 
         /// <summary>Subscribes to the row with this id (SELECT by id).</summary>
-        public Task<HetuSubscription<GadgetRow>> Select(long id)
+        public Task<HetuSubscription<GadgetRow>> SelectByIdAsync(long id)
         {
-            return connection.SubscribeAsync(HetuConnection.Select, __w =>
+            return connection.SubscribeAsync(HetuProtocol.Select, __w =>
             {
                 __w.WriteU16((ushort)HetuSchema.Components.SdkGadget);
                 __w.WriteU8(0);
@@ -108,9 +109,9 @@ namespace SdkTest.Client
         }
 
         /// <summary>Subscribes to the row whose unique <c>owner</c> is the key.</summary>
-        public Task<HetuSubscription<GadgetRow>> SelectByOwner(long owner)
+        public Task<HetuSubscription<GadgetRow>> SelectByOwnerAsync(long owner)
         {
-            return connection.SubscribeAsync(HetuConnection.Select, __w =>
+            return connection.SubscribeAsync(HetuProtocol.Select, __w =>
             {
                 __w.WriteU16((ushort)HetuSchema.Components.SdkGadget);
                 __w.WriteU8(1);
@@ -120,9 +121,9 @@ namespace SdkTest.Client
         }
 
         /// <summary>Subscribes to the rows whose <c>owner</c> lies between the bounds (null: open), ordered by it then by id, at most <paramref name="limit"/> of them.</summary>
-        public Task<HetuSubscription<GadgetRow>> QueryByOwner(long? low = null, long? high = null, int limit = HetuQuery.NoLimit, bool descending = false, bool lowInclusive = true, bool highInclusive = true)
+        public Task<HetuSubscription<GadgetRow>> QueryByOwnerAsync(long? low = null, long? high = null, int limit = HetuQuery.NoLimit, bool descending = false, bool lowInclusive = true, bool highInclusive = true)
         {
-            return connection.SubscribeAsync(HetuConnection.Query, __w =>
+            return connection.SubscribeAsync(HetuProtocol.Query, __w =>
             {
                 HetuQuery.WriteHeader(__w, HetuSchema.Components.SdkGadget, 0, limit, descending, low.HasValue, lowInclusive, high.HasValue, highInclusive);
                 if (low.HasValue) __w.WriteI64(low.Value);
@@ -131,14 +132,30 @@ namespace SdkTest.Client
         }
 
         /// <summary>Subscribes to the rows whose <c>level</c> lies between the bounds (null: open), ordered by it then by id, at most <paramref name="limit"/> of them.</summary>
-        public Task<HetuSubscription<GadgetRow>> QueryByLevel(int? low = null, int? high = null, int limit = HetuQuery.NoLimit, bool descending = false, bool lowInclusive = true, bool highInclusive = true)
+        public Task<HetuSubscription<GadgetRow>> QueryByLevelAsync(int? low = null, int? high = null, int limit = HetuQuery.NoLimit, bool descending = false, bool lowInclusive = true, bool highInclusive = true)
         {
-            return connection.SubscribeAsync(HetuConnection.Query, __w =>
+            return connection.SubscribeAsync(HetuProtocol.Query, __w =>
             {
                 HetuQuery.WriteHeader(__w, HetuSchema.Components.SdkGadget, 1, limit, descending, low.HasValue, lowInclusive, high.HasValue, highInclusive);
                 if (low.HasValue) __w.WriteI32(low.Value);
                 if (high.HasValue) __w.WriteI32(high.Value);
             }, GadgetRow.Size, GadgetRow.Decode);
         }
+
+        /// <summary>The name of <see cref="SelectByIdAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<HetuSubscription<GadgetRow>> Select(long id) { return SelectByIdAsync(id); }
+
+        /// <summary>The name of <see cref="SelectByOwnerAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<HetuSubscription<GadgetRow>> SelectByOwner(long owner) { return SelectByOwnerAsync(owner); }
+
+        /// <summary>The name of <see cref="QueryByOwnerAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<HetuSubscription<GadgetRow>> QueryByOwner(long? low = null, long? high = null, int limit = HetuQuery.NoLimit, bool descending = false, bool lowInclusive = true, bool highInclusive = true) { return QueryByOwnerAsync(low, high, limit, descending, lowInclusive, highInclusive); }
+
+        /// <summary>The name of <see cref="QueryByLevelAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<HetuSubscription<GadgetRow>> QueryByLevel(int? low = null, int? high = null, int limit = HetuQuery.NoLimit, bool descending = false, bool lowInclusive = true, bool highInclusive = true) { return QueryByLevelAsync(low, high, limit, descending, lowInclusive, highInclusive); }
     }
 }

@@ -3,12 +3,13 @@
 // Do not edit: regenerate it from the app's schema manifest.
 // </auto-generated>
 using System;
+using System.ComponentModel;
 using System.Threading.Tasks;
 
 namespace SdkTest.Client
 {
     /// <summary>A row of <c>sdk.Spot</c> (permission OWNER), decoded from its 16 layout bytes.</summary>
-    public sealed class SpotRow
+    public sealed partial class SpotRow
     {
         public const int Size = 16;
 
@@ -33,7 +34,7 @@ namespace SdkTest.Client
     }
 
     /// <summary>Typed subscriptions to <c>sdk.Spot</c>.</summary>
-    public sealed class SpotTable
+    public sealed partial class SpotTable
     {
         private readonly HetuConnection connection;
 
@@ -43,9 +44,9 @@ namespace SdkTest.Client
         }
 
         /// <summary>Subscribes to the row with this id (SELECT by id).</summary>
-        public Task<HetuSubscription<SpotRow>> Select(long id)
+        public Task<HetuSubscription<SpotRow>> SelectByIdAsync(long id)
         {
-            return connection.SubscribeAsync(HetuConnection.Select, __w =>
+            return connection.SubscribeAsync(HetuProtocol.Select, __w =>
             {
                 __w.WriteU16((ushort)HetuSchema.Components.SdkSpot);
                 __w.WriteU8(0);
@@ -54,9 +55,9 @@ namespace SdkTest.Client
         }
 
         /// <summary>Subscribes to the row whose unique <c>owner</c> is the key.</summary>
-        public Task<HetuSubscription<SpotRow>> SelectByOwner(long owner)
+        public Task<HetuSubscription<SpotRow>> SelectByOwnerAsync(long owner)
         {
-            return connection.SubscribeAsync(HetuConnection.Select, __w =>
+            return connection.SubscribeAsync(HetuProtocol.Select, __w =>
             {
                 __w.WriteU16((ushort)HetuSchema.Components.SdkSpot);
                 __w.WriteU8(1);
@@ -66,14 +67,26 @@ namespace SdkTest.Client
         }
 
         /// <summary>Subscribes to the rows whose <c>owner</c> lies between the bounds (null: open), ordered by it then by id, at most <paramref name="limit"/> of them.</summary>
-        public Task<HetuSubscription<SpotRow>> QueryByOwner(long? low = null, long? high = null, int limit = HetuQuery.NoLimit, bool descending = false, bool lowInclusive = true, bool highInclusive = true)
+        public Task<HetuSubscription<SpotRow>> QueryByOwnerAsync(long? low = null, long? high = null, int limit = HetuQuery.NoLimit, bool descending = false, bool lowInclusive = true, bool highInclusive = true)
         {
-            return connection.SubscribeAsync(HetuConnection.Query, __w =>
+            return connection.SubscribeAsync(HetuProtocol.Query, __w =>
             {
                 HetuQuery.WriteHeader(__w, HetuSchema.Components.SdkSpot, 0, limit, descending, low.HasValue, lowInclusive, high.HasValue, highInclusive);
                 if (low.HasValue) __w.WriteI64(low.Value);
                 if (high.HasValue) __w.WriteI64(high.Value);
             }, SpotRow.Size, SpotRow.Decode);
         }
+
+        /// <summary>The name of <see cref="SelectByIdAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<HetuSubscription<SpotRow>> Select(long id) { return SelectByIdAsync(id); }
+
+        /// <summary>The name of <see cref="SelectByOwnerAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<HetuSubscription<SpotRow>> SelectByOwner(long owner) { return SelectByOwnerAsync(owner); }
+
+        /// <summary>The name of <see cref="QueryByOwnerAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<HetuSubscription<SpotRow>> QueryByOwner(long? low = null, long? high = null, int limit = HetuQuery.NoLimit, bool descending = false, bool lowInclusive = true, bool highInclusive = true) { return QueryByOwnerAsync(low, high, limit, descending, lowInclusive, highInclusive); }
     }
 }

@@ -3,12 +3,13 @@
 // Do not edit: regenerate it from the app's schema manifest.
 // </auto-generated>
 using System;
+using System.ComponentModel;
 using System.Threading.Tasks;
 
 namespace SdkTest.Client
 {
     /// <summary>A row of <c>sdk.Standing</c> (permission EVERYBODY), decoded from its 48 layout bytes.</summary>
-    public sealed class StandingRow
+    public sealed partial class StandingRow
     {
         public const int Size = 48;
 
@@ -45,14 +46,14 @@ namespace SdkTest.Client
             int order;
             order = b.Points.CompareTo(a.Points);
             if (order != 0) return order;
-            order = string.CompareOrdinal(a.Name, b.Name);
+            order = HetuRow.CompareText(a.Name, b.Name);
             if (order != 0) return order;
             return a.Seq.CompareTo(b.Seq);
         }
     }
 
     /// <summary>Typed subscriptions to <c>sdk.Standing</c>.</summary>
-    public sealed class StandingTable
+    public sealed partial class StandingTable
     {
         private readonly HetuConnection connection;
 
@@ -62,9 +63,9 @@ namespace SdkTest.Client
         }
 
         /// <summary>Subscribes to the row with this id (SELECT by id).</summary>
-        public Task<HetuSubscription<StandingRow>> Select(long id)
+        public Task<HetuSubscription<StandingRow>> SelectByIdAsync(long id)
         {
-            return connection.SubscribeAsync(HetuConnection.Select, __w =>
+            return connection.SubscribeAsync(HetuProtocol.Select, __w =>
             {
                 __w.WriteU16((ushort)HetuSchema.Components.SdkStanding);
                 __w.WriteU8(0);
@@ -73,31 +74,47 @@ namespace SdkTest.Client
         }
 
         /// <summary>Subscribes to the whole list <c>season</c> (at most 10 rows); sort its rows with <see cref="StandingRow.CompareListOrder"/>.</summary>
-        public Task<HetuSubscription<StandingRow>> SubscribeList(int season)
+        public Task<HetuSubscription<StandingRow>> SubscribeListAsync(int season)
         {
             return QueryList(season, HetuQuery.NoLimit, false);
         }
 
         /// <summary>Subscribes to the first <paramref name="count"/> rows of the list (its top), kept full as rows leave.</summary>
-        public Task<HetuSubscription<StandingRow>> SubscribeTop(int season, int count)
+        public Task<HetuSubscription<StandingRow>> SubscribeTopAsync(int season, int count)
         {
             return QueryList(season, count, false);
         }
 
         /// <summary>Subscribes to the last <paramref name="count"/> rows of the list (its bottom), kept full as rows leave.</summary>
-        public Task<HetuSubscription<StandingRow>> SubscribeLast(int season, int count)
+        public Task<HetuSubscription<StandingRow>> SubscribeLastAsync(int season, int count)
         {
             return QueryList(season, count, true);
         }
 
         private Task<HetuSubscription<StandingRow>> QueryList(int season, int limit, bool descending)
         {
-            return connection.SubscribeAsync(HetuConnection.Query, __w =>
+            return connection.SubscribeAsync(HetuProtocol.Query, __w =>
             {
                 HetuQuery.WriteHeader(__w, HetuSchema.Components.SdkStanding, 0, limit, descending, true, true, true, true);
                 __w.WriteI32(season);
                 __w.WriteI32(season);
             }, StandingRow.Size, StandingRow.Decode);
         }
+
+        /// <summary>The name of <see cref="SelectByIdAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<HetuSubscription<StandingRow>> Select(long id) { return SelectByIdAsync(id); }
+
+        /// <summary>The name of <see cref="SubscribeListAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<HetuSubscription<StandingRow>> SubscribeList(int season) { return SubscribeListAsync(season); }
+
+        /// <summary>The name of <see cref="SubscribeTopAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<HetuSubscription<StandingRow>> SubscribeTop(int season, int count) { return SubscribeTopAsync(season, count); }
+
+        /// <summary>The name of <see cref="SubscribeLastAsync"/> before it took the Async suffix; kept for code written against it.</summary>
+        [EditorBrowsable(EditorBrowsableState.Never)]
+        public Task<HetuSubscription<StandingRow>> SubscribeLast(int season, int count) { return SubscribeLastAsync(season, count); }
     }
 }

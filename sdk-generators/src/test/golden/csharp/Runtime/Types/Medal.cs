@@ -8,7 +8,7 @@ using System.Collections.Generic;
 namespace SdkTest.Client
 {
     /// <summary>The record <c>Medal</c>, encoded as its fields in order.</summary>
-    public sealed class Medal
+    public sealed partial class Medal
     {
         public string Name { get; set; }
 

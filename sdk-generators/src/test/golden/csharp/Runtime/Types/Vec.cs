@@ -8,7 +8,7 @@ using System.Collections.Generic;
 namespace SdkTest.Client
 {
     /// <summary>The record <c>Vec</c>, encoded as its fields in order.</summary>
-    public sealed class Vec
+    public sealed partial class Vec
     {
         public float X { get; set; }
 

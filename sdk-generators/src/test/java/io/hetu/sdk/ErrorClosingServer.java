@@ -17,6 +17,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,14 +33,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class ErrorClosingServer implements AutoCloseable {
 
     /**
-     * The rule both SDKs follow (docs/SDKS.md, "Reconnecting"), per code this server can send: {@code NONE} is a
-     * connection lost without an ERROR, {@code NEWER_CODE} one this SDK version does not know.
+     * What both SDKs must do after each code this server can send: the rule of {@link ProtocolConstants.ErrorCode}
+     * per code, and {@code NONE}, a connection lost without an ERROR, reconnects; {@code NEWER_CODE}, one this SDK
+     * version does not know, closes.
      */
-    public static final Map<String, String> AFTER_ERROR = orderedPairs("NONE", "reconnect", "SHUTDOWN", "reconnect",
-            "IDLE", "reconnect", "TOO_SLOW", "reconnect", "HANDSHAKE_TIMEOUT", "reconnect", "RESYNC", "reconnect",
-            "RATE", "reconnect", "PROTOCOL", "close", "SCHEMA", "close", "VERSION", "close", "KICKED", "close",
-            "FRAME_TOO_LARGE", "close", "TOO_MANY_SUBSCRIPTIONS", "close", "TOO_MANY_ROWS", "close",
-            "NEWER_CODE", "close");
+    public static final Map<String, String> AFTER_ERROR = afterError();
 
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
@@ -52,11 +50,13 @@ public final class ErrorClosingServer implements AutoCloseable {
         Thread.ofVirtual().start(this::accept);
     }
 
-    private static Map<String, String> orderedPairs(String... pairs) {
+    private static Map<String, String> afterError() {
         Map<String, String> map = new LinkedHashMap<>();
-        for (int i = 0; i < pairs.length; i += 2) {
-            map.put(pairs[i], pairs[i + 1]);
+        map.put("NONE", "reconnect");
+        for (ProtocolConstants.ErrorCode code : ProtocolConstants.ErrorCode.values()) {
+            map.put(code.code(), code.after().name().toLowerCase(Locale.ROOT));
         }
+        map.put("NEWER_CODE", "close");
         return Collections.unmodifiableMap(map);
     }
 
@@ -90,7 +90,8 @@ public final class ErrorClosingServer implements AutoCloseable {
                 readFrame(in);
                 if (!code.equals("NONE")) {
                     out.write(frame(2, error(code)));
-                    out.write(frame(8, new byte[] {(byte) 0x0f, (byte) 0xa0})); // close code 4000; the code is in the ERROR
+                    int close = closeCode(code);
+                    out.write(frame(8, new byte[] {(byte) (close >> 8), (byte) close}));
                 }
                 return;
             }
@@ -102,6 +103,16 @@ public final class ErrorClosingServer implements AutoCloseable {
         } catch (IOException gone) {
             // The client went away.
         }
+    }
+
+    /** The close code the real server sends after this ERROR; PROTOCOL's for a code it does not send. */
+    private static int closeCode(String code) {
+        for (ProtocolConstants.ErrorCode known : ProtocolConstants.ErrorCode.values()) {
+            if (known.code().equals(code)) {
+                return (int) known.close().value();
+            }
+        }
+        return (int) ProtocolConstants.Number.CLOSE_PROTOCOL.value();
     }
 
     private static byte[] error(String code) {

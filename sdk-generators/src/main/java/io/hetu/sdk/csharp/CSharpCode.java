@@ -1,5 +1,7 @@
 package io.hetu.sdk.csharp;
 
+import io.hetu.sdk.Names;
+import java.util.Locale;
 import java.util.Set;
 
 /** C# source text: an indenting line writer and the naming rules of the generated code. */
@@ -52,31 +54,24 @@ final class CSharpCode {
     }
 
     /**
-     * A PascalCase identifier: the parts between non-alphanumeric characters, each with a capital
-     * first letter ({@code moveTo} → {@code MoveTo}, {@code user_id} → {@code UserId}). With
-     * {@code shouting} an all-capitals part is lower-cased after its first letter, for enum
-     * constants ({@code VERY_ANGRY} → {@code VeryAngry}).
+     * A PascalCase identifier ({@code moveTo} → {@code MoveTo}, {@code user_id} → {@code UserId}), by
+     * {@link Names#pascal}. With {@code shouting} an all-capitals word is lower-cased after its first letter, for
+     * enum and protocol constants ({@code VERY_ANGRY} → {@code VeryAngry}).
      */
     static String pascal(String name, boolean shouting) {
-        StringBuilder out = new StringBuilder();
-        for (String part : name.split("[^A-Za-z0-9]+")) {
-            if (part.isEmpty()) {
-                continue;
-            }
-            String rest = part.substring(1);
-            if (shouting && part.equals(part.toUpperCase(java.util.Locale.ROOT))) {
-                rest = rest.toLowerCase(java.util.Locale.ROOT);
-            }
-            out.append(Character.toUpperCase(part.charAt(0))).append(rest);
+        if (!shouting) {
+            return Names.pascal(name);
         }
-        if (out.isEmpty() || Character.isDigit(out.charAt(0))) {
-            out.insert(0, '_');
+        StringBuilder words = new StringBuilder();
+        for (String word : Names.words(name)) {
+            words.append(word.equals(word.toUpperCase(Locale.ROOT)) ? word.charAt(0)
+                    + word.substring(1).toLowerCase(Locale.ROOT) : word).append('_');
         }
-        return out.toString();
+        return Names.pascal(words.toString());
     }
 
     static String pascal(String name) {
-        return pascal(name, false);
+        return Names.pascal(name);
     }
 
     /**

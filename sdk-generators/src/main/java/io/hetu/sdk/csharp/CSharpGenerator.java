@@ -16,6 +16,19 @@ import io.hetu.manifest.SchemaManifest.SystemDef;
 import io.hetu.manifest.SchemaManifest.TypeRef;
 import io.hetu.manifest.SchemaManifest;
 import io.hetu.sdk.GeneratedFile;
+import io.hetu.sdk.Names;
+import io.hetu.sdk.SdkModel.Column;
+import io.hetu.sdk.SdkModel.Component;
+import io.hetu.sdk.SdkModel.EnumType;
+import io.hetu.sdk.SdkModel.ListView;
+import io.hetu.sdk.SdkModel.Lookup;
+import io.hetu.sdk.SdkModel.Namespace;
+import io.hetu.sdk.SdkModel.Param;
+import io.hetu.sdk.SdkModel.RecordType;
+import io.hetu.sdk.SdkModel.SortKey;
+import io.hetu.sdk.SdkModel.SystemCall;
+import io.hetu.sdk.SdkModel.Window;
+import io.hetu.sdk.SdkModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,10 +52,13 @@ import java.util.TreeSet;
  * plain .NET and Mono within C# 7.2.
  *
  * <p>The package holds the hand-written client runtime (the {@code Hetu*.cs} resources next to
- * this class: connection, reconnects, subscriptions, wire reader and writer) and, generated from
- * the manifest, one file per component (row class, decoder, typed select/query helpers), one per
- * record and enum, the typed client with a method per system, and the {@code HetuSchema}
- * registry. A pure function: the same manifest and options always give the same files.
+ * this class: connection, reconnects, subscriptions, wire reader and writer), the protocol's constants
+ * ({@code HetuProtocol.cs}) and, generated from the manifest, one file per component (row class, decoder,
+ * typed select/query helpers), one per record and enum, the typed client with a method per system, and the
+ * {@code HetuSchema} registry. What the SDK offers and under which names comes from the {@link SdkModel};
+ * this class only spells it in C#: PascalCase, {@code Async} on every method that returns a task, and
+ * {@code partial} classes that an app may extend. A pure function: the same manifest and options always give
+ * the same files.
  */
 public final class CSharpGenerator {
 
@@ -53,84 +69,82 @@ public final class CSharpGenerator {
     private static final String NAMESPACE_TOKEN = "__HETU_NAMESPACE__";
     private static final Set<String> CLIENT_MEMBERS = Set.of("Connection", "ConnectAsync", "LoginAsync", "CloseAsync",
             "Dispose", "HetuClient");
+    /** What every C# method that returns a task ends with. */
+    private static final String ASYNC = "Async";
 
-    private final SchemaManifest manifest;
+    private final SdkModel model;
     private final CSharpOptions options;
     private final Map<String, String> recordClasses = new LinkedHashMap<>();
     private final Map<String, String> enumClasses = new LinkedHashMap<>();
-    /** Enum columns without a manifest enum of the same constants get their own C# enum. */
-    private final Map<FieldDef, String> columnEnums = new HashMap<>();
     private final CSharpTypes types;
 
-    private CSharpGenerator(SchemaManifest manifest, CSharpOptions options) {
-        this.manifest = manifest;
+    private CSharpGenerator(SdkModel model, CSharpOptions options) {
+        this.model = model;
         this.options = options;
-        Set<String> typeNames = new HashSet<>(Set.of("HetuClient", "HetuSchema"));
-        for (RecordDef record : manifest.records()) {
-            recordClasses.put(record.name(), unique(typeNames, pascal(record.name()), "record " + record.name()));
+        Set<String> typeNames = new HashSet<>(Set.of("HetuClient", "HetuSchema", "HetuProtocol", "HetuAfterError"));
+        for (RecordType record : model.records()) {
+            recordClasses.put(record.name(), unique(typeNames, record.typeName(), "record " + record.name()));
         }
-        for (EnumDef e : manifest.enums()) {
-            enumClasses.put(e.name(), unique(typeNames, pascal(e.name()), "enum " + e.name()));
+        for (EnumType e : model.enums()) {
+            enumClasses.put(e.name(), unique(typeNames, e.typeName(), "enum " + e.name()));
         }
-        for (String ns : namespaces(manifest)) {
-            unique(typeNames, groupClass(ns), "namespace " + ns);
-            unique(typeNames, codecClass(ns), "namespace " + ns);
+        for (Namespace ns : model.namespaces()) {
+            unique(typeNames, groupClass(ns), "namespace " + ns.name());
+            unique(typeNames, codecClass(ns.name()), "namespace " + ns.name());
         }
-        for (ComponentDef component : manifest.components()) {
+        for (Component component : model.components()) {
             unique(typeNames, rowClass(component), "component " + component.name());
             unique(typeNames, tableClass(component), "component " + component.name());
-            for (FieldDef field : component.fields()) {
-                if (!field.enumConstants().isEmpty() && matchingEnum(field) == null) {
-                    String name = unique(typeNames, component.name() + pascal(field.name()),
-                            "the enum of column " + component.name() + "." + field.name());
-                    columnEnums.put(field, name);
-                    enumClasses.put(name, name);
+            for (Column column : component.columns()) {
+                if (column.ownEnumType() != null) {
+                    unique(typeNames, column.ownEnumType(), "the enum of column " + component.name() + "."
+                            + column.name());
+                    enumClasses.put(column.ownEnumType(), column.ownEnumType());
                 }
             }
         }
         this.types = new CSharpTypes(recordClasses, enumClasses);
     }
 
-    private static Set<String> namespaces(SchemaManifest manifest) {
-        Set<String> namespaces = new TreeSet<>();
-        manifest.components().forEach(c -> namespaces.add(c.namespace()));
-        manifest.systems().forEach(s -> namespaces.add(s.namespace()));
-        return namespaces;
-    }
-
     /** Generates the package; files are sorted by path. */
     public static List<GeneratedFile> generate(SchemaManifest manifest, CSharpOptions options) {
-        return new CSharpGenerator(manifest, options).files();
+        return new CSharpGenerator(SdkModel.of(manifest), options).files();
     }
 
     private List<GeneratedFile> files() {
-        Map<String, String> files = new LinkedHashMap<>();
-        files.put("package.json", packageJson());
-        files.put("README.md", readme());
-        files.put("Runtime/" + options.namespace() + ".asmdef", asmdef());
+        Map<String, GeneratedFile> files = new LinkedHashMap<>();
+        add(files, "package.json", packageJson());
+        add(files, "README.md", readme());
+        add(files, "Runtime/" + options.namespace() + ".asmdef", asmdef());
         for (String name : RUNTIME) {
-            files.put("Runtime/Hetu/" + name, header() + resource(name).replace(NAMESPACE_TOKEN, options.namespace()));
+            String path = "Runtime/Hetu/" + name;
+            files.put(path, new GeneratedFile(path, header()
+                    + resource(name).replace(NAMESPACE_TOKEN, options.namespace()), true));
         }
-        files.put(JSLIB, "// Generated by HeTu's C# SDK generator (" + options.packageName() + " " + options.version()
-                + "). Do not edit: regenerate the SDK.\n" + resource("HetuWebSocket.jslib"));
-        files.put("Runtime/HetuSchema.cs", registry());
-        files.put("Runtime/HetuClient.cs", client());
-        for (ComponentDef component : manifest.components()) {
-            files.put("Runtime/Components/" + pascal(component.name()) + ".cs",
-                    component(component));
+        files.put(JSLIB, new GeneratedFile(JSLIB, "// Generated by HeTu's C# SDK generator (" + options.packageName()
+                + " " + options.version() + "). Do not edit: regenerate the SDK.\n" + resource("HetuWebSocket.jslib"),
+                true));
+        add(files, "Runtime/Hetu/HetuProtocol.cs", wrap(List.of("System.Collections.Generic"), CSharpProtocol.body()));
+        add(files, "Runtime/HetuSchema.cs", registry());
+        add(files, "Runtime/HetuClient.cs", client());
+        for (Component component : model.components()) {
+            add(files, "Runtime/Components/" + component.typeName() + ".cs", component(component));
         }
-        for (RecordDef record : manifest.records()) {
-            files.put("Runtime/Types/" + recordClasses.get(record.name()) + ".cs", record(record));
+        for (RecordType record : model.records()) {
+            add(files, "Runtime/Types/" + recordClasses.get(record.name()) + ".cs", record(record));
         }
-        for (EnumDef e : manifest.enums()) {
-            files.put("Runtime/Types/" + enumClasses.get(e.name()) + ".cs",
+        for (EnumType e : model.enums()) {
+            add(files, "Runtime/Types/" + enumClasses.get(e.name()) + ".cs",
                     wrap(List.of(), enumBody(enumClasses.get(e.name()), e.constants(), "the enum " + e.name())));
         }
         addMetaFiles(files);
-        List<GeneratedFile> out = new ArrayList<>();
-        files.forEach((path, content) -> out.add(new GeneratedFile(path, content)));
+        List<GeneratedFile> out = new ArrayList<>(files.values());
         out.sort(Comparator.comparing(GeneratedFile::path));
         return out;
+    }
+
+    private static void add(Map<String, GeneratedFile> files, String path, String content) {
+        files.put(path, new GeneratedFile(path, content));
     }
 
     // ----- package files -----
@@ -140,7 +154,7 @@ public final class CSharpGenerator {
                 + "  \"name\": " + literal(options.packageName()) + ",\n"
                 + "  \"version\": " + literal(options.version()) + ",\n"
                 + "  \"displayName\": " + literal("HeTu client " + options.namespace()) + ",\n"
-                + "  \"description\": " + literal("Generated HeTu client SDK for schema " + manifest.schemaHash()
+                + "  \"description\": " + literal("Generated HeTu client SDK for schema " + model.schemaHash()
                         + ". Do not edit: regenerate it from the app's schema manifest.") + ",\n"
                 + "  \"unity\": \"2018.3\",\n"
                 + "  \"license\": \"Apache-2.0\",\n"
@@ -160,9 +174,9 @@ public final class CSharpGenerator {
     }
 
     private String readme() {
-        String group = manifest.systems().isEmpty() ? "Game" : pascal(manifest.systems().get(0).namespace());
+        String group = model.systems().isEmpty() ? "Game" : Names.pascal(model.systems().get(0).namespace());
         return "# " + options.packageName() + "\n\n"
-                + "Generated by HeTu's C# SDK generator from schema `" + manifest.schemaHash() + "`. Do not edit.\n\n"
+                + "Generated by HeTu's C# SDK generator from schema `" + model.schemaHash() + "`. Do not edit.\n\n"
                 + "A Unity package (2018.3 and later, .NET 4.x scripting runtime) whose `Runtime` folder also compiles\n"
                 + "for plain .NET and Mono (C# 7.2, `System.Net.WebSockets.ClientWebSocket`). In WebGL players (Unity\n"
                 + "2021.2 and later) it talks through the browser's WebSocket instead (`Runtime/Plugins/WebGL`).\n\n"
@@ -174,16 +188,18 @@ public final class CSharpGenerator {
                 + "using " + options.namespace() + ";  // this package's namespace\n\n"
                 + "var client = new HetuClient(\"ws://127.0.0.1:2466/hetu\");\n"
                 + "await client.ConnectAsync();\n"
-                + "// await client.LoginAsync(c => c." + group + ".Login(...));  // and again after every reconnect\n"
-                + "// await client." + group + ".SomeSystem(...);  // Task<T>; fails with HetuRejectionException\n"
+                + "// await client.LoginAsync(c => c." + group + ".LoginAsync(...));  // and again after every reconnect\n"
+                + "// await client." + group + ".SomeSystemAsync(...);  // Task<T>; fails with HetuRejectionException\n"
                 + "```\n\n"
-                + "- Calls: one method per system, grouped by namespace, returning `Task<T>`; a rejection is a\n"
-                + "  `HetuRejectionException` with `Code` and `Message`; a call cut off by a lost connection fails with\n"
-                + "  `HetuConnectionException` (it may or may not have run).\n"
-                + "- Subscriptions: `Select`, `SelectBy<Column>` (unique indexes) and `QueryBy<Column>` (index ranges,\n"
-                + "  limit, descending) return a `HetuSubscription<TRow>` with a `Rows` cache by row id and\n"
-                + "  `OnInsert`/`OnUpdate`/`OnDelete` events. List components add `SubscribeList(key)`,\n"
-                + "  `SubscribeTop(key, n)` and `SubscribeLast(key, n)`; sort their rows with `<Row>.CompareListOrder`.\n"
+                + "- Calls: one method per system, grouped by namespace, returning `Task<T>` (the name of every\n"
+                + "  method that returns a task ends in `Async`); a rejection is a `HetuRejectionException` with `Code`\n"
+                + "  and `Message`; a call cut off by a lost connection fails with `HetuConnectionException` (it may or\n"
+                + "  may not have run).\n"
+                + "- Subscriptions: `SelectByIdAsync`, `SelectBy<Column>Async` (unique indexes) and\n"
+                + "  `QueryBy<Column>Async` (index ranges, limit, descending) return a `HetuSubscription<TRow>` with a\n"
+                + "  `Rows` cache by row id and `OnInsert`/`OnUpdate`/`OnDelete` events. List components add\n"
+                + "  `SubscribeListAsync(key)`, `SubscribeTopAsync(key, n)` and `SubscribeLastAsync(key, n)`; sort\n"
+                + "  their rows with `<Row>.CompareListOrder`. Every generated class is `partial`.\n"
                 + "- Logins: `LoginAsync` runs the login, re-subscribes and reconciles every cache under the new\n"
                 + "  session before it completes, and becomes the `SessionStart` of later reconnects.\n"
                 + "- Reconnects: after a lost connection the client reconnects with exponential backoff, runs\n"
@@ -203,7 +219,7 @@ public final class CSharpGenerator {
     private String header() {
         return "// <auto-generated>\n"
                 + "// Generated by HeTu's C# SDK generator (" + options.packageName() + " " + options.version()
-                + ", schema " + manifest.schemaHash() + ").\n"
+                + ", schema " + model.schemaHash() + ").\n"
                 + "// Do not edit: regenerate it from the app's schema manifest.\n"
                 + "// </auto-generated>\n";
     }
@@ -240,7 +256,7 @@ public final class CSharpGenerator {
     }
 
     /** Unity wants a .meta file with a stable GUID beside every file and folder of an immutable package. */
-    private void addMetaFiles(Map<String, String> files) {
+    private void addMetaFiles(Map<String, GeneratedFile> files) {
         Set<String> entries = new TreeSet<>();
         for (String path : files.keySet()) {
             entries.add(path);
@@ -251,7 +267,7 @@ public final class CSharpGenerator {
         for (String entry : entries) {
             boolean folder = entry.endsWith("/");
             String path = folder ? entry.substring(0, entry.length() - 1) : entry;
-            files.put(path + ".meta", "fileFormatVersion: 2\nguid: " + guid(path) + "\n"
+            add(files, path + ".meta", "fileFormatVersion: 2\nguid: " + guid(path) + "\n"
                     + (folder ? "folderAsset: yes\nDefaultImporter:\n  externalObjects: {}\n  userData: \n"
                             + "  assetBundleName: \n  assetBundleVariant: \n"
                             : path.equals(JSLIB) ? WEBGL_ONLY_PLUGIN : ""));
@@ -307,75 +323,62 @@ public final class CSharpGenerator {
     private String registry() {
         CSharpCode code = new CSharpCode();
         code.line("/// <summary>The schema this SDK was generated from: its hash and the wire ids.</summary>");
-        code.open("public static class HetuSchema");
-        code.line("public const string SchemaHash = " + literal(manifest.schemaHash()) + ";");
+        code.open("public static partial class HetuSchema");
+        code.line("public const string SchemaHash = " + literal(model.schemaHash()) + ";");
         code.blank();
         code.line("/// <summary>Component ids: positions in the manifest's components.</summary>");
-        code.open("public static class Components");
+        code.open("public static partial class Components");
         Set<String> names = new HashSet<>();
-        for (int id = 0; id < manifest.components().size(); id++) {
-            ComponentDef c = manifest.components().get(id);
+        for (Component c : model.components()) {
             code.line("public const int " + unique(names, qualified(c.namespace(), c.name()), "component " + c.name())
-                    + " = " + id + ";");
+                    + " = " + c.id() + ";");
         }
         code.close();
         code.blank();
         code.line("/// <summary>System ids: positions in the manifest's systems.</summary>");
-        code.open("public static class Systems");
+        code.open("public static partial class Systems");
         names.clear();
-        for (int id = 0; id < manifest.systems().size(); id++) {
-            SystemDef s = manifest.systems().get(id);
+        for (SystemCall s : model.systems()) {
             code.line("public const int " + unique(names, qualified(s.namespace(), s.name()), "system " + s.name())
-                    + " = " + id + ";");
+                    + " = " + s.id() + ";");
         }
         code.close();
         code.blank();
         code.line("/// <summary>Wire names (namespace.name) by component id.</summary>");
-        code.line("public static readonly string[] ComponentNames = { " + String.join(", ", manifest.components()
-                .stream().map(c -> literal(c.namespace() + "." + c.name())).toList()) + " };");
+        code.line("public static readonly string[] ComponentNames = { " + String.join(", ", model.components()
+                .stream().map(c -> literal(c.qualifiedName())).toList()) + " };");
         code.blank();
         code.line("/// <summary>Wire names (namespace.name) by system id.</summary>");
-        code.line("public static readonly string[] SystemNames = { " + String.join(", ", manifest.systems().stream()
-                .map(s -> literal(s.namespace() + "." + s.name())).toList()) + " };");
+        code.line("public static readonly string[] SystemNames = { " + String.join(", ", model.systems().stream()
+                .map(s -> literal(s.qualifiedName())).toList()) + " };");
         code.blank();
         code.line("/// <summary>Row sizes in bytes by component id.</summary>");
-        code.line("public static readonly int[] RowSizes = { " + String.join(", ", manifest.components().stream()
+        code.line("public static readonly int[] RowSizes = { " + String.join(", ", model.components().stream()
                 .map(c -> String.valueOf(c.rowSize())).toList()) + " };");
         code.close();
         return wrap(List.of(), code.toString());
     }
 
     private String client() {
-        Map<String, List<Integer>> systemsByNamespace = new LinkedHashMap<>();
-        Map<String, List<ComponentDef>> componentsByNamespace = new LinkedHashMap<>();
-        for (ComponentDef c : manifest.components()) {
-            componentsByNamespace.computeIfAbsent(c.namespace(), n -> new ArrayList<>()).add(c);
-            systemsByNamespace.computeIfAbsent(c.namespace(), n -> new ArrayList<>());
-        }
-        for (int id = 0; id < manifest.systems().size(); id++) {
-            systemsByNamespace.computeIfAbsent(manifest.systems().get(id).namespace(), n -> new ArrayList<>()).add(id);
-        }
-        List<String> namespaces = new ArrayList<>(namespaces(manifest));
-
         CSharpCode code = new CSharpCode();
         code.line("/// <summary>The typed client: one property per namespace of the app, holding its systems and tables.</summary>");
-        code.open("public sealed class HetuClient : IDisposable");
+        code.open("public sealed partial class HetuClient : IDisposable");
         code.open("public HetuClient(string url, HetuOptions options = null) : this(new Uri(url), options)");
         code.close();
         code.blank();
         code.open("public HetuClient(Uri url, HetuOptions options = null)");
         code.line("Connection = new HetuConnection(url, HetuSchema.SchemaHash, options);");
-        for (String ns : namespaces) {
-            code.line(pascal(ns) + " = new " + groupClass(ns) + "(Connection);");
+        for (Namespace ns : model.namespaces()) {
+            code.line(ns.typeName() + " = new " + groupClass(ns) + "(Connection);");
         }
         code.close();
         code.blank();
         code.line("public HetuConnection Connection { get; private set; }");
         Set<String> members = new HashSet<>(CLIENT_MEMBERS);
-        for (String ns : namespaces) {
+        for (Namespace ns : model.namespaces()) {
             code.blank();
-            code.line("/// <summary>The systems and tables of namespace <c>" + ns + "</c>.</summary>");
-            code.line("public " + groupClass(ns) + " " + unique(members, pascal(ns), "namespace " + ns)
+            code.line("/// <summary>The systems and tables of namespace <c>" + ns.name() + "</c>.</summary>");
+            code.line("public " + groupClass(ns) + " " + unique(members, ns.typeName(), "namespace " + ns.name())
                     + " { get; private set; }");
         }
         code.blank();
@@ -389,97 +392,107 @@ public final class CSharpGenerator {
         code.blank();
         code.line("public void Dispose() { Connection.Dispose(); }");
         code.close();
-        for (String ns : namespaces) {
+        for (Namespace ns : model.namespaces()) {
             code.blank();
-            namespaceGroup(code, ns, systemsByNamespace.get(ns), componentsByNamespace.getOrDefault(ns, List.of()));
+            namespaceGroup(code, ns);
             code.blank();
-            codec(code, ns, systemsByNamespace.get(ns));
+            codec(code, ns);
         }
-        return wrap(List.of("System", "System.Collections.Generic", "System.Threading", "System.Threading.Tasks"),
-                code.toString());
+        return wrap(List.of("System", "System.Collections.Generic", "System.ComponentModel", "System.Threading",
+                "System.Threading.Tasks"), code.toString());
     }
 
-    private void namespaceGroup(CSharpCode code, String ns, List<Integer> systemIds, List<ComponentDef> components) {
+    private void namespaceGroup(CSharpCode code, Namespace ns) {
         String group = groupClass(ns);
-        code.line("/// <summary>Namespace <c>" + ns + "</c>: typed calls and tables.</summary>");
-        code.open("public sealed class " + group);
+        code.line("/// <summary>Namespace <c>" + ns.name() + "</c>: typed calls and tables.</summary>");
+        code.open("public sealed partial class " + group);
         code.line("private readonly HetuConnection connection;");
         code.blank();
+        Set<String> members = new HashSet<>(Set.of(group));
+        Map<Component, String> tables = new LinkedHashMap<>();
+        ns.components().forEach(c -> tables.put(c, unique(members, pascal(c.name()), "component " + c.name())));
         code.open("internal " + group + "(HetuConnection connection)");
         code.line("this.connection = connection;");
-        for (ComponentDef c : components) {
-            code.line(c.name() + " = new " + tableClass(c) + "(connection);");
-        }
+        tables.forEach((c, property) -> code.line(property + " = new " + tableClass(c) + "(connection);"));
         code.close();
-        Set<String> members = new HashSet<>(Set.of(group));
-        for (ComponentDef c : components) {
+        tables.forEach((c, property) -> {
             code.blank();
-            code.line("/// <summary>Subscriptions to component <c>" + c.namespace() + "." + c.name() + "</c>.</summary>");
-            code.line("public " + tableClass(c) + " " + unique(members, pascal(c.name()), "component " + c.name())
-                    + " { get; private set; }");
-        }
-        for (int id : systemIds) {
-            SystemDef s = manifest.systems().get(id);
+            code.line("/// <summary>Subscriptions to component <c>" + c.qualifiedName() + "</c>.</summary>");
+            code.line("public " + tableClass(c) + " " + property + " { get; private set; }");
+        });
+        Renamed renamed = new Renamed();
+        for (SystemCall s : ns.systems()) {
             code.blank();
-            systemMethod(code, id, s, unique(members, pascal(s.name()), "system " + ns + "." + s.name()));
+            String method = unique(members, s.typeName() + ASYNC, "system " + s.qualifiedName());
+            String signature = systemMethod(code, s, method);
+            renamed.add(s.typeName(), method, signature, arguments(s));
         }
+        renamed.write(code, members);
         code.close();
     }
 
-    private void systemMethod(CSharpCode code, int id, SystemDef s, String method) {
-        boolean isVoid = s.returns().type().equals("void");
+    /** Writes the call method of {@code s}; returns its return type and parameter list, for its old name. */
+    private String systemMethod(CSharpCode code, SystemCall s, String method) {
         List<String> params = new ArrayList<>();
-        List<String> args = new ArrayList<>(List.of("__w"));
-        for (ParamDef p : s.params()) {
+        for (Param p : s.params()) {
             params.add(types.type(p.type()) + " " + valueParameter(p));
-            args.add(valueParameter(p));
         }
-        code.line("/// <summary>Calls <c>" + s.namespace() + "." + s.name() + "</c> (system " + id + ", permission "
-                + s.permission() + ")" + (isVoid ? "" : "; the result as " + describe(s.returns())) + ".</summary>");
-        for (ParamDef p : s.params()) {
+        code.line("/// <summary>Calls <c>" + s.qualifiedName() + "</c> (system " + s.id() + ", permission "
+                + s.permission() + ")" + (s.returnsValue() ? "; the result as " + describe(s.returns()) : "")
+                + ".</summary>");
+        for (Param p : s.params()) {
             if (CSharpTypes.timeView(p.type().type()) != null) {
                 code.line("/// <param name=\"" + valueParameter(p) + "\">" + p.type().type()
                         + " in nanoseconds (see HetuTime)</param>");
             }
         }
-        code.open("public " + (isVoid ? "Task" : "Task<" + types.type(s.returns()) + ">") + " " + method + "("
-                + String.join(", ", params) + ")");
+        String signature = (s.returnsValue() ? "Task<" + types.type(s.returns()) + ">" : "Task") + " %s("
+                + String.join(", ", params) + ")";
+        code.open("public " + signature.formatted(method));
+        List<String> args = new ArrayList<>(List.of("__w"));
+        args.addAll(s.params().stream().map(CSharpGenerator::valueParameter).toList());
         String codec = codecClass(s.namespace());
         code.line("return connection.CallAsync<" + types.type(s.returns()) + ">(HetuSchema.Systems."
-                + qualified(s.namespace(), s.name()) + ", __w => " + codec + ".Write" + method + "("
-                + String.join(", ", args) + "), " + (isVoid ? "null" : codec + ".Read" + method) + ");");
+                + qualified(s.namespace(), s.name()) + ", __w => " + codec + ".Write" + s.typeName() + "("
+                + String.join(", ", args) + "), " + (s.returnsValue() ? codec + ".Read" + s.typeName() : "null")
+                + ");");
         code.close();
+        return signature;
+    }
+
+    private static String arguments(SystemCall s) {
+        return String.join(", ", s.params().stream().map(CSharpGenerator::valueParameter).toList());
     }
 
     /** The argument encoders and result decoders of a namespace's systems, usable without a connection. */
-    private void codec(CSharpCode code, String ns, List<Integer> systemIds) {
-        String codec = codecClass(ns);
-        code.line("/// <summary>Namespace <c>" + ns + "</c>: the CALL arguments and RESULT values of its systems.</summary>");
-        code.open("public static class " + codec);
+    private void codec(CSharpCode code, Namespace ns) {
+        String codec = codecClass(ns.name());
+        code.line("/// <summary>Namespace <c>" + ns.name() + "</c>: the CALL arguments and RESULT values of its systems.</summary>");
+        code.open("public static partial class " + codec);
         Set<String> members = new HashSet<>(Set.of(codec));
-        for (int id : systemIds) {
-            SystemDef s = manifest.systems().get(id);
-            String method = pascal(s.name());
-            List<String> params = new ArrayList<>(List.of("HetuWriter __w"));
-            for (ParamDef p : s.params()) {
+        boolean first = true;
+        for (SystemCall s : ns.systems()) {
+            List<String> params = new ArrayList<>(List.of("HetuWriter writer"));
+            for (Param p : s.params()) {
                 params.add(types.type(p.type()) + " " + valueParameter(p));
             }
-            if (id != systemIds.get(0)) {
+            if (!first) {
                 code.blank();
             }
-            code.line("/// <summary>Writes the arguments of <c>" + s.namespace() + "." + s.name() + "</c>.</summary>");
-            code.open("public static void " + unique(members, "Write" + method, "system " + s.name()) + "("
+            first = false;
+            code.line("/// <summary>Writes the arguments of <c>" + s.qualifiedName() + "</c>.</summary>");
+            code.open("public static void " + unique(members, "Write" + s.typeName(), "system " + s.name()) + "("
                     + String.join(", ", params) + ")");
-            for (ParamDef p : s.params()) {
-                code.line(types.write(p.type(), "__w", valueParameter(p), 0) + ";");
+            for (Param p : s.params()) {
+                code.line(types.write(p.type(), "writer", valueParameter(p), 0) + ";");
             }
             code.close();
-            if (!s.returns().type().equals("void")) {
+            if (s.returnsValue()) {
                 code.blank();
-                code.line("/// <summary>Reads the result of <c>" + s.namespace() + "." + s.name() + "</c>.</summary>");
-                code.open("public static " + types.type(s.returns()) + " " + unique(members, "Read" + method,
-                        "system " + s.name()) + "(HetuReader __r)");
-                code.line("return " + types.read(s.returns(), "__r", 0) + ";");
+                code.line("/// <summary>Reads the result of <c>" + s.qualifiedName() + "</c>.</summary>");
+                code.open("public static " + types.type(s.returns()) + " " + unique(members, "Read" + s.typeName(),
+                        "system " + s.name()) + "(HetuReader reader)");
+                code.line("return " + types.read(s.returns(), "reader", 0) + ";");
                 code.close();
             }
         }
@@ -498,21 +511,21 @@ public final class CSharpGenerator {
 
     // ----- components -----
 
-    private String component(ComponentDef c) {
+    private String component(Component c) {
         String row = rowClass(c);
         String table = tableClass(c);
         CSharpCode code = new CSharpCode();
-        code.line("/// <summary>A row of <c>" + c.namespace() + "." + c.name() + "</c> (permission " + c.permission()
+        code.line("/// <summary>A row of <c>" + c.qualifiedName() + "</c> (permission " + c.permission()
                 + "), decoded from its " + c.rowSize() + " layout bytes.</summary>");
-        code.open("public sealed class " + row);
+        code.open("public sealed partial class " + row);
         code.line("public const int Size = " + c.rowSize() + ";");
         Set<String> members = new HashSet<>(Set.of(row, "Size", "Decode", "ToString", "Equals", "GetHashCode",
                 "GetType"));
-        Map<FieldDef, String> properties = new LinkedHashMap<>();
-        for (FieldDef f : c.fields()) {
+        Map<Column, String> properties = new LinkedHashMap<>();
+        for (Column f : c.columns()) {
             String name = pascal(f.name());
             String view = CSharpTypes.timeView(f.type());
-            TypeRef type = columnType(f);
+            TypeRef type = f.valueType();
             code.blank();
             if (view != null) {
                 String nanos = unique(members, name + "Nanos", "column " + c.name() + "." + f.name());
@@ -533,10 +546,10 @@ public final class CSharpGenerator {
         code.line("/// <summary>Decodes a row from its layout bytes at <paramref name=\"offset\"/>.</summary>");
         code.open("public static " + row + " Decode(byte[] row, int offset)");
         code.line("var value = new " + row + "();");
-        for (FieldDef f : c.fields()) {
+        for (Column f : c.columns()) {
             String read = columnRead(f);
             if (f.nullable()) {
-                String absent = CSharpTypes.isValueType(columnType(f)) ? "(" + types.type(columnType(f)) + ")null"
+                String absent = CSharpTypes.isValueType(f.valueType()) ? "(" + types.type(f.valueType()) + ")null"
                         : "null";
                 read = "HetuRow.Present(row, offset + " + c.nullBitmapOffset() + ", " + f.nullBit() + ") ? " + read
                         + " : " + absent;
@@ -546,166 +559,189 @@ public final class CSharpGenerator {
         code.line("return value;");
         code.close();
         if (c.list() != null) {
-            listOrder(code, c, row, properties);
+            listOrder(code, c.list(), row, properties);
         }
         code.close();
-        for (FieldDef f : c.fields()) {
-            if (columnEnums.containsKey(f)) {
+        for (Column f : c.columns()) {
+            if (f.ownEnumType() != null) {
                 code.blank();
-                code.line(enumBody(columnEnums.get(f), f.enumConstants(), "column " + c.name() + "." + f.name()).strip());
+                code.line(enumBody(f.ownEnumType(), f.enumConstants(), "column " + c.name() + "." + f.name()).strip());
             }
         }
         code.blank();
         table(code, c, table, row);
-        return wrap(List.of("System", "System.Threading.Tasks"), code.toString());
+        return wrap(List.of("System", "System.ComponentModel", "System.Threading.Tasks"), code.toString());
     }
 
     /** The comparison that puts the rows of a list subscription in list order. */
-    private static void listOrder(CSharpCode code, ComponentDef c, String row, Map<FieldDef, String> properties) {
-        ListInfo list = c.list();
+    private static void listOrder(CSharpCode code, ListView list, String row, Map<Column, String> properties) {
         code.blank();
         code.line("/// <summary>The order of a list: " + list.sort().stream()
-                .map(o -> "<c>" + o.field() + "</c>" + (o.desc() ? " descending" : "") + ", ").reduce("", String::concat)
+                .map(o -> "<c>" + o.column().name() + "</c>" + (o.descending() ? " descending" : "") + ", ")
+                .reduce("", String::concat)
                 + "then append order (<c>seq</c>). Sort a list subscription's rows with it.</summary>");
         code.open("public static int CompareListOrder(" + row + " a, " + row + " b)");
         if (!list.sort().isEmpty()) {
             code.line("int order;");
         }
-        for (SortDef sort : list.sort()) {
-            FieldDef field = c.fields().stream().filter(f -> f.name().equals(sort.field())).findFirst().orElseThrow();
-            String first = (sort.desc() ? "b." : "a.") + properties.get(field);
-            String second = (sort.desc() ? "a." : "b.") + properties.get(field);
-            code.line("order = " + (field.type().equals("string") ? "string.CompareOrdinal(" + first + ", " + second
-                    + ")" : first + ".CompareTo(" + second + ")") + ";");
+        for (SortKey sort : list.sort()) {
+            String first = (sort.descending() ? "b." : "a.") + properties.get(sort.column());
+            String second = (sort.descending() ? "a." : "b.") + properties.get(sort.column());
+            code.line("order = " + (sort.column().type().equals("string") ? "HetuRow.CompareText(" + first + ", "
+                    + second + ")" : first + ".CompareTo(" + second + ")") + ";");
             code.line("if (order != 0) return order;");
         }
-        FieldDef seq = c.fields().stream().filter(f -> f.name().equals("seq")).findFirst().orElseThrow();
-        code.line("return a." + properties.get(seq) + ".CompareTo(b." + properties.get(seq) + ");");
+        String seq = properties.get(list.seq());
+        code.line("return a." + seq + ".CompareTo(b." + seq + ");");
         code.close();
     }
 
     /** Subscriptions to a whole list, its first and its last rows: queries on the list index bounded by one key. */
-    private void listSubscriptions(CSharpCode code, ComponentDef c, String componentId, String row,
-            String subscription) {
-        ListInfo list = c.list();
-        FieldDef field = c.fields().stream().filter(f -> f.name().equals(list.key())).findFirst().orElseThrow();
-        TypeRef key = columnType(field);
-        TypeRef keyValue = new TypeRef(key.type(), false, key.name(), null);
-        String keyName = parameter(field.name());
-        String declared = types.type(keyValue) + " " + keyName;
-        boolean sorted = list.kind().equals("SORTED_LIST");
-        code.blank();
-        code.line("/// <summary>Subscribes to the whole list <c>" + field.name() + "</c> (at most " + list.capacity()
-                + " rows); sort its rows with <see cref=\"" + row + ".CompareListOrder\"/>.</summary>");
-        code.open("public " + subscription + " SubscribeList(" + declared + ")");
-        code.line("return QueryList(" + keyName + ", HetuQuery.NoLimit, false);");
-        code.close();
-        String[][] windows = {
-                {"SubscribeTop", "first", sorted ? "its top" : "its oldest", "false"},
-                {"SubscribeLast", "last", sorted ? "its bottom" : "its newest", "true"}};
-        for (String[] window : windows) {
+    private void listSubscriptions(CSharpCode code, Component c, String componentId, String row, String subscription,
+            Set<String> members, Renamed renamed) {
+        ListView list = c.list();
+        TypeRef key = list.key().keyType();
+        String keyName = parameter(list.key().binding());
+        String declared = types.type(key) + " " + keyName;
+        for (Window window : list.windows()) {
             code.blank();
-            code.line("/// <summary>Subscribes to the " + window[1] + " <paramref name=\"count\"/> rows of the list ("
-                    + window[2] + "), kept full as rows leave.</summary>");
-            code.open("public " + subscription + " " + window[0] + "(" + declared + ", int count)");
-            code.line("return QueryList(" + keyName + ", count, " + window[3] + ");");
+            if (window.counted()) {
+                code.line("/// <summary>Subscribes to the " + (window.descending() ? "last" : "first")
+                        + " <paramref name=\"count\"/> rows of the list (its " + window.part()
+                        + "), kept full as rows leave.</summary>");
+            } else {
+                code.line("/// <summary>Subscribes to the whole list <c>" + list.key().name() + "</c> (at most "
+                        + list.capacity() + " rows); sort its rows with <see cref=\"" + row
+                        + ".CompareListOrder\"/>.</summary>");
+            }
+            String method = unique(members, window.name() + ASYNC, "the list subscription " + window.name());
+            String signature = subscription + " %s(" + declared + (window.counted() ? ", int count" : "") + ")";
+            code.open("public " + signature.formatted(method));
+            code.line("return QueryList(" + keyName + ", " + (window.counted() ? "count" : "HetuQuery.NoLimit") + ", "
+                    + window.descending() + ");");
             code.close();
+            renamed.add(window.name(), method, signature, keyName + (window.counted() ? ", count" : ""));
         }
         code.blank();
         code.open("private " + subscription + " QueryList(" + declared + ", int limit, bool descending)");
-        code.open("return connection.SubscribeAsync(HetuConnection.Query, __w =>");
+        code.open("return connection.SubscribeAsync(HetuProtocol.Query, __w =>");
         code.line("HetuQuery.WriteHeader(__w, " + componentId + ", " + list.index()
                 + ", limit, descending, true, true, true, true);");
-        code.line(types.write(keyValue, "__w", keyName, 0) + ";");
-        code.line(types.write(keyValue, "__w", keyName, 0) + ";");
+        code.line(types.write(key, "__w", keyName, 0) + ";");
+        code.line(types.write(key, "__w", keyName, 0) + ";");
         code.close("}, " + row + ".Size, " + row + ".Decode);");
         code.close();
     }
 
-    private void table(CSharpCode code, ComponentDef c, String table, String row) {
+    private void table(CSharpCode code, Component c, String table, String row) {
         String componentId = "HetuSchema.Components." + qualified(c.namespace(), c.name());
         String subscription = "Task<HetuSubscription<" + row + ">>";
-        code.line("/// <summary>Typed subscriptions to <c>" + c.namespace() + "." + c.name() + "</c>.</summary>");
-        code.open("public sealed class " + table);
+        code.line("/// <summary>Typed subscriptions to <c>" + c.qualifiedName() + "</c>.</summary>");
+        code.open("public sealed partial class " + table);
         code.line("private readonly HetuConnection connection;");
         code.blank();
         code.open("internal " + table + "(HetuConnection connection)");
         code.line("this.connection = connection;");
         code.close();
+        Set<String> members = new HashSet<>(Set.of(table, "QueryList"));
+        Renamed renamed = new Renamed();
         code.blank();
         code.line("/// <summary>Subscribes to the row with this id (SELECT by id).</summary>");
-        code.open("public " + subscription + " Select(long id)");
-        code.open("return connection.SubscribeAsync(HetuConnection.Select, __w =>");
+        String byId = unique(members, SdkModel.SELECT_BY_ID + ASYNC, "the subscription by id");
+        code.open("public " + subscription + " " + byId + "(long id)");
+        code.open("return connection.SubscribeAsync(HetuProtocol.Select, __w =>");
         code.line("__w.WriteU16((ushort)" + componentId + ");");
         code.line("__w.WriteU8(0);");
         code.line("__w.WriteI64(id);");
         code.close("}, " + row + ".Size, " + row + ".Decode);");
         code.close();
-        for (int position = 0; position < c.indexes().size(); position++) {
-            IndexDef index = c.indexes().get(position);
-            FieldDef field = c.fields().stream().filter(f -> f.name().equals(index.field())).findFirst()
-                    .orElseThrow(() -> new IllegalArgumentException("component " + c.name() + " indexes column '"
-                            + index.field() + "', which it does not have"));
-            if (field.type().equals("bytes") || (c.list() != null && position == c.list().index())) {
-                continue;
-            }
-            TypeRef key = columnType(field);
-            TypeRef keyValue = new TypeRef(key.type(), false, key.name(), null);
-            String keyName = parameter(field.name());
-            String by = pascal(field.name());
-            String unit = CSharpTypes.timeView(field.type()) != null ? " (nanoseconds)" : "";
-            if (index.unique()) {
+        renamed.add("Select", byId, subscription + " %s(long id)", "id");
+        for (Lookup lookup : c.lookups()) {
+            Column column = lookup.column();
+            TypeRef key = column.keyType();
+            String keyName = parameter(column.binding());
+            String unit = column.isTime() ? " (nanoseconds)" : "";
+            // The names these methods had before they took the Async suffix: SelectBy/QueryBy and the column.
+            String before = Names.pascal(column.name());
+            if (lookup.unique()) {
                 code.blank();
-                code.line("/// <summary>Subscribes to the row whose unique <c>" + field.name() + "</c> is the key"
+                code.line("/// <summary>Subscribes to the row whose unique <c>" + column.name() + "</c> is the key"
                         + unit + ".</summary>");
-                code.open("public " + subscription + " SelectBy" + by + "(" + types.type(keyValue) + " " + keyName + ")");
-                code.open("return connection.SubscribeAsync(HetuConnection.Select, __w =>");
+                String method = unique(members, lookup.selectName() + ASYNC, "the lookup by " + column.name());
+                String signature = subscription + " %s(" + types.type(key) + " " + keyName + ")";
+                code.open("public " + signature.formatted(method));
+                code.open("return connection.SubscribeAsync(HetuProtocol.Select, __w =>");
                 code.line("__w.WriteU16((ushort)" + componentId + ");");
                 code.line("__w.WriteU8(1);");
-                code.line("__w.WriteU8(" + position + ");");
-                code.line(types.write(keyValue, "__w", keyName, 0) + ";");
+                code.line("__w.WriteU8(" + lookup.index() + ");");
+                code.line(types.write(key, "__w", keyName, 0) + ";");
                 code.close("}, " + row + ".Size, " + row + ".Decode);");
                 code.close();
+                renamed.add("SelectBy" + before, method, signature, keyName);
             }
             TypeRef bound = new TypeRef(key.type(), true, key.name(), null);
             boolean valueType = CSharpTypes.isValueType(bound);
             code.blank();
-            code.line("/// <summary>Subscribes to the rows whose <c>" + field.name() + "</c> lies between the bounds"
+            code.line("/// <summary>Subscribes to the rows whose <c>" + column.name() + "</c> lies between the bounds"
                     + unit + " (null: open), ordered by it then by id, at most <paramref name=\"limit\"/> of them.</summary>");
-            code.open("public " + subscription + " QueryBy" + by + "(" + types.type(bound) + " low = null, "
-                    + types.type(bound) + " high = null, int limit = HetuQuery.NoLimit, bool descending = false, "
-                    + "bool lowInclusive = true, bool highInclusive = true)");
+            String method = unique(members, lookup.queryName() + ASYNC, "the query by " + column.name());
+            String signature = subscription + " %s(" + types.type(bound) + " low = null, " + types.type(bound)
+                    + " high = null, int limit = HetuQuery.NoLimit, bool descending = false, "
+                    + "bool lowInclusive = true, bool highInclusive = true)";
+            code.open("public " + signature.formatted(method));
             String hasLow = valueType ? "low.HasValue" : "low != null";
             String hasHigh = valueType ? "high.HasValue" : "high != null";
-            code.open("return connection.SubscribeAsync(HetuConnection.Query, __w =>");
-            code.line("HetuQuery.WriteHeader(__w, " + componentId + ", " + position + ", limit, descending, " + hasLow
-                    + ", lowInclusive, " + hasHigh + ", highInclusive);");
-            code.line("if (" + hasLow + ") " + types.write(keyValue, "__w", valueType ? "low.Value" : "low", 0) + ";");
-            code.line("if (" + hasHigh + ") " + types.write(keyValue, "__w", valueType ? "high.Value" : "high", 0)
+            code.open("return connection.SubscribeAsync(HetuProtocol.Query, __w =>");
+            code.line("HetuQuery.WriteHeader(__w, " + componentId + ", " + lookup.index() + ", limit, descending, "
+                    + hasLow + ", lowInclusive, " + hasHigh + ", highInclusive);");
+            code.line("if (" + hasLow + ") " + types.write(key, "__w", valueType ? "low.Value" : "low", 0) + ";");
+            code.line("if (" + hasHigh + ") " + types.write(key, "__w", valueType ? "high.Value" : "high", 0)
                     + ";");
             code.close("}, " + row + ".Size, " + row + ".Decode);");
             code.close();
+            renamed.add("QueryBy" + before, method, signature,
+                    "low, high, limit, descending, lowInclusive, highInclusive");
         }
         if (c.list() != null) {
-            listSubscriptions(code, c, componentId, row, subscription);
+            listSubscriptions(code, c, componentId, row, subscription, members, renamed);
         }
+        renamed.write(code, members);
         code.close();
     }
 
-    private TypeRef columnType(FieldDef f) {
-        String enumName = null;
-        if (!f.enumConstants().isEmpty()) {
-            enumName = columnEnums.containsKey(f) ? columnEnums.get(f) : matchingEnum(f);
+    /**
+     * The names the task-returning methods had before they took the {@code Async} suffix: each forwards to its new
+     * name, hidden from code completion, so that code written against them still compiles. One is left out where
+     * its old name is taken by another member.
+     */
+    private static final class Renamed {
+        private final List<String[]> methods = new ArrayList<>();
+
+        /** @param signature the return type and parameter list around a {@code %s} for the name */
+        void add(String before, String now, String signature, String arguments) {
+            methods.add(new String[] {before, now, signature, arguments});
         }
-        return new TypeRef(f.type(), f.nullable(), enumName, null);
+
+        void write(CSharpCode code, Set<String> members) {
+            for (String[] method : methods) {
+                if (!members.add(method[0])) {
+                    continue;
+                }
+                code.blank();
+                code.line("/// <summary>The name of <see cref=\"" + method[1] + "\"/> before it took the Async suffix;"
+                        + " kept for code written against it.</summary>");
+                code.line("[EditorBrowsable(EditorBrowsableState.Never)]");
+                code.line("public " + method[2].formatted(method[0]) + " { return " + method[1] + "(" + method[3]
+                        + "); }");
+            }
+        }
     }
 
-    private String columnEnumClass(FieldDef f) {
-        TypeRef type = columnType(f);
-        return types.type(new TypeRef(type.type(), false, type.name(), null));
+    private String columnEnumClass(Column f) {
+        return types.type(f.keyType());
     }
 
-    private String columnRead(FieldDef f) {
+    private String columnRead(Column f) {
         String at = "row, offset + " + f.offset();
         return switch (f.type()) {
             case "bool" -> "HetuRow.Bool(" + at + ")";
@@ -724,23 +760,13 @@ public final class CSharpGenerator {
         };
     }
 
-    /** The manifest enum with exactly the column's constants (the manifest names only the constants of a column). */
-    private String matchingEnum(FieldDef f) {
-        for (EnumDef e : manifest.enums()) {
-            if (e.constants().equals(f.enumConstants())) {
-                return e.name();
-            }
-        }
-        return null;
-    }
-
     // ----- records and enums -----
 
-    private String record(RecordDef record) {
+    private String record(RecordType record) {
         String name = recordClasses.get(record.name());
         CSharpCode code = new CSharpCode();
         code.line("/// <summary>The record <c>" + record.name() + "</c>, encoded as its fields in order.</summary>");
-        code.open("public sealed class " + name);
+        code.open("public sealed partial class " + name);
         Set<String> members = new HashSet<>(Set.of(name, "Read", "Write", "ToString", "Equals", "GetHashCode",
                 "GetType"));
         List<String> properties = new ArrayList<>();
@@ -824,20 +850,24 @@ public final class CSharpGenerator {
         return parameter(p.name() + (CSharpTypes.timeView(p.type().type()) != null ? "Nanos" : ""));
     }
 
-    private static String rowClass(ComponentDef c) {
-        return pascal(c.name()) + "Row";
+    private static String valueParameter(Param p) {
+        return parameter(p.binding() + (CSharpTypes.timeView(p.type().type()) != null ? "Nanos" : ""));
     }
 
-    private static String tableClass(ComponentDef c) {
-        return pascal(c.name()) + "Table";
+    private static String rowClass(Component c) {
+        return c.typeName() + "Row";
     }
 
-    private static String groupClass(String namespace) {
-        return pascal(namespace) + "Api";
+    private static String tableClass(Component c) {
+        return c.typeName() + "Table";
+    }
+
+    private static String groupClass(Namespace ns) {
+        return ns.typeName() + "Api";
     }
 
     private static String codecClass(String namespace) {
-        return pascal(namespace) + "Codec";
+        return Names.pascal(namespace) + "Codec";
     }
 
     private static String qualified(String namespace, String name) {

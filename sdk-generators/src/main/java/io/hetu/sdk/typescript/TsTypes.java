@@ -1,6 +1,7 @@
 package io.hetu.sdk.typescript;
 
 import io.hetu.manifest.SchemaManifest.TypeRef;
+import io.hetu.sdk.Names;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
@@ -106,7 +107,7 @@ final class TsTypes {
 
     /** The constant holding an enum's names in ordinal order. */
     static String constants(String enumName) {
-        return TsNames.constant(enumName) + "_CONSTANTS";
+        return Names.constant(enumName) + "_CONSTANTS";
     }
 
     static IllegalArgumentException unknown(String type) {

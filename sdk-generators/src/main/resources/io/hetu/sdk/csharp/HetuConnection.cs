@@ -20,7 +20,7 @@ namespace __HETU_NAMESPACE__
             Dispatcher = HetuImmediateDispatcher.Instance;
         }
 
-        /// <summary>Reconnect after a lost connection, with exponential backoff (after the server's ERRORs that a new connection can get past; see <c>AfterErrors</c>).</summary>
+        /// <summary>Reconnect after a lost connection, with exponential backoff (after the server's ERRORs that a new connection can get past; see <see cref="HetuProtocol.AfterErrors"/>).</summary>
         public bool AutoReconnect { get; set; }
 
         /// <summary>The first wait before reconnecting; each failed attempt doubles it up to <see cref="MaxBackoff"/>.</summary>
@@ -57,22 +57,8 @@ namespace __HETU_NAMESPACE__
     /// </summary>
     public sealed class HetuConnection : IDisposable
     {
-        public const ushort ProtocolVersion = 1;
-
-        internal const byte Hello = 0x01;
-        internal const byte Call = 0x02;
-        internal const byte Select = 0x03;
-        internal const byte Query = 0x04;
-        internal const byte Unsubscribe = 0x05;
-        internal const byte Ping = 0x06;
-        internal const byte Welcome = 0x81;
-        internal const byte Result = 0x82;
-        internal const byte Rejected = 0x83;
-        internal const byte Subscribed = 0x84;
-        internal const byte Done = 0x85;
-        internal const byte Pong = 0x86;
-        internal const byte ServerError = 0x8F;
-        internal const byte Update = 0x90;
+        /// <summary>The protocol version this SDK speaks (<see cref="HetuProtocol.Version"/>).</summary>
+        public const ushort ProtocolVersion = HetuProtocol.Version;
 
         private readonly Uri uri;
         private readonly string schemaHash;
@@ -94,35 +80,6 @@ namespace __HETU_NAMESPACE__
         private long seq;
         /// <summary>Counts the identity switches made with <see cref="LoginAsync"/>: a snapshot asked for before the latest one is stale.</summary>
         private int identity;
-
-        private enum AfterError
-        {
-            Reconnect,
-            Close
-        }
-
-        /// <summary>
-        /// What the client does when the server ends the connection with an ERROR (docs/SDKS.md, "Reconnecting"):
-        /// connect again with backoff where a new connection can succeed, close for good where it would end the same
-        /// way. A code not listed closes. A connection lost without an ERROR is reconnected. The TypeScript SDK holds
-        /// the same table.
-        /// </summary>
-        private static readonly Dictionary<string, AfterError> AfterErrors = new Dictionary<string, AfterError>
-        {
-            { "SHUTDOWN", AfterError.Reconnect }, // the server is stopping; it or its replacement comes back
-            { "IDLE", AfterError.Reconnect },
-            { "TOO_SLOW", AfterError.Reconnect }, // a fresh connection starts with an empty outbound queue
-            { "HANDSHAKE_TIMEOUT", AfterError.Reconnect },
-            { "RESYNC", AfterError.Reconnect }, // a Redis-backed server fell behind the change stream; subscribing again catches up
-            { "RATE", AfterError.Reconnect }, // after the backoff the request rate is under the limit again
-            { "PROTOCOL", AfterError.Close }, // a bug on one side: the next connection would repeat it
-            { "SCHEMA", AfterError.Close }, // the server runs another schema: regenerate the SDK
-            { "VERSION", AfterError.Close },
-            { "KICKED", AfterError.Close }, // the user logged in elsewhere: coming back would kick that connection in turn
-            { "FRAME_TOO_LARGE", AfterError.Close }, // the same request would break the same limit
-            { "TOO_MANY_SUBSCRIPTIONS", AfterError.Close }, // re-subscribing everything would break it again
-            { "TOO_MANY_ROWS", AfterError.Close },
-        };
 
         public HetuConnection(Uri uri, string schemaHash, HetuOptions options)
         {
@@ -182,7 +139,7 @@ namespace __HETU_NAMESPACE__
         {
             var frame = new HetuWriter();
             var request = NextRequest();
-            frame.WriteU8(Call);
+            frame.WriteU8(HetuProtocol.Call);
             frame.WriteU32(request);
             frame.WriteU16((ushort)systemId);
             writeArguments(frame);
@@ -356,8 +313,8 @@ namespace __HETU_NAMESPACE__
                     await socket.ConnectAsync(uri, timeout.Token).ConfigureAwait(false);
                     socket.Start(frame => Handle(opened, frame), end => LinkLost(opened, Failure(opened, end)));
                     var hello = new HetuWriter();
-                    hello.WriteU8(Hello);
-                    hello.WriteU16(ProtocolVersion);
+                    hello.WriteU8(HetuProtocol.Hello);
+                    hello.WriteU16(HetuProtocol.Version);
                     hello.WriteShortString(schemaHash);
                     await Send(opened, hello).ConfigureAwait(false);
                     using (timeout.Token.Register(() => opened.Welcomed.TrySetException(
@@ -436,16 +393,19 @@ namespace __HETU_NAMESPACE__
             var type = reader.ReadU8();
             switch (type)
             {
-                case Welcome:
-                    reader.ReadU16();
+                case HetuProtocol.Welcome:
+                {
+                    var version = reader.ReadU16();
+                    if (version != HetuProtocol.Version) throw new HetuProtocolException("the server speaks protocol version " + version + ", this SDK " + HetuProtocol.Version);
                     ConnectionId = reader.ReadI64();
                     reader.ReadI64();
                     current.Welcomed.TrySetResult(true);
                     break;
-                case Result:
-                case Rejected:
-                case Subscribed:
-                case Done:
+                }
+                case HetuProtocol.Result:
+                case HetuProtocol.Rejected:
+                case HetuProtocol.Subscribed:
+                case HetuProtocol.Done:
                 {
                     var request = reader.ReadU32();
                     IReply reply;
@@ -457,7 +417,7 @@ namespace __HETU_NAMESPACE__
                     reply.Reply(this, current, type, reader);
                     break;
                 }
-                case Pong:
+                case HetuProtocol.Pong:
                 {
                     var nonce = reader.ReadU64();
                     TaskCompletionSource<bool> pong;
@@ -468,10 +428,10 @@ namespace __HETU_NAMESPACE__
                     if (pong != null) pong.TrySetResult(true);
                     break;
                 }
-                case Update:
+                case HetuProtocol.Update:
                     HandleUpdate(current, reader);
                     break;
-                case ServerError:
+                case HetuProtocol.Error:
                     current.ErrorCode = reader.ReadShortString();
                     current.ErrorMessage = reader.ReadShortString();
                     var error = new HetuConnectionException(current.ErrorCode, current.ErrorCode + ": " + current.ErrorMessage);
@@ -483,16 +443,13 @@ namespace __HETU_NAMESPACE__
             }
         }
 
-        /// <summary>An UPDATE with this many changes is followed by more of the same seq (docs/PROTOCOL.md, "Large UPDATEs").</summary>
-        private const int MoreFollow = 0xFFFF;
-
         private void HandleUpdate(Link current, HetuReader reader)
         {
             var updateSeq = reader.ReadI64();
             int count = reader.ReadU16();
             if (current.Held != null && current.HeldSeq != updateSeq)
             {
-                throw new HetuProtocolException("an UPDATE of seq " + updateSeq + " while the one of seq " + current.HeldSeq + " was not finished (its last frame held 65535 changes, so more were due)");
+                throw new HetuProtocolException("an UPDATE of seq " + updateSeq + " while the one of seq " + current.HeldSeq + " was not finished (its last frame held " + HetuProtocol.MaxChanges + " changes, so more were due)");
             }
             // The parts of a commit are held, parsed, until its last frame: at most what the subscriptions hold.
             var changes = current.Held ?? new List<Change>(count);
@@ -506,12 +463,12 @@ namespace __HETU_NAMESPACE__
                 var kind = reader.ReadU8();
                 var rowId = reader.ReadI64();
                 byte[] row = null;
-                if (kind == 1 || kind == 2) row = Copy(reader, subscription.RowSize);
-                else if (kind != 3) throw new HetuProtocolException("an UPDATE with change kind " + kind);
+                if (kind == HetuProtocol.KindInsert || kind == HetuProtocol.KindUpdate) row = Copy(reader, subscription.RowSize);
+                else if (kind != HetuProtocol.KindDelete) throw new HetuProtocolException("an UPDATE with change kind " + kind);
                 changes.Add(new Change(subscription, retired, kind, rowId, row));
             }
             reader.ExpectEnd("an UPDATE");
-            if (count == MoreFollow)
+            if (count == HetuProtocol.MaxChanges)
             {
                 current.Held = changes;
                 current.HeldSeq = updateSeq;
@@ -581,7 +538,7 @@ namespace __HETU_NAMESPACE__
                     usable = NewReady();
                 }
                 reconnect = wasCurrent && state == HetuConnectionState.Connected && options.AutoReconnect
-                        && Reconnects(current.ErrorCode);
+                        && HetuProtocol.ReconnectsAfter(current.ErrorCode);
                 if (reconnect) state = HetuConnectionState.Reconnecting;
             }
             List<IReply> replies;
@@ -609,13 +566,6 @@ namespace __HETU_NAMESPACE__
             }
         }
 
-        /// <summary>Whether to connect again after losing a connection that ended with this ERROR code (null: none).</summary>
-        private static bool Reconnects(string code)
-        {
-            AfterError after;
-            return code == null || (AfterErrors.TryGetValue(code, out after) && after == AfterError.Reconnect);
-        }
-
         private async Task ReconnectLoop()
         {
             var delay = options.InitialBackoff;
@@ -640,7 +590,7 @@ namespace __HETU_NAMESPACE__
                 {
                     if (lifetime.IsCancellationRequested) return;
                     var refused = e as HetuConnectionException;
-                    if (refused != null && !Reconnects(refused.Code))
+                    if (refused != null && !HetuProtocol.ReconnectsAfter(refused.Code))
                     {
                         Shutdown(e, true);
                         return;
@@ -699,7 +649,7 @@ namespace __HETU_NAMESPACE__
             var pong = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             lock (current.Pending) current.Pings[nonce] = pong;
             var frame = new HetuWriter();
-            frame.WriteU8(Ping);
+            frame.WriteU8(HetuProtocol.Ping);
             frame.WriteU64(nonce);
             var clock = Stopwatch.StartNew();
             await Send(current, frame).ConfigureAwait(false);
@@ -725,7 +675,7 @@ namespace __HETU_NAMESPACE__
             lock (current.Pending) current.Retired.Add(subscriptionId);
             var request = NextRequest();
             var frame = new HetuWriter();
-            frame.WriteU8(Unsubscribe);
+            frame.WriteU8(HetuProtocol.Unsubscribe);
             frame.WriteU32(request);
             frame.WriteU32(subscriptionId);
             var reply = new UnsubscribeReply(subscriptionId);
@@ -828,12 +778,12 @@ namespace __HETU_NAMESPACE__
 
             public void Reply(HetuConnection connection, Link current, byte type, HetuReader reader)
             {
-                if (type == Rejected)
+                if (type == HetuProtocol.Rejected)
                 {
                     Completion.TrySetException(Rejection(reader));
                     return;
                 }
-                if (type != Result) throw new HetuProtocolException("message type 0x" + type.ToString("X2") + " answered a CALL");
+                if (type != HetuProtocol.Result) throw new HetuProtocolException("message type 0x" + type.ToString("X2") + " answered a CALL");
                 reader.ReadI64();
                 try
                 {
@@ -867,7 +817,7 @@ namespace __HETU_NAMESPACE__
 
             public void Reply(HetuConnection connection, Link current, byte type, HetuReader reader)
             {
-                if (type == Rejected)
+                if (type == HetuProtocol.Rejected)
                 {
                     var rejection = Rejection(reader);
                     bool retry;
@@ -881,7 +831,7 @@ namespace __HETU_NAMESPACE__
                     else connection.Post(() => subscription.Refused(rejection));
                     return;
                 }
-                if (type != Subscribed) throw new HetuProtocolException("message type 0x" + type.ToString("X2") + " answered a subscription");
+                if (type != HetuProtocol.Subscribed) throw new HetuProtocolException("message type 0x" + type.ToString("X2") + " answered a subscription");
                 var id = reader.ReadU32();
                 var snapshotSeq = reader.ReadI64();
                 var count = reader.ReadU32();
@@ -940,12 +890,12 @@ namespace __HETU_NAMESPACE__
 
             public void Reply(HetuConnection connection, Link current, byte type, HetuReader reader)
             {
-                if (type == Rejected)
+                if (type == HetuProtocol.Rejected)
                 {
                     Completion.TrySetException(Rejection(reader));
                     return;
                 }
-                if (type != Done) throw new HetuProtocolException("message type 0x" + type.ToString("X2") + " answered an UNSUBSCRIBE");
+                if (type != HetuProtocol.Done) throw new HetuProtocolException("message type 0x" + type.ToString("X2") + " answered an UNSUBSCRIBE");
                 current.Subscriptions.Remove(subscriptionId);
                 lock (current.Pending) current.Retired.Remove(subscriptionId);
                 Completion.TrySetResult(true);

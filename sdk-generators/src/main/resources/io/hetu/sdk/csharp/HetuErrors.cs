@@ -12,8 +12,8 @@ namespace __HETU_NAMESPACE__
 
     /// <summary>
     /// The server refused a call or subscription (REJECTED): the app's own code from
-    /// <c>ctx.reject</c>, or one of PERMISSION, NO_SUCH_SYSTEM, BAD_ARGUMENTS, CONFLICT, UNIQUE,
-    /// INTERNAL, UNAVAILABLE. The connection stays open.
+    /// <c>ctx.reject</c>, or one of the protocol's (<see cref="HetuProtocol.RejectionCodes"/>: PERMISSION,
+    /// BAD_ARGUMENTS, CONFLICT, UNIQUE, INTERNAL, UNAVAILABLE, ...). The connection stays open.
     /// </summary>
     public sealed class HetuRejectionException : HetuException
     {

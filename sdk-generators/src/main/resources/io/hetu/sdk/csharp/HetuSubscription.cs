@@ -166,7 +166,7 @@ namespace __HETU_NAMESPACE__
             Seq = seq;
             TRow old;
             Rows.TryGetValue(id, out old);
-            if (kind == 3)
+            if (kind == HetuProtocol.KindDelete)
             {
                 raw.Remove(id);
                 Rows.Remove(id);
@@ -215,12 +215,13 @@ namespace __HETU_NAMESPACE__
         public static void WriteHeader(HetuWriter writer, int componentId, int index, int limit, bool descending,
                 bool hasLow, bool lowInclusive, bool hasHigh, bool highInclusive)
         {
-            var flags = (descending ? 1 : 0) | (hasLow ? 2 : 0) | (hasLow && lowInclusive ? 4 : 0)
-                    | (hasHigh ? 8 : 0) | (hasHigh && highInclusive ? 16 : 0);
+            var flags = (descending ? HetuProtocol.QueryDescending : 0) | (hasLow ? HetuProtocol.QueryHasLow : 0)
+                    | (hasLow && lowInclusive ? HetuProtocol.QueryLowInclusive : 0) | (hasHigh ? HetuProtocol.QueryHasHigh : 0)
+                    | (hasHigh && highInclusive ? HetuProtocol.QueryHighInclusive : 0);
             writer.WriteU16((ushort)componentId);
             writer.WriteU8((byte)index);
             writer.WriteU8((byte)flags);
-            writer.WriteU32(limit < 0 ? uint.MaxValue : (uint)limit);
+            writer.WriteU32(limit < 0 ? HetuProtocol.QueryNoLimit : (uint)limit);
         }
     }
 }

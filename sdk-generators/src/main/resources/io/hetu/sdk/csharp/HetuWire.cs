@@ -308,6 +308,29 @@ namespace __HETU_NAMESPACE__
 
         /// <summary>Whether a nullable column holds a value: its bit in the null bitmap is set.</summary>
         public static bool Present(byte[] row, int bitmap, int bit) { return (row[bitmap + bit / 8] & 1 << bit % 8) != 0; }
+
+        /// <summary>
+        /// Code-point order, which is the UTF-8 byte order the server sorts strings by. <c>string.CompareOrdinal</c>
+        /// compares UTF-16 units instead, which puts U+E000 to U+FFFF after the characters beyond U+FFFF.
+        /// </summary>
+        public static int CompareText(string a, string b)
+        {
+            if (ReferenceEquals(a, b)) return 0;
+            if (a == null) return -1;
+            if (b == null) return 1;
+            var length = Math.Min(a.Length, b.Length);
+            for (var i = 0; i < length; i++)
+            {
+                var x = a[i];
+                var y = b[i];
+                if (x == y) continue;
+                // A surrogate encodes a code point above every unit that is none.
+                var xs = char.IsSurrogate(x);
+                if (xs != char.IsSurrogate(y)) return xs ? 1 : -1;
+                return x < y ? -1 : 1;
+            }
+            return a.Length.CompareTo(b.Length);
+        }
     }
 
     /// <summary>

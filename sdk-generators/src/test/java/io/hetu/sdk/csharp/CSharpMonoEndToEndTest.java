@@ -81,12 +81,13 @@ class CSharpMonoEndToEndTest {
         assertFalse(out.contains("FAIL"), out);
         Matcher summary = Pattern.compile("SUMMARY checks=(\\d+) failures=0").matcher(out);
         assertTrue(summary.find(), out);
-        // 59 checks, then per posted standing (30) one for the board and one for the podium, then two more.
-        assertEquals(59 + 30 * 2 + 2, Integer.parseInt(summary.group(1)), "every check ran:\n" + out);
+        // 59 checks, then per posted standing (30) one for the board and one for the podium, then four more.
+        assertEquals(59 + 30 * 2 + 4, Integer.parseInt(summary.group(1)), "every check ran:\n" + out);
         assertEquals(0, result.exitCode(), out);
         for (String check : List.of("ok rejection code", "ok extremes min", "ok multi-byte name", "ok negative instant nanos",
                 "ok null int", "ok spot owner", "ok delete when out of range", "ok no updates after unsubscribe",
-                "ok the board keeps ten", "ok rows left the podium as deletes")) {
+                "ok the board keeps ten", "ok rows left the podium as deletes",
+                "ok CompareListOrder orders text by code point")) {
             assertTrue(out.contains(check), check + " missing:\n" + out);
         }
         long saved = database.transact(0, tx -> {

@@ -5,10 +5,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.hetu.manifest.SchemaManifest;
 import io.hetu.sdk.GeneratedFile;
+import io.hetu.sdk.TestManifests;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,29 +27,19 @@ final class CSharpSdkFixture {
 
     private CSharpSdkFixture() {}
 
-    static byte[] manifestBytes() {
-        try (InputStream in = CSharpSdkFixture.class.getClassLoader().getResourceAsStream("META-INF/hetu/schema.json")) {
-            if (in == null) {
-                throw new IllegalStateException("the test app's manifest is missing; run test-compile");
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     static List<GeneratedFile> generate() {
-        try {
-            return CSharpGenerator.generate(SchemaManifest.parse(manifestBytes()), OPTIONS);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return CSharpGenerator.generate(TestManifests.testApp(), OPTIONS);
     }
 
-    /** Writes the package under {@code dir} and returns its Runtime C# sources. */
+    /** Writes the test app's package under {@code dir} and returns its Runtime C# sources. */
     static List<Path> writeSdk(Path dir) throws IOException {
+        return writeSdk(dir, generate());
+    }
+
+    /** Writes a package under {@code dir} and returns its Runtime C# sources. */
+    static List<Path> writeSdk(Path dir, List<GeneratedFile> files) throws IOException {
         List<Path> sources = new ArrayList<>();
-        for (GeneratedFile file : generate()) {
+        for (GeneratedFile file : files) {
             Path path = dir.resolve(file.path());
             Files.createDirectories(path.getParent());
             Files.writeString(path, file.content());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hetu.manifest.SchemaManifest;
 import io.hetu.sdk.GeneratedFile;
+import io.hetu.sdk.TestManifests;
 import io.hetu.sdk.typescript.NodeTools;
 import io.hetu.server.HetuServer;
 import io.hetu.server.ServerConfig;
@@ -46,7 +47,7 @@ class CSharpWebGLJslibBrowserTest {
         GeneratedFile jslib = CSharpSdkFixture.generate().stream()
                 .filter(f -> f.path().equals("Runtime/Plugins/WebGL/HetuWebSocket.jslib")).findFirst().orElseThrow();
         Files.writeString(page.resolve("HetuWebSocket.jslib"), jslib.content());
-        SchemaManifest manifest = SchemaManifest.parse(CSharpSdkFixture.manifestBytes());
+        SchemaManifest manifest = TestManifests.testApp();
 
         App app = App.load(getClass().getClassLoader(), null);
         try (Database database = Embedded.inMemory(app.tables())) {

@@ -49,7 +49,7 @@ public static class E2eProgram
 
             try
             {
-                await client.Sdk.Refuse("NOT_ENOUGH_GOLD");
+                await client.Sdk.RefuseAsync("NOT_ENOUGH_GOLD");
                 Check(false, "refuse rejects");
             }
             catch (HetuRejectionException e)
@@ -59,41 +59,41 @@ public static class E2eProgram
             }
             try
             {
-                await client.Sdk.MoveTo(1, 2);
+                await client.Sdk.MoveToAsync(1, 2);
                 Check(false, "moveTo before login rejects");
             }
             catch (HetuRejectionException e)
             {
                 Eq("PERMISSION", e.Code, "moveTo before login");
             }
-            await client.Sdk.Login(42);
+            await client.Sdk.LoginAsync(42);
 
-            var sum = await client.Sdk.Add(new Vec(1.5f, -2f), new Vec(0.25f, 4f));
+            var sum = await client.Sdk.AddAsync(new Vec(1.5f, -2f), new Vec(0.25f, 4f));
             Eq(1.75f, sum.X, "add x");
             Eq(2f, sum.Y, "add y");
-            var words = await client.Sdk.Split("héllo wörld 你好 🎲");
+            var words = await client.Sdk.SplitAsync("héllo wörld 你好 🎲");
             Eq("héllo|wörld|你好|🎲", string.Join("|", words), "split multi-byte");
-            Eq((long?)21, await client.Sdk.Half(42), "half 42");
-            Eq((long?)null, await client.Sdk.Half(null), "half null");
-            Eq((long?)-4611686018427387904L, await client.Sdk.Half(long.MinValue), "half min");
-            var extremes = await client.Sdk.Extremes();
+            Eq((long?)21, await client.Sdk.HalfAsync(42), "half 42");
+            Eq((long?)null, await client.Sdk.HalfAsync(null), "half null");
+            Eq((long?)-4611686018427387904L, await client.Sdk.HalfAsync(long.MinValue), "half min");
+            var extremes = await client.Sdk.ExtremesAsync();
             Eq("-9223372036854775808,9223372036854775807,0", string.Join(",", extremes), "extremes");
             Eq(long.MinValue, extremes[0], "extremes min");
             Eq(long.MaxValue, extremes[1], "extremes max");
 
-            var inFlight = Enumerable.Range(0, 64).Select(i => client.Sdk.Half(i * 2L)).ToArray();
+            var inFlight = Enumerable.Range(0, 64).Select(i => client.Sdk.HalfAsync(i * 2L)).ToArray();
             await Task.WhenAll(inFlight);
             Check(inFlight.Select((t, i) => t.Result == i).All(x => x), "64 calls in flight, each its own result");
 
-            var gadgets = await client.Sdk.Gadget.QueryByLevel(10, 20);
+            var gadgets = await client.Sdk.Gadget.QueryByLevelAsync(10, 20);
             Eq(0, gadgets.Rows.Count, "empty query");
-            var spot = await client.Sdk.Spot.SelectByOwner(42);
+            var spot = await client.Sdk.Spot.SelectByOwnerAsync(42);
             Check(spot.Row == null, "no spot yet");
 
             var inserted = new TaskCompletionSource<GadgetRow>();
             gadgets.OnInsert += (id, row) => inserted.TrySetResult(row);
             var at = -1500000123L;
-            var gadgetId = await client.Sdk.SaveGadget(7, 12, "Ünï✓你好", Mood.Angry, new byte[] { 1, 2, 255 }, at,
+            var gadgetId = await client.Sdk.SaveGadgetAsync(7, 12, "Ünï✓你好", Mood.Angry, new byte[] { 1, 2, 255 }, at,
                     3600000000001L, null, "ø€");
             var g = await Within(inserted.Task, "gadget insert");
             Check(gadgets.Rows.ContainsKey(gadgetId) && gadgets.Rows[gadgetId] == g, "cache holds the row by id");
@@ -117,7 +117,7 @@ public static class E2eProgram
 
             var updated = new TaskCompletionSource<GadgetRow[]>();
             gadgets.OnUpdate += (id, old, now) => updated.TrySetResult(new[] { old, now });
-            await client.Sdk.SaveGadget(7, 14, "", Mood.Calm, new byte[0], 0, -1, -5, null);
+            await client.Sdk.SaveGadgetAsync(7, 14, "", Mood.Calm, new byte[0], 0, -1, -5, null);
             var pair = await Within(updated.Task, "gadget update");
             Eq(12, pair[0].Level, "update old level");
             Eq(14, pair[1].Level, "update new level");
@@ -130,7 +130,7 @@ public static class E2eProgram
 
             var spotInserted = new TaskCompletionSource<SpotRow>();
             spot.OnInsert += (id, row) => spotInserted.TrySetResult(row);
-            await client.Sdk.MoveTo(3.5f, -1f);
+            await client.Sdk.MoveToAsync(3.5f, -1f);
             var s = await Within(spotInserted.Task, "spot insert");
             Eq(3.5f, s.X, "spot x");
             Eq(-1f, s.Y, "spot y");
@@ -139,35 +139,35 @@ public static class E2eProgram
 
             var deleted = new TaskCompletionSource<long>();
             gadgets.OnDelete += (id, row) => deleted.TrySetResult(id);
-            await client.Sdk.SaveGadget(7, 30, "far", Mood.Happy, new byte[0], 0, 0, null, null);
+            await client.Sdk.SaveGadgetAsync(7, 30, "far", Mood.Happy, new byte[0], 0, 0, null, null);
             Eq(gadgetId, await Within(deleted.Task, "gadget leaves the range"), "delete when out of range");
             Eq(0, gadgets.Rows.Count, "cache empty after delete");
 
-            var byId = await client.Sdk.Gadget.Select(gadgetId);
+            var byId = await client.Sdk.Gadget.SelectByIdAsync(gadgetId);
             Eq(30, byId.Row.Level, "select by id");
             Eq(Mood.Happy, byId.Row.Mood, "select by id mood");
 
-            for (var i = 1; i <= 5; i++) await client.Sdk.SaveGadget(100 + i, i, "n" + i, Mood.Calm, new byte[0], 0, 0, i, null);
-            var top = await client.Sdk.Gadget.QueryByLevel(1, 5, 2, true);
+            for (var i = 1; i <= 5; i++) await client.Sdk.SaveGadgetAsync(100 + i, i, "n" + i, Mood.Calm, new byte[0], 0, 0, i, null);
+            var top = await client.Sdk.Gadget.QueryByLevelAsync(1, 5, 2, true);
             Eq("4,5", string.Join(",", top.Rows.Values.Select(r => r.Level).OrderBy(l => l)), "descending limit 2");
-            var open = await client.Sdk.Gadget.QueryByLevel(2, 4, HetuQuery.NoLimit, false, false, true);
+            var open = await client.Sdk.Gadget.QueryByLevelAsync(2, 4, HetuQuery.NoLimit, false, false, true);
             Eq("3,4", string.Join(",", open.Rows.Values.Select(r => r.Level).OrderBy(l => l)), "exclusive low bound");
 
             await top.UnsubscribeAsync();
             Check(!top.IsActive, "unsubscribed");
-            var watcher = await client.Sdk.Gadget.QueryByLevel(5, 6);
+            var watcher = await client.Sdk.Gadget.QueryByLevelAsync(5, 6);
             var watched = new TaskCompletionSource<GadgetRow>();
             watcher.OnInsert += (id, row) => watched.TrySetResult(row);
-            await client.Sdk.SaveGadget(106, 6, "six", Mood.Calm, new byte[0], 0, 0, null, null);
+            await client.Sdk.SaveGadgetAsync(106, 6, "six", Mood.Calm, new byte[0], 0, 0, null, null);
             await Within(watched.Task, "watcher insert");
             // Subscriptions move together: once the watcher saw level 6, an active 'top' would have too.
             Eq("4,5", string.Join(",", top.Rows.Values.Select(r => r.Level).OrderBy(l => l)), "no updates after unsubscribe");
 
-            Eq(true, await client.Sdk.RemoveGadget(106), "remove existing");
-            Eq(false, await client.Sdk.RemoveGadget(106), "remove missing");
+            Eq(true, await client.Sdk.RemoveGadgetAsync(106), "remove existing");
+            Eq(false, await client.Sdk.RemoveGadgetAsync(106), "remove missing");
             // A sorted list: one standing per player, at most ten, most points first, then name, then posting order.
-            var podium = await client.Sdk.Standing.SubscribeTop(3, 3);
-            var board = await client.Sdk.Standing.SubscribeList(3);
+            var podium = await client.Sdk.Standing.SubscribeTopAsync(3, 3);
+            var board = await client.Sdk.Standing.SubscribeListAsync(3);
             var model = new List<Tuple<long, int, string, int>>();
             var podiumLeft = 0;
             podium.OnDelete += (id, row) => podiumLeft++;
@@ -179,7 +179,7 @@ public static class E2eProgram
                 model.Add(Tuple.Create(player, points, "p" + player, i));
                 model = model.OrderByDescending(t => t.Item2).ThenBy(t => t.Item3, StringComparer.Ordinal)
                         .ThenBy(t => t.Item4).Take(10).ToList();
-                await client.Sdk.PostStanding(3, player, points, "p" + player);
+                await client.Sdk.PostStandingAsync(3, player, points, "p" + player);
                 var expected = string.Join(",", model.Select(t => t.Item1 + ":" + t.Item2));
                 await Until(() => InListOrder(board) == expected, "the board after post " + i);
                 await Until(() => InListOrder(podium) == string.Join(",", model.Take(3).Select(t => t.Item1 + ":" + t.Item2)),
@@ -187,6 +187,14 @@ public static class E2eProgram
             }
             Eq(10, board.Rows.Count, "the board keeps ten");
             Check(podiumLeft > 0, "rows left the podium as deletes");
+            // Names whose UTF-16 order is not the server's (code points, the order of their UTF-8 bytes): U+FF01 comes
+            // before U+1F600. CompareListOrder agrees with the row the server puts first.
+            await client.Sdk.PostStandingAsync(4, 1, 5, "\U0001F600");
+            await client.Sdk.PostStandingAsync(4, 2, 5, "\uFF01");
+            var first = await client.Sdk.Standing.SubscribeTopAsync(4, 1);
+            var both = await client.Sdk.Standing.SubscribeListAsync(4);
+            Eq("2", string.Join(",", first.Rows.Values.Select(r => r.Player)), "the server's first row of season 4");
+            Eq("2:5,1:5", InListOrder(both), "CompareListOrder orders text by code point");
 
             Check(await client.Connection.PingAsync() >= TimeSpan.Zero, "ping");
             Check(client.Connection.Seq > 0, "seq advanced");

@@ -39,7 +39,7 @@ public static class LargeCommitProgram
     private static async Task Fill(HetuClient client, HetuSubscription<GadgetRow> gadgets, long firstOwner, int count)
     {
         var expected = gadgets.Rows.Count + count;
-        await client.Sdk.FillGadgets(firstOwner, count, 7);
+        await client.Sdk.FillGadgetsAsync(firstOwner, count, 7);
         var start = DateTime.UtcNow;
         while (gadgets.Rows.Count < expected)
         {
@@ -54,7 +54,7 @@ public static class LargeCommitProgram
         using (var client = new HetuClient(url, new HetuOptions { Dispatcher = dispatcher }))
         {
             await client.ConnectAsync();
-            var gadgets = await client.Sdk.Gadget.QueryByLevel(7, 7);
+            var gadgets = await client.Sdk.Gadget.QueryByLevelAsync(7, 7);
             var seen = new SortedSet<int>();
             var inserts = 0;
             gadgets.OnInsert += (id, row) => inserts++;

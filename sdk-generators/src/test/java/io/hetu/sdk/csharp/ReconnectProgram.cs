@@ -34,21 +34,21 @@ public static class ReconnectProgram
             {
                 if (reconnected) await Task.Delay(300);
                 reconnected = true;
-                await client.Sdk.Login(42);
+                await client.Sdk.LoginAsync(42);
             };
             Task queued = null;
             client.Connection.StateChanged += state =>
             {
-                if (state == HetuConnectionState.Reconnecting && queued == null) queued = client.Sdk.MoveTo(5, 6);
+                if (state == HetuConnectionState.Reconnecting && queued == null) queued = client.Sdk.MoveToAsync(5, 6);
             };
             await client.ConnectAsync();
 
-            var gadgets = await client.Sdk.Gadget.QueryByLevel(1, 100);
+            var gadgets = await client.Sdk.Gadget.QueryByLevelAsync(1, 100);
             Eq("1,2,3", string.Join(",", gadgets.Rows.Values.Select(r => r.Owner).OrderBy(o => o)), "initial rows");
-            var spot = await client.Sdk.Spot.SelectByOwner(42);
+            var spot = await client.Sdk.Spot.SelectByOwnerAsync(42);
             var spotRow = new TaskCompletionSource<SpotRow>();
             spot.OnInsert += (id, row) => spotRow.TrySetResult(row);
-            await client.Sdk.MoveTo(1, 1);
+            await client.Sdk.MoveToAsync(1, 1);
             Eq(1f, (await Within(spotRow.Task, "spot insert")).X, "spot before restart");
 
             var inserted = new TaskCompletionSource<GadgetRow>();
@@ -79,7 +79,7 @@ public static class ReconnectProgram
             var s = await Within(moved.Task, "spot update after reconnect");
             Eq(5f, s.X, "spot subscription resumed with the session");
             Eq(6f, s.Y, "spot y after reconnect");
-            Eq((long?)5, await client.Sdk.Half(10), "calls work after reconnect");
+            Eq((long?)5, await client.Sdk.HalfAsync(10), "calls work after reconnect");
             Eq(HetuConnectionState.Connected, client.Connection.State, "connected again");
         }
     }

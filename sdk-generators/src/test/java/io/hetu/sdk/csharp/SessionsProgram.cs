@@ -42,28 +42,28 @@ public static class SessionsProgram
             other.Connection.Error += e => { lock (otherErrors) otherErrors.Add(e.Message); };
             await client.ConnectAsync();
             await other.ConnectAsync();
-            await client.LoginAsync(c => c.Sdk.Login(7));
-            await client.Sdk.MoveTo(1, 1);
-            await other.LoginAsync(c => c.Sdk.Login(8));
-            await other.Sdk.MoveTo(8, 8);
-            foreach (var owner in new long[] { 300, 301 }) await client.Sdk.SaveGadget(owner, 70, "g" + owner, Mood.Calm, new byte[0], 0, 0, null, null);
+            await client.LoginAsync(c => c.Sdk.LoginAsync(7));
+            await client.Sdk.MoveToAsync(1, 1);
+            await other.LoginAsync(c => c.Sdk.LoginAsync(8));
+            await other.Sdk.MoveToAsync(8, 8);
+            foreach (var owner in new long[] { 300, 301 }) await client.Sdk.SaveGadgetAsync(owner, 70, "g" + owner, Mood.Calm, new byte[0], 0, 0, null, null);
 
-            var spots = await client.Sdk.Spot.QueryByOwner();
+            var spots = await client.Sdk.Spot.QueryByOwnerAsync();
             Check(Owners(spots) == "7", "before the switch the cache holds user 7's spot: " + Owners(spots));
             var events = new List<string>();
             spots.OnInsert += (id, row) => { lock (events) events.Add("insert " + row.Owner); };
             spots.OnDelete += (id, row) => { lock (events) events.Add("delete " + row.Owner); };
-            var kept = await client.Sdk.Gadget.QueryByLevel(70, 99);
-            var doomed = await client.Sdk.Gadget.QueryByLevel(70, 99);
+            var kept = await client.Sdk.Gadget.QueryByLevelAsync(70, 99);
+            var doomed = await client.Sdk.Gadget.QueryByLevelAsync(70, 99);
             var keptEvents = 0;
             kept.OnInsert += (id, row) => keptEvents++;
             kept.OnDelete += (id, row) => keptEvents++;
 
             // The login renews every subscription; one is cancelled while its renewal is in flight, with writes
             // behind it that change its result.
-            var login = client.LoginAsync(c => c.Sdk.Login(8));
+            var login = client.LoginAsync(c => c.Sdk.LoginAsync(8));
             var cancelled = doomed.UnsubscribeAsync();
-            var writes = new[] { 300L, 301L }.Select(owner => client.Sdk.SaveGadget(owner, 71, "g" + owner, Mood.Calm, new byte[0], 0, 0, null, null)).ToArray();
+            var writes = new[] { 300L, 301L }.Select(owner => client.Sdk.SaveGadgetAsync(owner, 71, "g" + owner, Mood.Calm, new byte[0], 0, 0, null, null)).ToArray();
             await login;
             Check(Owners(spots) == "8", "when LoginAsync completes the cache holds user 8's spot only: " + Owners(spots));
             lock (events) Check(string.Join(",", events.OrderBy(e => e)) == "delete 7,insert 8", "the switch fired: " + string.Join(",", events));
@@ -79,7 +79,7 @@ public static class SessionsProgram
 
             try
             {
-                await client.Sdk.Refuse("NO_WAY");
+                await client.Sdk.RefuseAsync("NO_WAY");
                 Check(false, "refuse rejects");
             }
             catch (HetuRejectionException e)

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.hetu.manifest.SchemaManifest;
 import io.hetu.sdk.GeneratedFile;
+import io.hetu.sdk.TestManifests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -34,18 +35,8 @@ public final class NodeTools {
 
     private NodeTools() {}
 
-    static SchemaManifest manifest() throws IOException {
-        try (InputStream in = NodeTools.class.getClassLoader().getResourceAsStream("META-INF/hetu/schema.json")) {
-            if (in == null) {
-                throw new IllegalStateException("the test app's manifest META-INF/hetu/schema.json is not on the "
-                        + "test classpath; run mvn -pl sdk-generators test-compile");
-            }
-            return SchemaManifest.parse(in.readAllBytes());
-        }
-    }
-
     static List<GeneratedFile> generate() throws IOException {
-        return TypeScriptGenerator.generate(manifest(), OPTIONS);
+        return TypeScriptGenerator.generate(TestManifests.testApp(), OPTIONS);
     }
 
     static Path write(List<GeneratedFile> files, Path dir) throws IOException {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.hetu.sdk.TestManifests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,6 +25,20 @@ class TypeScriptCompileTest {
                 "--strict", "--noEmit"));
         assertEquals(0, result.exitCode(), "tsc --strict --noEmit:\n" + result.describe());
         assertEquals("", result.stdout().strip(), "tsc reports nothing on a clean package");
+    }
+
+    /** The names that trip generators (TestManifests.edge), strict clean. */
+    @Test
+    void aSchemaOfAwkwardNamesIsStrictClean() throws Exception {
+        String node = NodeTools.requireNodeAndTools();
+        Path sdk = NodeTools.write(TypeScriptGenerator.generate(TestManifests.edge(), NodeTools.OPTIONS),
+                dir.resolve("edge"));
+        NodeTools.Result result = NodeTools.run(sdk, List.of(node, NodeTools.TSC.toString(), "-p", "tsconfig.json",
+                "--strict", "--noEmit"));
+        assertEquals(0, result.exitCode(), "tsc --strict --noEmit:\n" + result.describe());
+        String item = Files.readString(sdk.resolve("src/components/shopItem.ts"));
+        assertTrue(item.contains("selectByIdColumn(id: bigint)") && item.contains("queryByMaxHp(")
+                && !item.contains("ByBlob"), "no lookup by bytes:\n" + item);
     }
 
     @Test

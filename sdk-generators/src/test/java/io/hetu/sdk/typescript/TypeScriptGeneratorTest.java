@@ -6,56 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hetu.manifest.SchemaManifest;
 import io.hetu.sdk.GeneratedFile;
+import io.hetu.sdk.GoldenFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** The generated package for the test app, against golden files; naming rules on small manifests. */
 class TypeScriptGeneratorTest {
 
-    private static final Path GOLDEN = Path.of(System.getProperty("hetu.golden.dir", "src/test/golden"))
-            .resolve("typescript");
-
     @Test
     void theGeneratedPackageMatchesTheGoldenFiles() throws IOException {
-        Map<String, String> generated = new TreeMap<>();
-        NodeTools.generate().forEach(f -> generated.put(f.path(), f.content()));
-        if (Boolean.getBoolean("hetu.golden.update")) {
-            if (Files.isDirectory(GOLDEN)) {
-                try (Stream<Path> old = Files.walk(GOLDEN)) {
-                    for (Path path : old.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.delete(path);
-                    }
-                }
-            }
-            for (var file : generated.entrySet()) {
-                Path target = GOLDEN.resolve(file.getKey());
-                Files.createDirectories(target.getParent());
-                Files.writeString(target, file.getValue(), StandardCharsets.UTF_8);
-            }
-            System.err.println("*** updated the TypeScript golden files in " + GOLDEN + " ***");
-        }
-        Map<String, String> golden = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(GOLDEN)) {
-            for (Path path : files.filter(Files::isRegularFile).toList()) {
-                golden.put(GOLDEN.relativize(path).toString().replace('\\', '/'),
-                        Files.readString(path, StandardCharsets.UTF_8));
-            }
-        }
-        assertEquals(golden.keySet(), generated.keySet(),
-                "the generated files differ from the golden ones; after review, regenerate with -Dhetu.golden.update=true");
-        for (String path : generated.keySet()) {
-            assertEquals(golden.get(path), generated.get(path),
-                    path + " differs from its golden file; after review, regenerate with -Dhetu.golden.update=true");
-        }
+        GoldenFiles.assertMatch("typescript", NodeTools.generate());
     }
 
     @Test
@@ -104,7 +69,7 @@ class TypeScriptGeneratorTest {
         assertEquals(new TreeSet<>(List.of("package.json", "tsconfig.json", "src/index.ts", "src/systems.ts",
                         "src/components/shopItem.ts", "src/components/bagItem.ts", "src/components/systems.ts",
                         "src/runtime/platform.ts", "src/runtime/wire.ts", "src/runtime/subscription.ts",
-                        "src/runtime/connection.ts")),
+                        "src/runtime/connection.ts", "src/runtime/protocol.ts")),
                 new TreeSet<>(files.keySet()));
         String systems = files.get("src/systems.ts");
         assertTrue(systems.contains("  bagBuy(function_: number, writer_: string): Promise<void> {"), systems);
@@ -124,16 +89,5 @@ class TypeScriptGeneratorTest {
         assertTrue(name.getMessage().contains("'My Client'") && name.getMessage().contains("lower-case"));
         var version = assertThrows(IllegalArgumentException.class, () -> new TypeScriptOptions("client", "1.0"));
         assertTrue(version.getMessage().contains("'1.0'") && version.getMessage().contains("semantic version"));
-    }
-
-    @Test
-    void namesBecomeCamelAndPascalCase() {
-        assertEquals("moveTo", TsNames.camel("moveTo"));
-        assertEquals("moveTo", TsNames.camel("move_to"));
-        assertEquals("httpServer", TsNames.camel("HTTPServer"));
-        assertEquals("id", TsNames.camel("ID"));
-        assertEquals("ShopItem", TsNames.pascal("Shop.Item"));
-        assertEquals("MAX_HP", TsNames.constant("maxHp"));
-        assertEquals("'it\\'s \\\\ \\n'", TsNames.quote("it's \\ \n"));
     }
 }

@@ -3,58 +3,17 @@
 
 import { cancelTimer, defaultWebSocket, startTimer, warn, type SocketEvent, type WebSocketConstructor, type WebSocketLike } from './platform.js';
 import { Subscription, SubscriptionState, type RowType } from './subscription.js';
+import {
+  CALL, DONE, ERROR, HELLO, KIND_DELETE, KIND_INSERT, MAX_CHANGES, PING, PONG, QUERY, QUERY_DESCENDING, QUERY_HAS_HIGH,
+  QUERY_HAS_LOW, QUERY_HIGH_INCLUSIVE, QUERY_LOW_INCLUSIVE, QUERY_NO_LIMIT, REJECTED, RESULT, SELECT, SUBSCRIBED,
+  UNSUBSCRIBE, UPDATE, VERSION, WELCOME, reconnectsAfter,
+} from './protocol.js';
 import { Reader, WireError, Writer } from './wire.js';
-
-const PROTOCOL_VERSION = 1;
-
-const HELLO = 0x01;
-const CALL = 0x02;
-const SELECT = 0x03;
-const QUERY = 0x04;
-const UNSUBSCRIBE = 0x05;
-const PING = 0x06;
-const WELCOME = 0x81;
-const RESULT = 0x82;
-const REJECTED = 0x83;
-const SUBSCRIBED = 0x84;
-const DONE = 0x85;
-const PONG = 0x86;
-const ERROR = 0x8f;
-const UPDATE = 0x90;
-/** An UPDATE with this many changes is followed by more of the same seq (docs/PROTOCOL.md, "Large UPDATEs"). */
-const MORE_FOLLOW = 0xffff;
-
-const QUERY_DESCENDING = 1;
-const QUERY_HAS_LOW = 1 << 1;
-const QUERY_LOW_INCLUSIVE = 1 << 2;
-const QUERY_HAS_HIGH = 1 << 3;
-const QUERY_HIGH_INCLUSIVE = 1 << 4;
-const NO_LIMIT = 0xffffffff;
-
-/**
- * What the client does when the server ends the connection with an ERROR (docs/SDKS.md, "Reconnecting"): connect
- * again with backoff where a new connection can succeed, close for good where it would end the same way. A code not
- * listed closes. A connection lost without an ERROR is reconnected. The C# SDK holds the same table.
- */
-const AFTER_ERROR = new Map<string, 'reconnect' | 'close'>([
-  ['SHUTDOWN', 'reconnect'], // the server is stopping; it or its replacement comes back
-  ['IDLE', 'reconnect'],
-  ['TOO_SLOW', 'reconnect'], // a fresh connection starts with an empty outbound queue
-  ['HANDSHAKE_TIMEOUT', 'reconnect'],
-  ['RESYNC', 'reconnect'], // a Redis-backed server fell behind the change stream; subscribing again catches up
-  ['RATE', 'reconnect'], // after the backoff the request rate is under the limit again
-  ['PROTOCOL', 'close'], // a bug on one side: the next connection would repeat it
-  ['SCHEMA', 'close'], // the server runs another schema: regenerate the SDK
-  ['VERSION', 'close'],
-  ['KICKED', 'close'], // the user logged in elsewhere: coming back would kick that connection in turn
-  ['FRAME_TOO_LARGE', 'close'], // the same request would break the same limit
-  ['TOO_MANY_SUBSCRIPTIONS', 'close'], // re-subscribing everything would break it again
-  ['TOO_MANY_ROWS', 'close'],
-]);
 
 /**
  * A call the server refused (REJECTED): the app's own code from `ctx.reject`, or one of the protocol's codes
- * (`PERMISSION`, `BAD_ARGUMENTS`, `CONFLICT`, `UNIQUE`, `INTERNAL`, `UNAVAILABLE`, ...). The client adds
+ * (`HetuProtocol.REJECTION_CODES`: `PERMISSION`, `BAD_ARGUMENTS`, `CONFLICT`, `UNIQUE`, `INTERNAL`, `UNAVAILABLE`,
+ * ...). The client adds
  * `DISCONNECTED`: the connection was lost before the reply came, so the call may or may not have run.
  */
 export class HetuRejection extends Error {
@@ -286,9 +245,9 @@ export class HetuConnection {
       flags |= QUERY_HAS_HIGH | (range.highInclusive === false ? 0 : QUERY_HIGH_INCLUSIVE);
       writeKey(bounds, range.high);
     }
-    const limit = range.limit ?? NO_LIMIT;
-    if (!Number.isInteger(limit) || limit < 0 || limit > NO_LIMIT) {
-      throw new RangeError(`limit ${limit} is not an integer from 0 to ${NO_LIMIT}`);
+    const limit = range.limit ?? QUERY_NO_LIMIT;
+    if (!Number.isInteger(limit) || limit < 0 || limit > QUERY_NO_LIMIT) {
+      throw new RangeError(`limit ${limit} is not an integer from 0 to ${QUERY_NO_LIMIT}`);
     }
     const boundBytes = bounds.finish();
     return this.subscribe(type, (request) =>
@@ -414,7 +373,7 @@ export class HetuConnection {
     socket.binaryType = 'arraybuffer';
     socket.addEventListener('open', () => {
       if (generation === this.generation) {
-        this.send(new Writer().u8(HELLO).u16(PROTOCOL_VERSION).shortString(this.schemaHash).finish());
+        this.send(new Writer().u8(HELLO).u16(VERSION).shortString(this.schemaHash).finish());
       }
     });
     socket.addEventListener('message', (event: SocketEvent) => {
@@ -508,8 +467,8 @@ export class HetuConnection {
     switch (type) {
       case WELCOME: {
         const version = reader.u16();
-        if (version !== PROTOCOL_VERSION) {
-          throw new WireError(`the server speaks protocol version ${version}, this SDK ${PROTOCOL_VERSION}`);
+        if (version !== VERSION) {
+          throw new WireError(`the server speaks protocol version ${version}, this SDK ${VERSION}`);
         }
         this.id = reader.i64();
         this.advance(reader.i64());
@@ -606,7 +565,7 @@ export class HetuConnection {
         const count = reader.u16();
         const held = this.held;
         if (held !== undefined && held.seq !== seq) {
-          throw new WireError(`UPDATE of seq ${seq} while the one of seq ${held.seq} was not finished (its last frame held 65535 changes, so more were due)`);
+          throw new WireError(`UPDATE of seq ${seq} while the one of seq ${held.seq} was not finished (its last frame held ${MAX_CHANGES} changes, so more were due)`);
         }
         // The parts of a commit are held, parsed, until its last frame: at most what the subscriptions hold.
         const changes = held?.changes ?? [];
@@ -618,14 +577,14 @@ export class HetuConnection {
           if (state === undefined) {
             throw new WireError(`UPDATE for subscription ${serverId}, which this connection does not have`);
           }
-          if (kind < 1 || kind > 3) {
+          if (kind < KIND_INSERT || kind > KIND_DELETE) {
             throw new WireError(`UPDATE change kind ${kind} is none of 1 (insert), 2 (update), 3 (delete)`);
           }
-          const bytes = kind === 3 ? undefined : reader.slice(state.type.rowSize, 'a row').slice();
+          const bytes = kind === KIND_DELETE ? undefined : reader.slice(state.type.rowSize, 'a row').slice();
           changes.push({ serverId, state, kind, id, bytes });
         }
         reader.expectEnd('UPDATE');
-        if (count === MORE_FOLLOW) {
+        if (count === MAX_CHANGES) {
           this.held = { seq, changes };
           return;
         }
@@ -752,7 +711,7 @@ export class HetuConnection {
     if (this.currentState === 'closed') {
       return;
     }
-    const transient = this.serverError === undefined || AFTER_ERROR.get(this.serverError.code) === 'reconnect';
+    const transient = reconnectsAfter(this.serverError?.code);
     const policy = this.reconnectOptions;
     if (!transient || policy === undefined || this.attempts >= policy.maxAttempts) {
       this.shutDown(error, true);

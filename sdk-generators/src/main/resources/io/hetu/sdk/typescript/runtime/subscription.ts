@@ -1,5 +1,7 @@
 // A live subscription: the client-side cache of its rows and the listeners of its changes.
 
+import { KIND_DELETE } from './protocol.js';
+
 /** How a component's rows are decoded: its id on the wire, its row size and the decoder over the layout bytes. */
 export interface RowType<Row> {
   readonly componentId: number;
@@ -119,10 +121,10 @@ export class SubscriptionState<Row> {
     }
   }
 
-  /** Applies one change of an UPDATE: 1 insert, 2 update, 3 delete. */
+  /** Applies one change of an UPDATE: an insert, an update or a delete (KIND_DELETE, without bytes). */
   change(kind: number, id: bigint, bytes: Uint8Array | undefined): void {
     const previous = this.rows.get(id);
-    if (kind === 3) {
+    if (kind === KIND_DELETE) {
       if (previous === undefined) {
         return;
       }
