@@ -89,6 +89,8 @@ public final class Backups {
         FileLock lock;
         try {
             lock = lockChannel.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+            lock = null;
         } catch (IOException | RuntimeException e) {
             lockChannel.close();
             throw e;
