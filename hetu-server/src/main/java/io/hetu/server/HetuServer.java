@@ -8,6 +8,7 @@ import io.hetu.server.auth.TokenVerifier;
 import io.hetu.server.system.CallContext;
 import io.hetu.server.system.SessionValueRules;
 import io.hetu.storage.Database;
+import io.hetu.storage.durability.Durability;
 import io.hetu.system.Hook;
 import io.hetu.wire.Protocol;
 import io.hetu.wire.WireReader;
@@ -44,6 +45,8 @@ import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
@@ -73,12 +76,22 @@ public final class HetuServer implements AutoCloseable {
     private final EventLoopGroup workerGroup;
     private final Channel serverChannel;
     private final WebFiles web;
+    private final ServerMetrics metrics = new ServerMetrics();
+    /** The open WebSocket connections' channels, for the queued-bytes gauge. */
+    private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
+    private final AdminRoute adminRoute;
 
-    private HetuServer(App app, Database database, ServerConfig config) throws InterruptedException, SSLException {
+    private HetuServer(App app, Database database, ServerConfig config, AdminConfig admin)
+            throws InterruptedException, SSLException {
         this.app = app;
         this.sessions = new SessionTable(SessionValueRules.of(app.tables()), TokenVerifier.of(config.auth()));
         this.database = database;
         this.config = config;
+        metrics.watch(database, admin.dataDirectory() == null ? null
+                : Durability.opened(admin.dataDirectory()).orElse(null));
+        metrics.queuedBytes(m -> channels.stream().mapToLong(ConnectionMetrics::queued).sum());
+        stats.report(metrics);
+        this.adminRoute = new AdminRoute(config.path(), admin, metrics);
         Limits limits = config.limits();
         this.subscriptions = new Subscriptions(database,
                 new SubscriptionLimits(limits.maxSubscriptions(), limits.maxSubscribedRows()));
@@ -116,6 +129,7 @@ public final class HetuServer implements AutoCloseable {
                         pipeline.addLast("http-aggregator", new HttpObjectAggregator(16 * 1024));
                         pipeline.addLast("address-limit", addressLimit);
                         pipeline.addLast("stats", statsRoute);
+                        pipeline.addLast("admin", adminRoute);
                         pipeline.addLast("routes", new HttpRoutes(config.path(), manifest, web, config.origins()));
                         pipeline.addLast("deflate", new WebSocketServerCompressionHandler(limits.maxFrameBytes()));
                         pipeline.addLast("websocket", new WebSocketServerProtocolHandler(
@@ -136,6 +150,9 @@ public final class HetuServer implements AutoCloseable {
                         pipeline.addLast("frames", new WebSocketFrameAggregator(limits.maxFrameBytes()));
                         pipeline.addLast("idle", new IdleStateHandler(limits.idleTimeout().toMillis(), 0, 0,
                                 TimeUnit.MILLISECONDS));
+                        if (admin.metricsEnabled()) {
+                            pipeline.addLast("metrics", new ConnectionMetrics(metrics, app, channels));
+                        }
                         Connection connection = new Connection(HetuServer.this, connectionIds.incrementAndGet());
                         pipeline.addLast("protocol", connection);
                         pipeline.addLast("budget", new OutboundBudget(connection));
@@ -150,7 +167,13 @@ public final class HetuServer implements AutoCloseable {
     /** Starts serving; runs the app's server-start hooks first. */
     public static HetuServer start(App app, Database database, ServerConfig config)
             throws InterruptedException, SSLException {
-        return new HetuServer(app, database, config);
+        return new HetuServer(app, database, config, AdminConfig.defaults());
+    }
+
+    /** Starts serving, with the operator's routes as {@code admin} says (docs/OPERATIONS.md). */
+    public static HetuServer start(App app, Database database, ServerConfig config, AdminConfig admin)
+            throws InterruptedException, SSLException {
+        return new HetuServer(app, database, config, admin);
     }
 
     /** The port the server listens on. */
@@ -161,6 +184,11 @@ public final class HetuServer implements AutoCloseable {
     /** Whether the app has a browser client, served at {@code /}. */
     public boolean servesWebClient() {
         return web.hasIndex();
+    }
+
+    /** The metrics served at {@code GET /metrics}; a call path may report calls through it. */
+    public ServerMetrics metrics() {
+        return metrics;
     }
 
     /** Calls answered and conflict retries, also served at {@code GET <path>/stats}. */
@@ -226,6 +254,9 @@ public final class HetuServer implements AutoCloseable {
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         subscriptions.close();
+        adminRoute.close();
+        database.removeChangeListener(metrics);
+        metrics.close();
         LOG.info("HeTu server on port {} stopped", port());
     }
 }

@@ -16,12 +16,22 @@ public final class ServerStats {
 
     private final LongAdder calls = new LongAdder();
     private final LongAdder retries = new LongAdder();
+    private volatile ServerMetrics metrics;
+
+    /** Also tells {@code metrics} of every call's attempts, as conflicts of the system being called. */
+    void report(ServerMetrics metrics) {
+        this.metrics = metrics;
+    }
 
     /** Counts one call whose transaction ran {@code attempts} times (1 when it did not conflict). */
     public void called(int attempts) {
         calls.increment();
         if (attempts > 1) {
             retries.add(attempts - 1);
+        }
+        ServerMetrics listener = metrics;
+        if (listener != null) {
+            listener.attempts(attempts);
         }
     }
 

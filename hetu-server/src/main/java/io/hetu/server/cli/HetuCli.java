@@ -25,7 +25,8 @@ import picocli.CommandLine;
 /** The {@code hetu} command. */
 @Command(name = "hetu", mixinStandardHelpOptions = true, version = "HeTu for Java 0.1.0",
         description = "A game-server engine in which the database and the server are one.",
-        subcommands = {HetuCli.Start.class, TokenCommand.class})
+        subcommands = {HetuCli.Start.class, TokenCommand.class, Operate.Backup.class, Operate.Restore.class,
+                Operate.Verify.class})
 public final class HetuCli {
 
     public static void main(String[] args) {
@@ -118,7 +119,7 @@ public final class HetuCli {
             Database database = openDatabase(settings, loaded);
             HetuServer server;
             try {
-                server = HetuServer.start(loaded, database, settings.serverConfig());
+                server = HetuServer.start(loaded, database, settings.serverConfig(), settings.adminConfig());
             } catch (Exception e) {
                 database.close();
                 throw e;

@@ -3,6 +3,7 @@ package io.hetu.server.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.hetu.server.AdminConfig;
 import io.hetu.server.Limits;
 import io.hetu.server.auth.AuthConfig;
 import io.hetu.server.ServerConfig;
@@ -56,6 +57,9 @@ final class StartSettings {
         DEFAULTS.put("auth.userClaim", auth.userClaim());
         DEFAULTS.put("auth.rolesClaim", auth.rolesClaim());
         DEFAULTS.put("auth.adminRole", auth.adminRole());
+        DEFAULTS.put("admin.secret", null);
+        DEFAULTS.put("metrics.enabled", "true");
+        DEFAULTS.put("metrics.public", "false");
         Limits limits = Limits.defaults();
         DEFAULTS.put("limits.maxFrameBytes", Integer.toString(limits.maxFrameBytes()));
         DEFAULTS.put("limits.maxOutboundBytes", Integer.toString(limits.maxOutboundBytes()));
@@ -174,6 +178,31 @@ final class StartSettings {
                             number("snapshot.everySeconds", Long.MAX_VALUE));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid durability settings: " + e.getMessage(), e);
+        }
+    }
+
+    private boolean bool(String key) {
+        String value = values.get(key);
+        if ("true".equalsIgnoreCase(value) || "false".equalsIgnoreCase(value)) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalArgumentException("setting '" + key + "' must be true or false, was '" + value + "'");
+    }
+
+    /** The data directory of an {@code embedded:} location, or null for another backend. */
+    static Path dataDirectory(String db) {
+        return db != null && db.startsWith("embedded:") && db.length() > "embedded:".length()
+                ? Path.of(db.substring("embedded:".length())) : null;
+    }
+
+    /** Who may use the admin routes, and whether /metrics is served (docs/OPERATIONS.md). */
+    AdminConfig adminConfig() {
+        String secret = values.get("admin.secret");
+        try {
+            return new AdminConfig(secret == null || secret.isBlank() ? null : secret.strip(), bool("metrics.enabled"),
+                    bool("metrics.public"), dataDirectory(values.get("db")));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid admin settings: " + e.getMessage(), e);
         }
     }
 

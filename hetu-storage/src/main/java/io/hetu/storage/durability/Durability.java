@@ -7,7 +7,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +39,14 @@ public final class Durability implements AutoCloseable {
     private Manifest manifest;
     private boolean snapshotInProgress;
     private boolean closed;
+    /** Backups being taken: while any is, no snapshot file or log segment is deleted. Guarded by this. */
+    private int backups;
+    /** Whether a snapshot was published during a backup, and its obsolete files wait to be deleted. */
+    private boolean cleanupDeferred;
+    private volatile DurabilityObserver observer = DurabilityObserver.NONE;
+
+    /** The directories open in this process, by absolute path: how a server finds its own for a backup. */
+    private static final Map<Path, Durability> OPEN = new ConcurrentHashMap<>();
 
     private Durability(Path dir, DirectoryLock lock, WriteAheadLog wal, Manifest manifest, RecoveryReport recovery) {
         this.dir = dir;
@@ -105,7 +115,9 @@ public final class Durability implements AutoCloseable {
                     + " accepting commits from seq {} (fsync {})", dir, elapsed.toMillis(), snapshotSeq, loaded.tables(),
                     loaded.rows(), log.replayed(), log.tornTail() != null ? ", torn tail cut off"
                             : log.closedCleanly() ? ", the log was closed cleanly" : "", lastSeq + 1, config.fsync());
-            return new Durability(dir, lock, wal, manifest, report);
+            Durability opened = new Durability(dir, lock, wal, manifest, report);
+            OPEN.put(key(dir), opened);
+            return opened;
         } catch (IOException | RuntimeException | Error e) {
             try {
                 if (wal != null) {
@@ -129,6 +141,84 @@ public final class Durability implements AutoCloseable {
         if (free < MIN_FREE_BYTES) {
             throw new IOException("the disk holding " + dir + " has " + free + " bytes free, fewer than the "
                     + MIN_FREE_BYTES + " the write-ahead log needs to start; free some space and start again");
+        }
+    }
+
+    private static Path key(Path dir) {
+        return dir.toAbsolutePath().normalize();
+    }
+
+    /** The data directory {@code dir} if this process has it open. */
+    public static Optional<Durability> opened(Path dir) {
+        return Optional.ofNullable(OPEN.get(key(dir)));
+    }
+
+    /** Tells {@code observer} how long fsyncs and snapshots take (null: nobody). */
+    public void observe(DurabilityObserver observer) {
+        this.observer = observer == null ? DurabilityObserver.NONE : observer;
+        wal.observe(observer);
+    }
+
+    /**
+     * Starts a hot backup: pins the published snapshot and the log after it up to the last durable
+     * commit, so that none of those files is deleted (a snapshot published meanwhile deletes its
+     * obsolete files only when the last backup closes). Commits go on while the files are read.
+     *
+     * @throws IllegalStateException when this is closed
+     */
+    public synchronized BackupSource beginBackup() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("durability for " + dir + " is closed");
+        }
+        long through = wal.durableSeq();
+        long snapshotSeq = manifest == null ? 0 : manifest.seq();
+        List<BackupSource.SourceFile> files = new ArrayList<>();
+        if (manifest != null) {
+            files.add(new BackupSource.SourceFile(manifest.snapshotFile(), dir.resolve(manifest.snapshotFile()),
+                    manifest.size()));
+        }
+        List<LogSegment> segments = wal.segments();
+        List<LogSegment> needed = new ArrayList<>();
+        for (int i = 0; i < segments.size(); i++) {
+            LogSegment segment = segments.get(i);
+            boolean coveredBySnapshot = i + 1 < segments.size() && segments.get(i + 1).firstSeq() <= snapshotSeq + 1;
+            if (segment.firstSeq() <= through && !coveredBySnapshot) {
+                needed.add(segment);
+            }
+        }
+        for (int i = 0; i < needed.size(); i++) {
+            Path path = needed.get(i).path();
+            // Segments before the last one are finished; the last is read up to the last durable record.
+            long length = i + 1 < needed.size() ? Files.size(path) : Backups.endOfRecord(path, through);
+            files.add(new BackupSource.SourceFile(path.getFileName().toString(), path, length));
+            Path marks = TimeMarks.of(path);
+            if (Files.exists(marks)) {
+                long marksLength = Files.size(marks) / TimeMarks.MARK_BYTES * TimeMarks.MARK_BYTES;
+                files.add(new BackupSource.SourceFile(marks.getFileName().toString(), marks, marksLength));
+            }
+        }
+        backups++;
+        return new BackupSource(snapshotSeq, Math.max(through, snapshotSeq), files, this::backupFinished);
+    }
+
+    private synchronized void backupFinished() {
+        backups--;
+        if (backups == 0 && cleanupDeferred && !closed) {
+            cleanupDeferred = false;
+            try {
+                try (Stream<Path> files = Files.list(dir)) {
+                    for (Path file : files.toList()) {
+                        String name = file.getFileName().toString();
+                        if (name.startsWith("snap-") && name.endsWith(".snap") && !name.equals(manifest.snapshotFile())) {
+                            Files.deleteIfExists(file);
+                        }
+                    }
+                }
+                wal.truncateBefore(manifest.seq() + 1);
+            } catch (IOException e) {
+                LOG.warn("After a backup, deleting the files the last snapshot made obsolete failed ({}); the next"
+                        + " start deletes them", e.getMessage());
+            }
         }
     }
 
@@ -166,6 +256,7 @@ public final class Durability implements AutoCloseable {
         }
         Path temp = dir.resolve(TEMP_SNAPSHOT);
         Files.deleteIfExists(temp);
+        long started = System.nanoTime();
         SnapshotWriter writer = new SnapshotWriter(temp, new SnapshotWriter.Publisher() {
             @Override
             public void validate(long seq) {
@@ -175,6 +266,7 @@ public final class Durability implements AutoCloseable {
             @Override
             public void publish(Path written, long seq, long size) throws IOException {
                 publishSnapshot(written, seq, size);
+                observer.snapshotPublished(seq, size, System.nanoTime() - started);
             }
 
             @Override
@@ -215,6 +307,13 @@ public final class Durability implements AutoCloseable {
         Manifest next = new Manifest(name, seq, size);
         next.write(dir);
         manifest = next;
+        if (backups > 0) {
+            // A backup is reading the previous snapshot and the log after it: they go when it is done.
+            cleanupDeferred = true;
+            LOG.info("Published snapshot {} at seq {} ({} bytes); obsolete files are kept until the backup in progress"
+                    + " ends", name, seq, size);
+            return;
+        }
         if (previous != null) {
             Files.deleteIfExists(dir.resolve(previous.snapshotFile()));
         }
@@ -258,6 +357,7 @@ public final class Durability implements AutoCloseable {
             }
             closed = true;
         }
+        OPEN.remove(key(dir), this);
         try {
             wal.close();
         } finally {

@@ -58,11 +58,14 @@ final class WalScanner {
     private long replayed;
     /** Set when the last segment ends with a close marker. */
     private boolean closedCleanly;
+    /** Verifying a copy (a backup): nothing is cut or deleted, and an incomplete end is damage. */
+    private final boolean verifyOnly;
 
-    private WalScanner(Path dir, long snapshotSeq, ReplayHandler handler) {
+    private WalScanner(Path dir, long snapshotSeq, ReplayHandler handler, boolean verifyOnly) {
         this.dir = dir;
         this.snapshotSeq = snapshotSeq;
         this.handler = handler;
+        this.verifyOnly = verifyOnly;
     }
 
     /**
@@ -70,7 +73,16 @@ final class WalScanner {
      * replayed, and records missing up to it are tolerated because the snapshot holds their effect.
      */
     static Result scan(Path dir, long snapshotSeq, ReplayHandler handler) throws IOException {
-        return new WalScanner(dir, snapshotSeq, handler).scanAll();
+        return new WalScanner(dir, snapshotSeq, handler, false).scanAll();
+    }
+
+    /**
+     * Verifies the log of a copied directory (a backup) without changing it: every check of
+     * {@link #scan}, and a log that does not end on a complete record is damage, since a backup
+     * is cut at a record boundary.
+     */
+    static Result verify(Path dir, long snapshotSeq) throws IOException {
+        return new WalScanner(dir, snapshotSeq, (seq, payload) -> {}, true).scanAll();
     }
 
     static List<LogSegment> listSegments(Path dir) throws IOException {
@@ -94,7 +106,15 @@ final class WalScanner {
             expectedSeq = segment.firstSeq();
             long end = scanSegment(segment, last);
             long size = Files.size(segment.path());
-            if (end == size || closedCleanly) {
+            if (verifyOnly && end != size && !closedCleanly) {
+                throw new CorruptLogException(segment.path(), Math.max(end, 0), end < 0 ? "the segment header is"
+                        + " incomplete or damaged" : "the log ends in an incomplete or damaged record after seq "
+                        + (expectedSeq - 1) + ", but a copied log ends on a whole record", "The copy is damaged.");
+            }
+            if (verifyOnly) {
+                tail = segment;
+                tailEnd = end;
+            } else if (end == size || closedCleanly) {
                 if (end != size) {
                     cut(segment.path(), end); // the close marker: appending goes on where it begins
                 }

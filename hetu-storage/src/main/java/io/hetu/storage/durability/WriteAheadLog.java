@@ -104,6 +104,9 @@ public final class WriteAheadLog implements AutoCloseable {
     private volatile long durableSeq;
     private volatile long syncedSeq;
     private final AtomicLong fsyncs = new AtomicLong();
+    private volatile DurabilityObserver observer = DurabilityObserver.NONE;
+    /** When commits became durable, beside the segment being written; under writeLock. */
+    private final TimeMarks marks = new TimeMarks();
 
     /** Guarded by itself. */
     private final PriorityQueue<Waiter> waiters = new PriorityQueue<>();
@@ -151,6 +154,7 @@ public final class WriteAheadLog implements AutoCloseable {
             channel = opener.open(appendTo.path(), StandardOpenOption.WRITE);
             channel.position(appendOffset);
             segmentBytes = appendOffset;
+            marks.switchTo(appendTo.path());
         } else {
             startSegment(nextSeq);
         }
@@ -310,6 +314,11 @@ public final class WriteAheadLog implements AutoCloseable {
         return policy;
     }
 
+    /** Tells {@code observer} how long each fsync takes. */
+    void observe(DurabilityObserver observer) {
+        this.observer = observer == null ? DurabilityObserver.NONE : observer;
+    }
+
     /** How many times a log file was fsynced since this log was opened. */
     public long fsyncCount() {
         return fsyncs.get();
@@ -342,6 +351,7 @@ public final class WriteAheadLog implements AutoCloseable {
         }
         for (Path file : obsolete) {
             Files.deleteIfExists(file);
+            Files.deleteIfExists(TimeMarks.of(file));
         }
         if (!obsolete.isEmpty()) {
             LOG.info("Deleted {} write-ahead log segment(s) in {} holding only records before seq {}",
@@ -429,6 +439,7 @@ public final class WriteAheadLog implements AutoCloseable {
                     if (stopping && filling.size == 0) {
                         writeStep(true, true);
                         channel.close();
+                        marks.close();
                         channelClosed = true;
                         return;
                     }
@@ -501,9 +512,11 @@ public final class WriteAheadLog implements AutoCloseable {
             closeChannel();
             for (Path file : started) {
                 Files.deleteIfExists(file);
+                Files.deleteIfExists(TimeMarks.of(file));
             }
             FileSync.directory(dir);
             channel = opener.open(batchSegment.path(), StandardOpenOption.WRITE);
+            marks.switchTo(batchSegment.path());
             channel.truncate(batchOffset);
             channel.position(batchOffset);
             segmentBytes = batchOffset;
@@ -537,6 +550,7 @@ public final class WriteAheadLog implements AutoCloseable {
             failure.addSuppressed(e);
         }
         closeChannel();
+        marks.close();
         channelClosed = true;
     }
 
@@ -606,6 +620,7 @@ public final class WriteAheadLog implements AutoCloseable {
         synchronized (segments) {
             segments.add(new LogSegment(firstSeq, file));
         }
+        marks.switchTo(file);
         ByteBuffer header = ByteBuffer.allocateDirect(HEADER_SIZE);
         WalFormat.writeHeader(MemorySegment.ofBuffer(header), firstSeq);
         while (header.hasRemaining()) {
@@ -640,7 +655,9 @@ public final class WriteAheadLog implements AutoCloseable {
 
     private void forceChannel() throws IOException {
         forcing = true;
+        long started = System.nanoTime();
         channel.force(false);
+        observer.fsynced(System.nanoTime() - started);
         forcing = false;
         fsyncs.incrementAndGet();
         unsynced = false;
@@ -651,6 +668,7 @@ public final class WriteAheadLog implements AutoCloseable {
             return;
         }
         durableSeq = seq;
+        marks.durable(seq);
         List<Waiter> ready = new ArrayList<>();
         synchronized (waiters) {
             while (!waiters.isEmpty() && waiters.peek().seq <= seq) {
