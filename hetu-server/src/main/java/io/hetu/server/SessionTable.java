@@ -2,6 +2,7 @@ package io.hetu.server;
 
 import io.hetu.server.system.Session;
 import io.hetu.server.system.SessionRegistry;
+import io.hetu.wire.Codes;
 import io.hetu.wire.Protocol;
 import java.util.HashMap;
 import java.util.Map;
@@ -70,7 +71,7 @@ final class SessionTable implements SessionRegistry {
             if (!kickOthers) {
                 return false;
             }
-            holder.close("KICKED", "user " + userId + " logged in on another connection", Protocol.CLOSE_KICKED);
+            holder.close(Codes.KICKED, "user " + userId + " logged in on another connection", Protocol.CLOSE_KICKED);
         }
         long previous = session.caller();
         if (previous != 0 && previous != userId && byUser.get(previous) == connection) {
