@@ -1,6 +1,9 @@
 package io.hetu.wire;
 
-/** The constants of docs/PROTOCOL.md: version, message types, close codes and QUERY flags. */
+/**
+ * The constants of docs/PROTOCOL.md: version, message types, close codes and QUERY flags. The codes
+ * of REJECTED and ERROR are in {@link Codes}.
+ */
 public final class Protocol {
 
     public static final int VERSION = 1;

@@ -76,6 +76,8 @@ public final class RedisBackend implements Backend {
     private static final int HOLD_AFTER_CONFLICTS = 4;
     /** A hold expires by itself after this long, in case its server dies holding it. */
     private static final long HOLD_MILLIS = 2000;
+    /** What {@link #durable(long)} returns: a commit is as durable as Redis makes it once applied. */
+    private static final CompletableFuture<Void> DURABLE = CompletableFuture.completedFuture(null);
     private static final byte[] ONE = {'1'};
     private static final byte[] ZERO = {'0'};
     private static final byte[] EMPTY = {};
@@ -642,7 +644,12 @@ public final class RedisBackend implements Backend {
      */
     @Override
     public CompletableFuture<Void> durable(long seq) {
-        return CompletableFuture.completedFuture(null);
+        return DURABLE;
+    }
+
+    @Override
+    public boolean isDurable(long seq) {
+        return true;
     }
 
     /**

@@ -10,9 +10,8 @@ import io.hetu.server.system.SessionValueRules;
 import io.hetu.storage.Database;
 import io.hetu.storage.durability.Durability;
 import io.hetu.system.Hook;
+import io.hetu.wire.Codes;
 import io.hetu.wire.Protocol;
-import io.hetu.wire.WireReader;
-import io.hetu.wire.WireWriter;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -41,7 +40,6 @@ import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
-import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +55,11 @@ import org.slf4j.LoggerFactory;
  * The game server: one WebSocket endpoint over Netty, serving an {@link App} on a
  * {@link Database}. The pipeline follows a message's path: TLS (when configured), HTTP, the
  * stats and manifest routes, permessage-deflate (inflation capped at the frame limit), the WebSocket
- * handshake and frame limits, frame aggregation, the idle timer, and the protocol
- * ({@link Connection}).
+ * handshake and frame limits, frame aggregation, the idle timer, and the protocol: messages
+ * decoded ({@link MessageDecoder}), the handshake ({@link HandshakeHandler}), the request budget
+ * ({@link RequestBudget}), calls ({@link CallHandler}), subscriptions ({@link SubscriptionHandler}),
+ * PING and the connection's end ({@link LifecycleHandler}), sharing one {@link Connection}; last the
+ * {@link OutboundBudget}.
  */
 public final class HetuServer implements AutoCloseable {
 
@@ -71,6 +72,7 @@ public final class HetuServer implements AutoCloseable {
     private final SessionTable sessions;
     private final ServerStats stats = new ServerStats();
     private final FailureLog failures = new FailureLog();
+    private final Hooks hooks;
     private final AtomicLong connectionIds = new AtomicLong();
     private final EventLoopGroup bossGroup;
     private final EventLoopGroup workerGroup;
@@ -95,7 +97,8 @@ public final class HetuServer implements AutoCloseable {
         Limits limits = config.limits();
         this.subscriptions = new Subscriptions(database,
                 new SubscriptionLimits(limits.maxSubscriptions(), limits.maxSubscribedRows()));
-        runServerStartHooks();
+        this.hooks = new Hooks(app, database, failures);
+        hooks.serverStart(sessions);
 
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -153,8 +156,15 @@ public final class HetuServer implements AutoCloseable {
                         if (admin.metricsEnabled()) {
                             pipeline.addLast("metrics", new ConnectionMetrics(metrics, app, channels));
                         }
+                        // The protocol (docs/ARCHITECTURE.md, the path of a call): handlers that share
+                        // one Connection; the handshake handler leaves after WELCOME.
                         Connection connection = new Connection(HetuServer.this, connectionIds.incrementAndGet());
-                        pipeline.addLast("protocol", connection);
+                        pipeline.addLast("decoder", new MessageDecoder(connection));
+                        pipeline.addLast("handshake", new HandshakeHandler(connection));
+                        pipeline.addLast("request-budget", new RequestBudget(connection));
+                        pipeline.addLast("calls", new CallHandler(connection));
+                        pipeline.addLast("subscriptions", new SubscriptionHandler(connection));
+                        pipeline.addLast("lifecycle", new LifecycleHandler(connection));
                         pipeline.addLast("budget", new OutboundBudget(connection));
                     }
                 });
@@ -220,18 +230,8 @@ public final class HetuServer implements AutoCloseable {
         return failures;
     }
 
-    private void runServerStartHooks() {
-        Session serverSession = new Session(0);
-        CallContext context = new CallContext(serverSession, sessions);
-        WireReader none = new WireReader().reset(MemorySegment.ofArray(new byte[0]), 0, 0);
-        for (var entry : app.hooks(Hook.ON_SERVER_START)) {
-            WireWriter ignored = new WireWriter();
-            database.transact(entry.def().retry(), tx -> {
-                context.begin(tx);
-                entry.dispatcher().dispatch(entry.index(), context, none.rewind(), ignored.clear());
-                return null;
-            });
-        }
+    Hooks hooks() {
+        return hooks;
     }
 
     /**
@@ -243,7 +243,7 @@ public final class HetuServer implements AutoCloseable {
         serverChannel.close().syncUninterruptibly();
         List<ChannelFuture> closed = new ArrayList<>();
         for (Connection connection : sessions.connections()) {
-            closed.add(connection.closeNow("SHUTDOWN", "the server is shutting down", Protocol.CLOSE_SHUTDOWN));
+            closed.add(connection.closeNow(Codes.SHUTDOWN, "the server is shutting down", Protocol.CLOSE_SHUTDOWN));
         }
         // A stopping event loop closes its channels at once, dropping what is queued: SHUTDOWN
         // must be written first (a client that does not read is waited for no longer than this).

@@ -4,6 +4,7 @@ import io.hetu.server.auth.TokenVerifier;
 import io.hetu.server.system.Session;
 import io.hetu.server.system.SessionRegistry;
 import io.hetu.server.system.SessionValueRules;
+import io.hetu.wire.Codes;
 import io.hetu.wire.Protocol;
 import java.util.HashMap;
 import java.util.Map;
@@ -90,7 +91,7 @@ final class SessionTable implements SessionRegistry {
             if (!kickOthers) {
                 return false;
             }
-            holder.close("KICKED", "user " + userId + " logged in on another connection", Protocol.CLOSE_KICKED);
+            holder.close(Codes.KICKED, "user " + userId + " logged in on another connection", Protocol.CLOSE_KICKED);
         }
         long previous = session.caller();
         if (previous != 0 && previous != userId && byUser.get(previous) == connection) {

@@ -281,7 +281,7 @@ class HostileClientsTest {
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             assertEquals("RATE", closedWith);
-            int cost = Connection.SUBSCRIBE_TOKENS + 1;
+            int cost = RequestBudget.SUBSCRIBE_TOKENS + 1;
             assertTrue(snapshots * cost <= LIMITS.requestsPerSecond() * (1 + seconds) + cost,
                     snapshots + " snapshots in " + seconds + " s");
         }

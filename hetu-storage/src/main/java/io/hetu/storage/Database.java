@@ -154,6 +154,11 @@ public final class Database implements AutoCloseable {
         return backend.durable(seq);
     }
 
+    /** Whether the commit with this seq is durable already; see {@link Backend#isDurable(long)}. */
+    public boolean isDurable(long seq) {
+        return backend.isDurable(seq);
+    }
+
     /** Runs a transaction without a result. */
     public void run(int retries, Consumer<Transaction> body) {
         transact(retries, tx -> {

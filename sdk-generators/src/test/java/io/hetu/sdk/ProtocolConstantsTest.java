@@ -104,9 +104,11 @@ class ProtocolConstantsTest {
             documented.addAll(codes(row.get(0)));
         }
         String subscriptions = section("PROTOCOL.md", "## Subscriptions", "## Limits and closing");
-        int refusals = subscriptions.indexOf("A subscription to a component the caller may not read");
+        int refusals = subscriptions.indexOf("A SELECT, QUERY or UNSUBSCRIBE the server cannot serve");
         assertTrue(refusals > 0, "PROTOCOL.md says how subscriptions are refused");
-        documented.addAll(codes(subscriptions.substring(refusals, subscriptions.indexOf("\n\n", refusals))));
+        for (List<String> row : table(subscriptions.substring(refusals), "| code | meaning |")) {
+            documented.addAll(codes(row.get(0)));
+        }
         Set<String> sdk = new TreeSet<>();
         Arrays.stream(RejectionCode.values()).forEach(code -> sdk.add(code.code()));
         assertEquals(documented, sdk, "the REJECTED codes of docs/PROTOCOL.md and of ProtocolConstants.RejectionCode");

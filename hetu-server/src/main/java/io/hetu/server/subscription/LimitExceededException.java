@@ -1,5 +1,7 @@
 package io.hetu.server.subscription;
 
+import io.hetu.wire.Codes;
+
 /**
  * A connection broke one of its {@link SubscriptionLimits}. The server answers with ERROR carrying
  * {@link #code()} and closes the connection (docs/PROTOCOL.md, "Limits and closing").
@@ -8,17 +10,6 @@ public final class LimitExceededException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    /** Too many subscriptions on one connection. */
-    public static final String TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS";
-    /** Too many rows across one connection's subscriptions. */
-    public static final String TOO_MANY_ROWS = "TOO_MANY_ROWS";
-    /**
-     * Not a limit the client broke: the server could not follow commits its subscriptions needed
-     * (a shared database's change stream moved on without it); reconnecting and subscribing again
-     * starts from a fresh result.
-     */
-    public static final String RESYNC = "RESYNC";
-
     private final String code;
 
     public LimitExceededException(String code, String message) {
@@ -26,8 +17,11 @@ public final class LimitExceededException extends RuntimeException {
         this.code = code;
     }
 
-    /** The protocol's error code: {@link #TOO_MANY_SUBSCRIPTIONS}, {@link #TOO_MANY_ROWS} or
-     * {@link #RESYNC}. */
+    /**
+     * The protocol's error code: {@link Codes#TOO_MANY_SUBSCRIPTIONS}, {@link Codes#TOO_MANY_ROWS} or
+     * {@link Codes#RESYNC} (not a limit the client broke: the server could not follow the commits
+     * its subscriptions needed, as when a shared database's change stream moved on without it).
+     */
     public String code() {
         return code;
     }

@@ -13,6 +13,7 @@ import io.hetu.storage.spi.Change;
 import io.hetu.storage.spi.ChangeListener;
 import io.hetu.storage.spi.ChangeSet;
 import io.hetu.system.Rejection;
+import io.hetu.wire.Codes;
 import io.hetu.wire.WireWriter;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -213,7 +214,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
                 owner = new SubscriberState(subscriber, Viewer.of(subscriber.session()));
             }
             if (owner.subscriptions.size() >= limits.maxSubscriptions()) {
-                throw new LimitExceededException(LimitExceededException.TOO_MANY_SUBSCRIPTIONS, "a connection may hold "
+                throw new LimitExceededException(Codes.TOO_MANY_SUBSCRIPTIONS, "a connection may hold "
                         + limits.maxSubscriptions() + " subscriptions; unsubscribe from some before subscribing again");
             }
             Subscription subscription = factory.create(owner, owner.nextId);
@@ -221,7 +222,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
             Subscription.Reading[] reading = new Subscription.Reading[1];
             long seq = backend.readConsistent(() -> reading[0] = subscription.read(backend));
             if (owner.rows + reading[0].resultCount() > limits.maxRows()) {
-                throw new LimitExceededException(LimitExceededException.TOO_MANY_ROWS, "this subscription would bring"
+                throw new LimitExceededException(Codes.TOO_MANY_ROWS, "this subscription would bring"
                         + " the connection's subscribed rows to " + (owner.rows + reading[0].resultCount())
                         + ", over the limit of " + limits.maxRows() + "; subscribe with a smaller limit or range");
             }
@@ -630,7 +631,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
                 long held = owner.rows;
                 subscribers.remove(owner.subscriber);
                 drop(owner);
-                owner.subscriber.limitExceeded(new LimitExceededException(LimitExceededException.TOO_MANY_ROWS,
+                owner.subscriber.limitExceeded(new LimitExceededException(Codes.TOO_MANY_ROWS,
                         "the connection's subscriptions grew to " + held + " rows, over the limit of "
                                 + limits.maxRows() + "; subscribe with limits or narrower ranges"));
             }
@@ -661,7 +662,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
         for (SubscriberState owner : new ArrayList<>(subscribers.values())) {
             subscribers.remove(owner.subscriber);
             drop(owner);
-            owner.subscriber.limitExceeded(new LimitExceededException(LimitExceededException.RESYNC, gap.reason()
+            owner.subscriber.limitExceeded(new LimitExceededException(Codes.RESYNC, gap.reason()
                     + "; reconnect and subscribe again"));
         }
         processedSeq = Math.max(processedSeq, gap.toSeq());
@@ -720,7 +721,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
             case EVERYBODY, OWNER, RLS -> null;
         };
         if (problem != null) {
-            throw new Rejection("PERMISSION", table.namespace() + "." + table.name() + problem);
+            throw new Rejection(Codes.PERMISSION, table.namespace() + "." + table.name() + problem);
         }
     }
 

@@ -7,6 +7,7 @@ import io.hetu.system.Identity;
 import io.hetu.system.Rejection;
 import io.hetu.system.Repository;
 import io.hetu.system.SystemContext;
+import io.hetu.wire.Codes;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -55,7 +56,7 @@ public final class CallContext extends ForwardingRepository implements SystemCon
                 && !registry.claim(session, pendingCaller)) {
             // Refused before the commit: the change feed never carries an identity this
             // connection will not have.
-            throw new Rejection("ALREADY_LOGGED_IN", "another connection is logged in as user " + pendingCaller
+            throw new Rejection(Codes.ALREADY_LOGGED_IN, "another connection is logged in as user " + pendingCaller
                     + "; log in with kick to take the user over");
         }
         Map<String, Object> values = new HashMap<>(session.values());
@@ -139,10 +140,10 @@ public final class CallContext extends ForwardingRepository implements SystemCon
     public void elevate(long userId, boolean kickLoggedIn) {
         if (userId <= 0) {
             // Usually a client's input (a login with id 0): the caller's mistake, not the server's.
-            throw new Rejection("BAD_ARGUMENTS", "a user id must be positive, was " + userId);
+            throw new Rejection(Codes.BAD_ARGUMENTS, "a user id must be positive, was " + userId);
         }
         if (!kickLoggedIn && registry.loggedInElsewhere(session, userId)) {
-            throw new Rejection("ALREADY_LOGGED_IN", "user " + userId + " is logged in on another connection");
+            throw new Rejection(Codes.ALREADY_LOGGED_IN, "user " + userId + " is logged in on another connection");
         }
         pendingCaller = userId;
         pendingKick = kickLoggedIn;

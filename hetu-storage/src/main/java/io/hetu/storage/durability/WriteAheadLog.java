@@ -65,6 +65,8 @@ public final class WriteAheadLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WriteAheadLog.class);
     private static final long EVERYSEC_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final int INITIAL_BUFFER_BYTES = 1 << 20;
+    /** What {@link #durable(long)} returns for a seq that is durable already: one shared future, no allocation. */
+    private static final CompletableFuture<Void> DURABLE = CompletableFuture.completedFuture(null);
 
     private final Path dir;
     private final FsyncPolicy policy;
@@ -222,21 +224,22 @@ public final class WriteAheadLog implements AutoCloseable {
      * {@link LogFailedException} whose outcome is unknown when the log failed before it was. Under {@link FsyncPolicy#NO} it first writes what
      * is appended (see {@link #writeAppended()}). Dependent actions registered with non-async methods
      * run on the thread that wrote (the log writer thread or an appender): they must be quick and must neither append nor wait for
-     * durability, or the writer would wait for itself.
+     * durability, or the writer would wait for itself. For a seq that is durable already it returns
+     * one shared completed future, without allocating: never complete or obtrude it.
      *
      * @throws IllegalArgumentException when {@code seq} has not been appended
      */
     public CompletableFuture<Void> durable(long seq) {
         if (seq <= durableSeq) {
-            return CompletableFuture.completedFuture(null);
+            return DURABLE;
         }
         writeAppended();
         if (seq <= durableSeq) {
-            return CompletableFuture.completedFuture(null);
+            return DURABLE;
         }
         synchronized (waiters) {
             if (seq <= durableSeq) {
-                return CompletableFuture.completedFuture(null);
+                return DURABLE;
             }
             if (failure != null) {
                 return CompletableFuture.failedFuture(outcomeUnknown(seq));

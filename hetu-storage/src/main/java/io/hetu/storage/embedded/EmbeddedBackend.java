@@ -447,6 +447,11 @@ public final class EmbeddedBackend implements Backend {
     }
 
     @Override
+    public boolean isDurable(long commitSeq) {
+        return commitSeq <= log.durableSeq();
+    }
+
+    @Override
     public long lastSeq() {
         return seq;
     }

@@ -78,6 +78,13 @@ public interface Backend extends AutoCloseable {
      */
     CompletableFuture<Void> durable(long seq);
 
+    /**
+     * Whether the commit with this seq is durable already, without waiting and without starting
+     * any write: a cheap check for the common case (a reply that depends on a commit made durable
+     * long ago). False does not mean it never will be; ask {@link #durable(long)}.
+     */
+    boolean isDurable(long seq);
+
     /** The seq of the latest commit. */
     long lastSeq();
 

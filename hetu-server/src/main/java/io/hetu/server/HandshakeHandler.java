@@ -1,0 +1,97 @@
+package io.hetu.server;
+
+import io.hetu.server.app.App;
+import io.hetu.system.Hook;
+import io.hetu.wire.Codes;
+import io.hetu.wire.Protocol;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The session's first step (docs/PROTOCOL.md, Session): after the WebSocket upgrade it waits for
+ * HELLO, within the handshake timeout; checks the version and schema hash; answers WELCOME and
+ * runs the OnConnect hooks; then removes itself from the pipeline. Anything before HELLO closes the
+ * connection with {@code PROTOCOL}.
+ */
+final class HandshakeHandler extends ChannelInboundHandlerAdapter {
+
+    private final Connection connection;
+    private final App app;
+    private final Limits limits;
+    private ScheduledFuture<?> timer;
+
+    HandshakeHandler(Connection connection) {
+        this.connection = connection;
+        this.app = connection.server().app();
+        this.limits = connection.server().limits();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            connection.upgraded();
+            timer = ctx.executor().schedule(() -> {
+                if (!connection.greeted()) {
+                    connection.close(Codes.HANDSHAKE_TIMEOUT, "no HELLO within " + limits.handshakeTimeout().toMillis()
+                            + " ms", Protocol.CLOSE_HANDSHAKE_TIMEOUT);
+                }
+            }, limits.handshakeTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+            super.userEventTriggered(ctx, event);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+        switch (message) {
+            case ClientMessage.Hello hello -> hello(ctx, hello);
+            case ClientMessage.Malformed malformed when malformed.type() == Protocol.HELLO ->
+                    connection.protocolError(malformed.reason());
+            case ClientMessage other -> connection.protocolError("the first message must be HELLO (0x01), got 0x"
+                    + HexFormat.of().toHexDigits(other.type()));
+            default -> ctx.fireChannelRead(message);
+        }
+    }
+
+    private void hello(ChannelHandlerContext ctx, ClientMessage.Hello hello) {
+        if (hello.version() != Protocol.VERSION) {
+            connection.close(Codes.VERSION, "this server speaks protocol version " + Protocol.VERSION
+                    + ", the client sent " + hello.version() + "; update the client SDK", Protocol.CLOSE_HANDSHAKE);
+            return;
+        }
+        if (!hello.schemaHash().equals(app.schemaHash())) {
+            connection.close(Codes.SCHEMA, "the client was built for schema " + hello.schemaHash()
+                    + " but this server runs schema " + app.schemaHash() + "; regenerate the client SDK "
+                    + "(mvn hetu:generate) from this server's manifest", Protocol.CLOSE_HANDSHAKE);
+            return;
+        }
+        connection.greet();
+        cancelTimer();
+        connection.write(connection.out().writeI8(Protocol.WELCOME).writeI16((short) Protocol.VERSION)
+                .writeI64(connection.session().connectionId())
+                .writeI64(connection.server().database().backend().lastSeq()));
+        connection.server().hooks().run(Hook.ON_CONNECT, connection.context());
+        ctx.pipeline().remove(this);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelTimer();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelTimer();
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+}
