@@ -126,14 +126,23 @@ public final class Transaction implements Repository, CommitRequest {
         if (write >= 0) {
             return writeKind[write] == ChangeKind.DELETE ? null : readOnlyView(table, write);
         }
-        long rowOffset = allocate(table.layout().size());
+        long rowOffset = readCommitted(number, id, table.layout().size());
+        return rowOffset < 0 ? null : wrap(table, allocatedInReadOnly, rowOffset);
+    }
+
+    /**
+     * Reads the committed row {@code id} into the slab, with its header, and records the read: its
+     * offset in {@code allocatedIn}, or -1 when there is no such row.
+     */
+    private long readCommitted(int number, long id, int rowSize) {
+        long rowOffset = allocate(rowSize);
         long version = backend.read(number, id, allocatedIn, rowOffset);
         recordPoint(number, id, version);
         if (version == 0) {
-            return null;
+            return -1;
         }
         writeHeader(allocatedIn, rowOffset, id, version);
-        return wrap(table, allocatedInReadOnly, rowOffset);
+        return rowOffset;
     }
 
     @Override
@@ -265,13 +274,10 @@ public final class Transaction implements Repository, CommitRequest {
         if (write >= 0) {
             return writeKind[write] == ChangeKind.DELETE ? null : wrap(table, writeSegment[write], writeOffset[write]);
         }
-        long rowOffset = allocate(table.layout().size());
-        long version = backend.read(number, id, allocatedIn, rowOffset);
-        recordPoint(number, id, version);
-        if (version == 0) {
+        long rowOffset = readCommitted(number, id, table.layout().size());
+        if (rowOffset < 0) {
             return null;
         }
-        writeHeader(allocatedIn, rowOffset, id, version);
         addWrite(number, ChangeKind.UPDATE, id, allocatedIn, rowOffset);
         return wrap(table, allocatedIn, rowOffset);
     }
