@@ -9,7 +9,6 @@ import io.hetu.wire.Codes;
 import io.hetu.wire.Protocol;
 import io.hetu.wire.WireWriter;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -121,8 +120,9 @@ final class Connection implements Subscriber {
         if (closing) {
             return;
         }
-        channel.writeAndFlush(new BinaryWebSocketFrame(Unpooled.copiedBuffer(bytes, 0, length)),
-                channel.voidPromise());
+        ByteBuf buffer = channel.alloc().directBuffer(length);
+        buffer.writeBytes(bytes, 0, length);
+        channel.writeAndFlush(new BinaryWebSocketFrame(buffer), channel.voidPromise());
     }
 
     /** Called by the {@link OutboundBudget} when a frame found more than the budget waiting. */

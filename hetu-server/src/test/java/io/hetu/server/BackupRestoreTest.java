@@ -32,6 +32,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,6 +100,7 @@ class BackupRestoreTest {
     private final class Load implements AutoCloseable {
         private final AtomicBoolean running = new AtomicBoolean(true);
         private final List<Thread> threads = new ArrayList<>();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
         Load(int clients) throws Exception {
             int mark = TestSystems.id(app, "mark");
@@ -116,15 +118,25 @@ class BackupRestoreTest {
                             } else {
                                 client.send(new Message(Protocol.CALL).i32(i).u16(mark).i64(owner).i32(i * 13 + seed));
                             }
-                            ByteBuffer reply = client.poll(5_000);
+                            ByteBuffer reply = client.poll(30_000);
                             if (reply == null || reply.get(0) != Protocol.RESULT) {
                                 throw new AssertionError("a call was not answered: " + reply);
                             }
                         }
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
+                    } catch (Throwable e) {
+                        failure.compareAndSet(null, e);
                     }
                 }));
+            }
+        }
+
+        /** Fails the test with what stopped a load client, if one stopped. */
+        void check() {
+            Throwable stopped = failure.get();
+            if (stopped != null) {
+                throw new AssertionError("a load client stopped: " + stopped, stopped);
             }
         }
 
@@ -227,9 +239,16 @@ class BackupRestoreTest {
             assertTrue(((EmbeddedBackend) database.backend()).snapshot() > snapshotAt);
             running.join();
             run = result[0];
-            Thread.sleep(300); // commits go on after the backup
+            assertEquals(0, run.code(), run.err());
+            // Commits go on after the backup; on a loaded machine the next one may take a while.
+            long backedUp = Backups.find(folder).lastSeq();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (database.backend().lastSeq() <= backedUp && System.nanoTime() < deadline) {
+                load.check();
+                Thread.sleep(20);
+            }
+            load.check();
         }
-        assertEquals(0, run.code(), run.err());
         Backups.Backup backup = Backups.find(folder);
         assertTrue(database.backend().lastSeq() > backup.lastSeq(), "the server went on committing");
         assertTrue(backup.lastSeq() > backup.snapshotSeq() + 100, "the backup holds a log after its snapshot: "

@@ -26,6 +26,9 @@ final class SubscriberState {
     /** Frames of up to this size are kept for reuse; larger buffers are let go after sending. */
     private static final int KEPT_BUFFER_BYTES = 64 * 1024;
 
+    /** Repeated items a frame gathers before it is reduced to its net effect while still open. */
+    private static final int COMPACT_AFTER_ITEMS = 16_384;
+
     final Subscriber subscriber;
     Viewer viewer;
     final Map<Integer, Subscription> subscriptions = new LinkedHashMap<>();
@@ -38,9 +41,10 @@ final class SubscriberState {
     private final List<WireWriter> parts = new ArrayList<>();
     private int partItems;
     private long blockSeq;
-    /** The seq of the last item added, and whether the open frame mixes items of several seqs. */
-    private long lastItemSeq;
+    /** The rows the open frame holds changes of, and whether one of them appears twice. */
+    private final SeenRows seen = new SeenRows();
     private boolean merged;
+    private int sinceCompaction;
     /** Whether the next frame goes out even without changes: it carries an identity switch. */
     private boolean announce;
     private final List<Subscription> awaitingSubscribed = new ArrayList<>();
@@ -57,13 +61,18 @@ final class SubscriberState {
 
     /** Adds one change to the open UPDATE frame, which will carry at least {@code seq}. */
     void item(int subscription, ChangeKind kind, long rowId, MemorySegment row, int rowSize, long seq) {
-        if (partItems > 0 || parts.size() > 1) {
-            merged |= seq != lastItemSeq;
+        if (!seen.add(subscription, rowId)) {
+            // The row changed again since the frame opened: the frame is reduced to net effects.
+            merged = true;
         }
         Frames.updateItem(openPart(), subscription, kind, rowId, row, 0, rowSize);
         partItems++;
-        lastItemSeq = seq;
         blockSeq = Math.max(blockSeq, seq);
+        if (merged && ++sinceCompaction >= COMPACT_AFTER_ITEMS) {
+            // Many commits of one batch change the same rows: keep one item per row, so the open
+            // frame stays as large as the rows it holds, not as the commits it gathers.
+            netEffect();
+        }
     }
 
     private WireWriter openPart() {
@@ -128,6 +137,16 @@ final class SubscriberState {
         awaitingSubscribed.add(subscription);
     }
 
+
+    /** The seq of the oldest SUBSCRIBED frame waiting to be sent, or {@link Long#MAX_VALUE}. */
+    long earliestAwaiting() {
+        long earliest = Long.MAX_VALUE;
+        for (Subscription subscription : awaitingSubscribed) {
+            earliest = Math.min(earliest, subscription.subscribedSeq);
+        }
+        return earliest;
+    }
+
     /** The subscription ended: changes of it that wait in the open frame are not sent. */
     void forget(Subscription subscription) {
         awaitingSubscribed.remove(subscription);
@@ -170,7 +189,9 @@ final class SubscriberState {
             List<WireWriter> sending = new ArrayList<>(parts);
             int lastItems = partItems;
             parts.clear();
+            seen.clear();
             blockSeq = 0;
+            System.err.println("DEBUGFLUSH " + subscriber + " parts=" + sending.size() + " items=" + lastItems + " seq=" + seq + " bytes=" + sending.getLast().size());
             for (int i = 0; i < sending.size(); i++) {
                 WireWriter part = sending.get(i);
                 Frames.finishUpdate(part, seq, i == sending.size() - 1 ? lastItems : Frames.MAX_CHANGES);
@@ -250,9 +271,9 @@ final class SubscriberState {
         }
         ended.clear();
         merged = false;
-        if (parts.isEmpty()) {
-            blockSeq = 0;
-        }
+        sinceCompaction = 0;
+        // blockSeq stays: even when every change cancelled out, the frame (if an identity switch
+        // still sends it) covers the commits up to it, and must not be stamped older.
     }
 
     /** The net change of two changes to one row in a row, or null when they cancel out. */
@@ -269,6 +290,7 @@ final class SubscriberState {
         closed = true;
         merged = false;
         parts.clear();
+        seen.clear();
         awaitingSubscribed.clear();
         ended.clear();
         release();

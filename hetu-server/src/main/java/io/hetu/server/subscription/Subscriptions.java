@@ -56,8 +56,10 @@ import org.slf4j.LoggerFactory;
  *
  * A SUBSCRIBED frame holds the result at its seq S, sent only once every commit up to S is durable
  * and matched, and before any UPDATE of that subscription; changes up to S are never sent for it.
- * UPDATE frames come in seq order, one per commit that concerns the connection (frames of 65,535
- * changes say that more of the seq follow), and carry the commit's net effect per subscription.
+ * UPDATE frames come in seq order (frames of 65,535 changes say that more of the seq follow). The
+ * fan-out thread matches every commit queued while it was busy (up to {@link #MAX_BATCH}) before
+ * it flushes, so one frame carries, per connection, the net effect of all of them per row and
+ * subscription, stamped with the newest seq among them.
  * When a window runs out of known rows or the session changes, the engine re-reads the result at a
  * newer seq R and sends the difference with the connection's other changes up to R in one frame
  * stamped R (after a session change with no commit since, R may equal the seq of the frame
@@ -73,6 +75,12 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
     /** Marks a subscription whose SUBSCRIBED frame is not built yet. */
     private static final byte[] NOT_BUILT = new byte[0];
     private static final Object WAKE = new Object();
+    /**
+     * The most events matched before one flush. The batch is what queued while the last one was
+     * handled, so an idle engine sends each commit at once; under load the flush is shared by up
+     * to this many commits.
+     */
+    private static final int MAX_BATCH = 512;
 
     private record SessionChange(Subscriber subscriber) {}
 
@@ -102,6 +110,11 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
     private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>();
     private final WireWriter buffer = new WireWriter();
     private volatile long processedSeq;
+    /**
+     * No SUBSCRIBED frame waiting to be sent is older than this. A batch is flushed before it
+     * matches a later commit, so a snapshot never follows an UPDATE that is newer than it.
+     */
+    private long earliestSnapshot = Long.MAX_VALUE;
     private long changeCount;
     private long examined;
     private long serials;
@@ -238,6 +251,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
                 matchers[table].add(subscription);
             }
             owner.awaitSubscribed(subscription);
+            earliestSnapshot = Math.min(earliestSnapshot, seq);
             dirty.add(owner);
             if (seq <= processedSeq) {
                 // Nothing left to match before the snapshot: let the fan-out thread send it now.
@@ -451,32 +465,38 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
                 LOG.error("The subscription engine could not learn whether commit {} is durable", start, e);
             }
         }
+        List<Object> batch = new ArrayList<>();
         while (!closed) {
-            Object event;
             try {
-                event = events.take();
+                batch.add(events.take());
             } catch (InterruptedException e) {
                 break;
             }
+            // Everything queued meanwhile joins the batch: its frames go out in one flush, so a
+            // connection gets one UPDATE for all the commits of the batch that concern it.
+            events.drainTo(batch, MAX_BATCH - 1);
             List<CompletableFuture<Void>> done;
             lock.lock();
             try {
                 if (closed) {
                     break;
                 }
-                try {
-                    handle(event);
-                } catch (RuntimeException e) {
-                    LOG.error("The subscription engine failed on {}", event, e);
-                } finally {
-                    if (event instanceof ChangeSet || event instanceof Gap) {
-                        intake.decrementAndGet();
+                for (Object event : batch) {
+                    try {
+                        handle(event);
+                    } catch (RuntimeException e) {
+                        LOG.error("The subscription engine failed on {}", event, e);
+                    } finally {
+                        if (event instanceof ChangeSet || event instanceof Gap) {
+                            intake.decrementAndGet();
+                        }
                     }
                 }
                 flushDirty();
                 done = ripeWaiters();
             } finally {
                 lock.unlock();
+                batch.clear();
             }
             done.forEach(future -> future.complete(null));
         }
@@ -500,6 +520,15 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
         long seq = commit.seq();
         if (seq <= processedSeq) {
             return;
+        }
+        if (seq > earliestSnapshot) {
+            // The connections with this snapshot get what is gathered so far, then the snapshot,
+            // before any change newer than it.
+            flushDirty();
+            earliestSnapshot = Long.MAX_VALUE;
+            for (SubscriberState owner : dirty) {
+                earliestSnapshot = Math.min(earliestSnapshot, owner.earliestAwaiting());
+            }
         }
         List<Subscription> involved = new ArrayList<>();
         for (Change change : commit.changes()) {
@@ -601,7 +630,11 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
             }
         });
         for (int i = 0; i < readings.length; i++) {
-            list.get(i).install(readings[i], seq, buffer);
+            Subscription subscription = list.get(i);
+            subscription.install(readings[i], seq, buffer);
+            if (subscription.awaitingSubscribed()) {
+                earliestSnapshot = Math.min(earliestSnapshot, seq);
+            }
         }
         for (SubscriberState owner : owners) {
             owner.holdUntil(seq);
