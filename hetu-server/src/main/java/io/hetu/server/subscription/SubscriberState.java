@@ -191,7 +191,6 @@ final class SubscriberState {
             parts.clear();
             seen.clear();
             blockSeq = 0;
-            System.err.println("DEBUGFLUSH " + subscriber + " parts=" + sending.size() + " items=" + lastItems + " seq=" + seq + " bytes=" + sending.getLast().size());
             for (int i = 0; i < sending.size(); i++) {
                 WireWriter part = sending.get(i);
                 Frames.finishUpdate(part, seq, i == sending.size() - 1 ? lastItems : Frames.MAX_CHANGES);
