@@ -31,7 +31,7 @@ final class RangeSubscription extends Subscription {
     private static final class Entry {
         final SortKey key;
         final long id;
-        final long version;
+        long version;
         boolean inWindow;
 
         Entry(SortKey key, long id, long version) {
@@ -121,15 +121,19 @@ final class RangeSubscription extends Subscription {
         long rowId = change.id();
         touch(rowId);
         Entry old = byId.get(rowId);
+        MemorySegment after = change.after();
+        SortKey key = after == null ? null : SortKey.of(column, then, after, 0);
+        if (old != null && key != null && key.equals(old.key) && filter.test(after, 0)) {
+            // The common move: the row changes but keeps its place in the order (and stays readable).
+            old.version = seq;
+            changed(rowId, after);
+            return;
+        }
         if (old != null) {
             remove(old);
         }
-        MemorySegment after = change.after();
-        if (after != null) {
-            SortKey key = SortKey.of(column, then, after, 0);
-            if (bounds.contains(key) && filter.test(after, 0)) {
-                place(new Entry(key, rowId, seq));
-            }
+        if (key != null && bounds.contains(key) && filter.test(after, 0)) {
+            place(new Entry(key, rowId, seq));
         }
         changed(rowId, after);
     }

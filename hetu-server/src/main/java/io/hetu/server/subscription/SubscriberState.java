@@ -2,6 +2,7 @@ package io.hetu.server.subscription;
 
 import io.hetu.schema.Layouts;
 import io.hetu.storage.spi.ChangeKind;
+import io.hetu.wire.Protocol;
 import io.hetu.wire.WireWriter;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ final class SubscriberState {
     private final List<WireWriter> parts = new ArrayList<>();
     private int partItems;
     private long blockSeq;
-    /** The rows the open frame holds changes of, and whether one of them appears twice. */
+    /** Where the open frame holds each row's item, and whether a row has two items in it. */
     private final SeenRows seen = new SeenRows();
     private boolean merged;
     private int sinceCompaction;
@@ -61,18 +62,33 @@ final class SubscriberState {
 
     /** Adds one change to the open UPDATE frame, which will carry at least {@code seq}. */
     void item(int subscription, ChangeKind kind, long rowId, MemorySegment row, int rowSize, long seq) {
-        if (!seen.add(subscription, rowId)) {
-            // The row changed again since the frame opened: the frame is reduced to net effects.
+        blockSeq = Math.max(blockSeq, seq);
+        int slot = seen.find(subscription, rowId);
+        if (slot != SeenRows.ABSENT && kind != ChangeKind.DELETE && seen.kind(slot) != Protocol.KIND_DELETE) {
+            // The row changed again since the frame opened, and the frame carries its bytes: they
+            // are replaced in place (an insert stays an insert), the way a game sends the latest value.
+            MemorySegment.copy(row, 0, parts.get(seen.part(slot)).segment(), seen.offset(slot), rowSize);
+            return;
+        }
+        if (slot != SeenRows.ABSENT) {
+            // A delete, or a row back after one: the frame is reduced to net effects before it goes.
             merged = true;
         }
-        Frames.updateItem(openPart(), subscription, kind, rowId, row, 0, rowSize);
-        partItems++;
-        blockSeq = Math.max(blockSeq, seq);
+        add(subscription, kind, rowId, row, 0, rowSize);
         if (merged && ++sinceCompaction >= COMPACT_AFTER_ITEMS) {
-            // Many commits of one batch change the same rows: keep one item per row, so the open
-            // frame stays as large as the rows it holds, not as the commits it gathers.
+            // Many commits of one batch delete and bring back the same rows: keep one item per
+            // row, so the open frame stays as large as the rows it holds.
             netEffect();
         }
+    }
+
+    /** Appends an item and notes where its row bytes are. */
+    private void add(int subscription, ChangeKind kind, long rowId, MemorySegment row, long rowOffset, int rowSize) {
+        WireWriter part = openPart();
+        Frames.updateItem(part, subscription, kind, rowId, row, rowOffset, rowSize);
+        partItems++;
+        seen.put(subscription, rowId, parts.size() - 1, part.size() - (kind == ChangeKind.DELETE ? 0 : rowSize),
+                Frames.kind(kind));
     }
 
     private WireWriter openPart() {
@@ -263,10 +279,9 @@ final class SubscriberState {
         }
         parts.clear();
         partItems = 0;
+        seen.clear();
         for (Net item : net.values()) {
-            Frames.updateItem(openPart(), item.subscription(), item.kind(), item.rowId(), item.part(), item.rowAt(),
-                    item.rowSize());
-            partItems++;
+            add(item.subscription(), item.kind(), item.rowId(), item.part(), item.rowAt(), item.rowSize());
         }
         ended.clear();
         merged = false;

@@ -35,10 +35,12 @@ abstract sealed class Subscription permits SelectById, RangeSubscription {
     record Reading(List<ReadRow> rows, int resultCount, boolean exhaustive) {}
 
     private static final class Touch {
+        final long rowId;
         final boolean wasHeld;
         MemorySegment after;
 
-        Touch(boolean wasHeld) {
+        Touch(long rowId, boolean wasHeld) {
+            this.rowId = rowId;
             this.wasHeld = wasHeld;
         }
     }
@@ -63,6 +65,11 @@ abstract sealed class Subscription permits SelectById, RangeSubscription {
     long lastChange;
     long lastCommit;
 
+    /**
+     * The rows the commit being processed touched, in order. Most commits touch one row of a
+     * subscription: the first touch is kept in a field, the map only holds the rest.
+     */
+    private Touch firstTouch;
     private final Map<Long, Touch> touched = new LinkedHashMap<>();
     private MemorySegment scratch;
 
@@ -115,13 +122,15 @@ abstract sealed class Subscription permits SelectById, RangeSubscription {
     }
 
     final void touch(long rowId) {
-        if (!touched.containsKey(rowId)) {
-            touched.put(rowId, new Touch(holds(rowId)));
+        if (firstTouch == null) {
+            firstTouch = new Touch(rowId, holds(rowId));
+        } else if (firstTouch.rowId != rowId && !touched.containsKey(rowId)) {
+            touched.put(rowId, new Touch(rowId, holds(rowId)));
         }
     }
 
     final void changed(long rowId, MemorySegment after) {
-        touched.get(rowId).after = after;
+        (firstTouch.rowId == rowId ? firstTouch : touched.get(rowId)).after = after;
     }
 
     /**
@@ -130,27 +139,36 @@ abstract sealed class Subscription permits SelectById, RangeSubscription {
      */
     final boolean finish(Backend backend, long seq) {
         boolean known = true;
-        for (Map.Entry<Long, Touch> entry : touched.entrySet()) {
-            long rowId = entry.getKey();
-            Touch touch = entry.getValue();
-            boolean held = holds(rowId);
-            if (held && touch.after != null) {
-                owner.item(id, touch.wasHeld ? ChangeKind.UPDATE : ChangeKind.INSERT, rowId, touch.after, rowSize, seq);
-            } else if (held && !touch.wasHeld) {
-                // A row from the window's reserve moved in: unchanged since it was read, or we cannot know it.
-                MemorySegment row = readUnchanged(backend, rowId, heldVersion(rowId));
-                if (row != null) {
-                    owner.item(id, ChangeKind.INSERT, rowId, row, rowSize, seq);
-                } else {
-                    evict(rowId);
-                    known = false;
-                }
-            } else if (!held && touch.wasHeld) {
-                owner.item(id, ChangeKind.DELETE, rowId, null, rowSize, seq);
-            }
+        if (firstTouch != null) {
+            known = finish(backend, seq, firstTouch);
+            firstTouch = null;
+        }
+        for (Touch touch : touched.values()) {
+            known &= finish(backend, seq, touch);
         }
         touched.clear();
         return known && complete();
+    }
+
+    /** Sends the net effect of the commit on one row; false when a row could not be known. */
+    private boolean finish(Backend backend, long seq, Touch touch) {
+        long rowId = touch.rowId;
+        boolean held = holds(rowId);
+        if (held && touch.after != null) {
+            owner.item(id, touch.wasHeld ? ChangeKind.UPDATE : ChangeKind.INSERT, rowId, touch.after, rowSize, seq);
+        } else if (held && !touch.wasHeld) {
+            // A row from the window's reserve moved in: unchanged since it was read, or we cannot know it.
+            MemorySegment row = readUnchanged(backend, rowId, heldVersion(rowId));
+            if (row != null) {
+                owner.item(id, ChangeKind.INSERT, rowId, row, rowSize, seq);
+            } else {
+                evict(rowId);
+                return false;
+            }
+        } else if (!held && touch.wasHeld) {
+            owner.item(id, ChangeKind.DELETE, rowId, null, rowSize, seq);
+        }
+        return true;
     }
 
     private MemorySegment readUnchanged(Backend backend, long rowId, long version) {

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -191,6 +192,60 @@ class SubscriptionsTest extends EngineFixture {
         assertEquals(3, items.size(), "row a for both subscriptions, row b for the query");
         assertEquals(List.of(first, second, second), items.stream().map(TestClient.Item::subscription).toList());
         assertClean(client);
+    }
+
+    @Test
+    void commitsQueuedWhileTheEngineIsBusyReachAConnectionAsOneFrameOfNetChanges() throws Exception {
+        long kept = insertScore(10, 1, "ann");
+        long gone = insertScore(20, 2, "bob");
+        TestClient watcher = new TestClient();
+        int query = watcher.query(engine, SCORE, ScoreTable.TABLE, ScoreTable.POINTS.position(), null, false, null,
+                false, 100, false);
+        // A second connection whose first UPDATE holds the engine's thread until the test lets go.
+        TestClient blocker = new TestClient();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        blocker.onFrame((client, frame) -> {
+            if (frame.type() == (byte) 0x90 && entered.getCount() > 0) {
+                entered.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        blocker.select(engine, SCORE, ScoreTable.TABLE, kept);
+        drain();
+        int framesBefore = watcher.frames().size();
+        db.run(0, tx -> tx.update(ScoreTable.TABLE, kept).payload(1));
+        assertTrue(entered.await(60, TimeUnit.SECONDS), "the engine is sending the first update");
+        // Queued behind it: more moves of one row, a row that comes and goes, a row that leaves.
+        long last = 0;
+        for (int payload = 2; payload <= 5; payload++) {
+            int value = payload;
+            last = db.commit(0, tx -> tx.update(ScoreTable.TABLE, kept).payload(value));
+        }
+        long brief = db.transact(0, tx -> tx.id(tx.insert(ScoreTable.TABLE, new Score(30, 3, "cy", 0))));
+        db.run(0, tx -> tx.delete(ScoreTable.TABLE, brief));
+        long end = db.commit(0, tx -> tx.delete(ScoreTable.TABLE, gone));
+        release.countDown();
+        engine.processed(end).get(60, TimeUnit.SECONDS);
+        drain();
+        assertEquals(Map.of(kept, new Score(10, 1, "ann", 5)), scores(watcher, query));
+        List<TestClient.Frame> after = watcher.frames().subList(framesBefore, watcher.frames().size());
+        // The first commit went out alone; everything queued behind it shares one frame.
+        assertEquals(2, after.size(), "frames: " + after);
+        TestClient.Frame batch = after.get(1);
+        assertEquals(end, batch.seq(), "stamped with the newest commit it reports");
+        assertEquals(2, batch.items().size(), "one item per row: " + batch.items());
+        TestClient.Item moved = batch.items().stream().filter(i -> i.rowId() == kept).findFirst().orElseThrow();
+        assertEquals(2, moved.kind(), "an update");
+        assertEquals(new Score(10, 1, "ann", 5), decode(ScoreTable.TABLE, moved.row()), "with the latest bytes");
+        assertEquals(3, batch.items().stream().filter(i -> i.rowId() == gone).findFirst().orElseThrow().kind());
+        assertTrue(last < end);
+        assertClean(watcher);
+        assertClean(blocker);
     }
 
     @Test
