@@ -9,9 +9,7 @@ import io.hetu.storage.spi.IndexOrder;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -59,7 +57,7 @@ final class RangeSubscription extends Subscription {
 
     private final TreeSet<Entry> window;
     private final TreeSet<Entry> reserve;
-    private final Map<Long, Entry> byId = new HashMap<>();
+    private final LongMap<Entry> byId = new LongMap<>();
     /** Whether no matching row lies beyond the window and its reserve. */
     private boolean exhaustive;
 
