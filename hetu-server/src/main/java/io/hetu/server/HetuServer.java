@@ -35,7 +35,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -134,7 +133,7 @@ public final class HetuServer implements AutoCloseable {
                         pipeline.addLast("stats", statsRoute);
                         pipeline.addLast("admin", adminRoute);
                         pipeline.addLast("routes", new HttpRoutes(config.path(), manifest, web, config.origins()));
-                        pipeline.addLast("deflate", new WebSocketServerCompressionHandler(limits.maxFrameBytes()));
+                        pipeline.addLast("deflate", Deflate.handler(limits.maxFrameBytes()));
                         pipeline.addLast("websocket", new WebSocketServerProtocolHandler(
                                 WebSocketServerProtocolConfig.newBuilder()
                                         .websocketPath(config.path())

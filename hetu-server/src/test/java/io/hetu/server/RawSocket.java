@@ -93,10 +93,11 @@ final class RawSocket implements AutoCloseable {
             length = ByteBuffer.wrap(in.readNBytes(8)).getLong();
         }
         byte[] payload = in.readNBytes((int) length);
-        return new Frame(b0 & 0x0F, ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN));
+        return new Frame(b0 & 0x0F, b0 >> 4 & 7, ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN));
     }
 
-    record Frame(int opcode, ByteBuffer payload) {}
+    /** A server frame: its opcode, its reserved bits (RSV1 is 4: compressed) and its payload as sent. */
+    record Frame(int opcode, int rsv, ByteBuffer payload) {}
 
     @Override
     public void close() throws IOException {

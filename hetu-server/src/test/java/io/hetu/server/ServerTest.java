@@ -220,6 +220,46 @@ class ServerTest {
     }
 
     @Test
+    void deflateCompressesLargeFramesOnlyAndTheyInflateToTheProtocolsBytes() throws Exception {
+        database.run(0, tx -> {
+            for (int i = 0; i < 200; i++) {
+                tx.insert(MarkerTable.TABLE, new Marker(5_000 + i, i));
+            }
+        });
+        try (RawSocket socket = new RawSocket(server.port(), 0)) {
+            String head = socket.request(RawSocket.upgrade("/hetu",
+                    "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n"));
+            assertTrue(head.startsWith("http/1.1 101"), head);
+            assertTrue(head.contains("permessage-deflate"), "the extension is accepted: " + head);
+            socket.write(RawSocket.frame(0, 2, new Message(Protocol.HELLO).u16(1).str(app.schemaHash()).bytes()));
+            RawSocket.Frame welcome = socket.read();
+            assertEquals(0, welcome.rsv(), "a small frame goes out uncompressed");
+            assertEquals(Protocol.WELCOME, welcome.payload().get(0));
+            int flags = Protocol.QUERY_HAS_LOW | Protocol.QUERY_LOW_INCLUSIVE;
+            socket.write(RawSocket.frame(0, 2, new Message(Protocol.QUERY).i32(7).u16(markers).u8(1).u8(flags)
+                    .i32(100).i32(0).bytes()));
+            RawSocket.Frame subscribed = socket.read();
+            assertEquals(4, subscribed.rsv(), "a large frame is compressed (RSV1)");
+            java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+            ByteBuffer compressed = subscribed.payload();
+            byte[] input = new byte[compressed.remaining() + 4];
+            compressed.get(input, 0, compressed.remaining());
+            input[input.length - 2] = (byte) 0xFF;
+            input[input.length - 1] = (byte) 0xFF;
+            inflater.setInput(input);
+            byte[] plain = new byte[1 << 20];
+            int length = inflater.inflate(plain);
+            inflater.end();
+            ByteBuffer frame = ByteBuffer.wrap(plain, 0, length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertEquals((byte) 0x84, frame.get(0), "SUBSCRIBED");
+            assertEquals(7, frame.getInt(1), "for the request");
+            assertEquals(100, frame.getInt(17), "as many markers as the limit");
+            assertTrue(subscribed.payload().capacity() < length / 2, "compressed " + length + " bytes to "
+                    + subscribed.payload().capacity());
+        }
+    }
+
+    @Test
     void aDecompressionBombIsStoppedAtTheFrameLimit() throws Exception {
         try (TestClient client = TestClient.connectDeflate(server.port())) {
             client.hello(1, app.schemaHash());
