@@ -15,6 +15,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,8 @@ final class Connection implements Subscriber {
 
     private static final Logger LOG = LoggerFactory.getLogger(Connection.class);
     private static final long CLOSE_GRACE_MILLIS = 2_000;
+    /** Pushes are sent by the subscription engine's one thread; it compresses them with its own compressor. */
+    private static final ThreadLocal<Deflate> PUSH_COMPRESSOR = ThreadLocal.withInitial(Deflate::new);
 
     private final HetuServer server;
     private final Session session;
@@ -45,6 +48,8 @@ final class Connection implements Subscriber {
     private volatile boolean upgraded;
     private volatile boolean greeted;
     private volatile boolean closing;
+    /** Whether the client agreed to permessage-deflate: pushes may then go out compressed. */
+    private volatile boolean deflate;
 
     Connection(HetuServer server, long connectionId) {
         this.server = server;
@@ -80,6 +85,11 @@ final class Connection implements Subscriber {
     void attach(ChannelHandlerContext lastProtocolHandler) {
         channel = lastProtocolHandler.channel();
         front = lastProtocolHandler;
+    }
+
+    /** The client's upgrade request offered permessage-deflate and the server accepted it. */
+    void deflateNegotiated() {
+        deflate = true;
     }
 
     /** The WebSocket upgrade is done: from now on closing sends ERROR and a close frame. */
@@ -118,6 +128,12 @@ final class Connection implements Subscriber {
     @Override
     public void send(byte[] bytes, int length) {
         if (closing) {
+            return;
+        }
+        ByteBuf compressed = deflate ? PUSH_COMPRESSOR.get().compress(bytes, length, channel.alloc()) : null;
+        if (compressed != null) {
+            channel.writeAndFlush(new BinaryWebSocketFrame(true, WebSocketExtension.RSV1, compressed),
+                    channel.voidPromise());
             return;
         }
         ByteBuf buffer = channel.alloc().directBuffer(length);

@@ -133,7 +133,10 @@ public final class HetuServer implements AutoCloseable {
                         pipeline.addLast("stats", statsRoute);
                         pipeline.addLast("admin", adminRoute);
                         pipeline.addLast("routes", new HttpRoutes(config.path(), manifest, web, config.origins()));
-                        pipeline.addLast("deflate", Deflate.handler(limits.maxFrameBytes()));
+                        // The protocol (docs/ARCHITECTURE.md, the path of a call): handlers that share
+                        // one Connection; the handshake handler leaves after WELCOME.
+                        Connection connection = new Connection(HetuServer.this, connectionIds.incrementAndGet());
+                        pipeline.addLast("deflate", Deflate.handler(limits.maxFrameBytes(), connection));
                         pipeline.addLast("websocket", new WebSocketServerProtocolHandler(
                                 WebSocketServerProtocolConfig.newBuilder()
                                         .websocketPath(config.path())
@@ -155,9 +158,6 @@ public final class HetuServer implements AutoCloseable {
                         if (admin.metricsEnabled()) {
                             pipeline.addLast("metrics", new ConnectionMetrics(metrics, app, channels));
                         }
-                        // The protocol (docs/ARCHITECTURE.md, the path of a call): handlers that share
-                        // one Connection; the handshake handler leaves after WELCOME.
-                        Connection connection = new Connection(HetuServer.this, connectionIds.incrementAndGet());
                         pipeline.addLast("decoder", new MessageDecoder(connection));
                         pipeline.addLast("handshake", new HandshakeHandler(connection));
                         pipeline.addLast("request-budget", new RequestBudget(connection));
