@@ -15,6 +15,7 @@ import io.hetu.storage.spi.ChangeSet;
 import io.hetu.system.Rejection;
 import io.hetu.wire.Codes;
 import io.hetu.wire.WireWriter;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -26,6 +27,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -102,6 +104,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
     private final AtomicInteger intake = new AtomicInteger();
     private final ReentrantLock lock = new ReentrantLock();
     private final Thread fanOut;
+    private final long pushWindowNanos;
     private volatile boolean closed;
 
     // Guarded by lock.
@@ -109,7 +112,10 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
     private final Set<SubscriberState> dirty = Collections.newSetFromMap(new IdentityHashMap<>());
     private final TreeMap<Long, List<CompletableFuture<Void>>> waiters = new TreeMap<>();
     private final WireWriter buffer = new WireWriter();
+    /** The last commit matched. */
     private volatile long processedSeq;
+    /** The last commit matched and flushed: what {@link #processed} and its waiters go by. */
+    private volatile long sentSeq;
     /**
      * No SUBSCRIBED frame waiting to be sent is older than this. A batch is flushed before it
      * matches a later commit, so a snapshot never follows an UPDATE that is newer than it.
@@ -124,6 +130,16 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
      * fan-out thread.
      */
     public Subscriptions(Database database, SubscriptionLimits limits) {
+        this(database, limits, Duration.ZERO);
+    }
+
+    /**
+     * As above, with a push window: the fan-out thread lets at least {@code pushWindow} pass
+     * between two flushes, matching what arrives meanwhile, so each connection gets at most one
+     * frame per window (zero: flush after every batch).
+     */
+    public Subscriptions(Database database, SubscriptionLimits limits, Duration pushWindow) {
+        this.pushWindowNanos = pushWindow.toNanos();
         this.backend = database.backend();
         this.tables = backend.tables();
         this.limits = limits;
@@ -135,6 +151,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
         // Read after registering: every later commit is published to this listener.
         long start = backend.lastSeq();
         this.processedSeq = start;
+        this.sentSeq = start;
         this.fanOut = Thread.ofPlatform().daemon().name("hetu-subscriptions").unstarted(() -> run(start));
         fanOut.start();
     }
@@ -328,6 +345,8 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
             try {
                 if (!closed && intake.get() == 0 && dirty.isEmpty() && concernsNobody(changes)) {
                     processedSeq = Math.max(processedSeq, changes.seq());
+                    // Nothing is waiting to be sent (dirty is empty), so this one counts as sent.
+                    sentSeq = processedSeq;
                     done = ripeWaiters();
                 }
             } finally {
@@ -360,11 +379,11 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
 
     /** Removes and returns the waiters for seqs up to the processed one. Under the lock. */
     private List<CompletableFuture<Void>> ripeWaiters() {
-        if (waiters.isEmpty() || waiters.firstKey() > processedSeq) {
+        if (waiters.isEmpty() || waiters.firstKey() > sentSeq) {
             return List.of();
         }
         List<CompletableFuture<Void>> done = new ArrayList<>();
-        while (!waiters.isEmpty() && waiters.firstKey() <= processedSeq) {
+        while (!waiters.isEmpty() && waiters.firstKey() <= sentSeq) {
             done.addAll(waiters.pollFirstEntry().getValue());
         }
         return done;
@@ -387,7 +406,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
 
     /** The seq of the last commit the engine has matched and sent (except to connections held for a re-read). */
     public long processedSeq() {
-        return processedSeq;
+        return sentSeq;
     }
 
     /**
@@ -398,7 +417,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         lock.lock();
         try {
-            if (seq > processedSeq) {
+            if (seq > sentSeq) {
                 waiters.computeIfAbsent(seq, s -> new ArrayList<>()).add(done);
                 return done;
             }
@@ -425,7 +444,7 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
                 if (owner == null) {
                     return CompletableFuture.completedFuture(null);
                 }
-                CompletableFuture<Void> released = owner.released(processedSeq);
+                CompletableFuture<Void> released = owner.released(sentSeq);
                 if (!released.isDone()) {
                     // Kept dirty, so that the flush at the held seq completes it.
                     dirty.add(owner);
@@ -466,39 +485,75 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
             }
         }
         List<Object> batch = new ArrayList<>();
+        long lastFlush = System.nanoTime() - pushWindowNanos;
         while (!closed) {
             try {
                 batch.add(events.take());
             } catch (InterruptedException e) {
                 break;
             }
-            // Everything queued meanwhile joins the batch: its frames go out in one flush, so a
-            // connection gets one UPDATE for all the commits of the batch that concern it.
-            events.drainTo(batch, MAX_BATCH - 1);
+            long flushAt = lastFlush + pushWindowNanos;
             List<CompletableFuture<Void>> done;
+            // Everything queued meanwhile joins the batch (and, with a push window, everything that
+            // arrives before the window ends): its frames go out in one flush, so a connection gets
+            // one UPDATE for all the commits of the batch that concern it.
+            while (true) {
+                events.drainTo(batch, MAX_BATCH - batch.size());
+                if (!handleAll(batch)) {
+                    return;
+                }
+                long wait = flushAt - System.nanoTime();
+                if (wait <= 0) {
+                    break;
+                }
+                try {
+                    Object next = events.poll(wait, TimeUnit.NANOSECONDS);
+                    if (next == null) {
+                        break;
+                    }
+                    batch.add(next);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
             lock.lock();
             try {
                 if (closed) {
                     break;
                 }
-                for (Object event : batch) {
-                    try {
-                        handle(event);
-                    } catch (RuntimeException e) {
-                        LOG.error("The subscription engine failed on {}", event, e);
-                    } finally {
-                        if (event instanceof ChangeSet || event instanceof Gap) {
-                            intake.decrementAndGet();
-                        }
-                    }
-                }
                 flushDirty();
+                sentSeq = processedSeq;
                 done = ripeWaiters();
             } finally {
                 lock.unlock();
-                batch.clear();
             }
+            lastFlush = System.nanoTime();
             done.forEach(future -> future.complete(null));
+        }
+    }
+
+    /** Matches a batch of events under the lock and empties it; false once the engine is closed. */
+    private boolean handleAll(List<Object> batch) {
+        lock.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            for (Object event : batch) {
+                try {
+                    handle(event);
+                } catch (RuntimeException e) {
+                    LOG.error("The subscription engine failed on {}", event, e);
+                } finally {
+                    if (event instanceof ChangeSet || event instanceof Gap) {
+                        intake.decrementAndGet();
+                    }
+                }
+            }
+            return true;
+        } finally {
+            lock.unlock();
+            batch.clear();
         }
     }
 

@@ -6,6 +6,7 @@ import io.hetu.schema.TableDescriptor;
 import io.hetu.storage.Database;
 import io.hetu.storage.embedded.Embedded;
 import io.hetu.storage.spi.ChangeListener;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +27,8 @@ abstract class EngineFixture {
     Database db;
     Subscriptions engine;
     SessionEdits sessions;
+    /** The engine's push window; tests that exercise one set it before opening. */
+    Duration pushWindow = Duration.ZERO;
 
     void open(SubscriptionLimits limits) {
         open(limits, null);
@@ -37,7 +40,7 @@ abstract class EngineFixture {
         if (firstListener != null) {
             db.addChangeListener(firstListener);
         }
-        engine = new Subscriptions(db, limits);
+        engine = new Subscriptions(db, limits, pushWindow);
         sessions = new SessionEdits(engine);
     }
 

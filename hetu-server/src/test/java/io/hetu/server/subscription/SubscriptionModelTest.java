@@ -44,6 +44,15 @@ class SubscriptionModelTest extends EngineFixture {
     }
 
     @Test
+    void everyMirrorEqualsItsQueryAtEverySeqWithAPushWindow() {
+        pushWindow = java.time.Duration.ofMillis(3);
+        for (int run = 0; run < RUNS; run++) {
+            long seed = TestSeeds.seed("everyMirrorEqualsItsQueryAtEverySeqWithAPushWindow");
+            play(seed, new int[] {SCORE, LOOT, NOTE, SECRET}, 300, 0.05);
+        }
+    }
+
+    @Test
     void permissionsHoldWhileOwnersMoveAndSessionsChange() {
         for (int run = 0; run < RUNS; run++) {
             long seed = TestSeeds.seed("permissionsHoldWhileOwnersMoveAndSessionsChange");

@@ -13,6 +13,7 @@ import io.hetu.system.Rejection;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -246,6 +247,32 @@ class SubscriptionsTest extends EngineFixture {
         assertTrue(last < end);
         assertClean(watcher);
         assertClean(blocker);
+    }
+
+    @Test
+    void aPushWindowGathersTheCommitsWithinItIntoOneFrame() throws Exception {
+        engine.close();
+        engine = new Subscriptions(db, SubscriptionLimits.DEFAULTS, Duration.ofSeconds(1));
+        long id = insertScore(10, 1, "ann");
+        TestClient client = new TestClient();
+        int subscription = client.select(engine, SCORE, ScoreTable.TABLE, id);
+        drain();
+        long started = System.nanoTime();
+        long last = 0;
+        for (int payload = 1; payload <= 20; payload++) {
+            int value = payload;
+            last = db.commit(0, tx -> tx.update(ScoreTable.TABLE, id).payload(value));
+        }
+        long committing = System.nanoTime() - started;
+        engine.processed(last).get(60, TimeUnit.SECONDS);
+        assertEquals(Map.of(id, new Score(10, 1, "ann", 20)), scores(client, subscription));
+        int updates = client.frames().size() - 1;
+        if (committing < TimeUnit.MILLISECONDS.toNanos(900)) {
+            // The window that was open when the commits began ends at most once while they are made.
+            assertTrue(updates <= 2, updates + " frames for commits made within one window");
+        }
+        assertTrue(updates >= 1);
+        assertClean(client);
     }
 
     @Test
