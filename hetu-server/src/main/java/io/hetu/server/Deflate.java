@@ -35,7 +35,7 @@ import java.util.zip.Deflater;
 final class Deflate {
 
     static final int LEVEL = 1;
-    static final int MIN_BYTES = 256;
+    static final int MIN_BYTES = 1024;
 
     private static final WebSocketExtensionFilterProvider FILTERS = new WebSocketExtensionFilterProvider() {
         @Override
