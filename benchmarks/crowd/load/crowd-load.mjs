@@ -90,7 +90,14 @@ class MeteredWebSocket extends NodeWebSocket {
       settings = protocols; // the Colyseus SDK passes ws its options in the protocols slot
       protocols = settings.protocols;
     }
-    super(url, protocols, { headers: settings?.headers, perMessageDeflate: DEFLATE });
+    // ws inflates on libuv's thread pool through one process-wide queue of 10 by default, and a
+    // socket waits for its compressed message before it reads the next: with N clients in one
+    // process that queue, not either server, bounds a run. A browser inflates each socket's
+    // messages on its own, so the queue is made as wide as the crowd.
+    super(url, protocols, {
+      headers: settings?.headers,
+      perMessageDeflate: DEFLATE ? { concurrencyLimit: Math.max(10, PLAYERS) } : false,
+    });
     sockets.push(this);
   }
 }
