@@ -250,6 +250,59 @@ class SubscriptionsTest extends EngineFixture {
     }
 
     @Test
+    void aRowThatLeavesAndReturnsThousandsOfTimesInOneBatchIsOneNetChange() throws Exception {
+        // A window long enough that everything queued behind the held send is matched before one flush.
+        engine.close();
+        engine = new Subscriptions(db, SubscriptionLimits.DEFAULTS, Duration.ofSeconds(1));
+        long bouncing = insertScore(50, 1, "ann");
+        long moving = insertScore(60, 2, "bob");
+        TestClient watcher = new TestClient();
+        int query = watcher.query(engine, SCORE, ScoreTable.TABLE, ScoreTable.POINTS.position(), points(0), true,
+                points(100), true, 100, false);
+        TestClient blocker = new TestClient();
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        blocker.onFrame((client, frame) -> {
+            if (frame.type() == (byte) 0x90 && entered.getCount() > 0) {
+                entered.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        blocker.select(engine, SCORE, ScoreTable.TABLE, moving);
+        drain();
+        int framesBefore = watcher.frames().size();
+        db.run(0, tx -> tx.update(ScoreTable.TABLE, moving).payload(-1));
+        assertTrue(entered.await(60, TimeUnit.SECONDS), "the engine is sending the first update");
+        // More repeated items than the open frame gathers before it compacts itself.
+        long last = 0;
+        for (int round = 0; round < 20_000; round++) {
+            int value = round;
+            last = db.commit(0, tx -> {
+                tx.update(ScoreTable.TABLE, bouncing).points(value % 2 == 0 ? 500 : 50);
+                tx.update(ScoreTable.TABLE, moving).payload(value);
+            });
+        }
+        release.countDown();
+        engine.processed(last).get(120, TimeUnit.SECONDS);
+        drain();
+        // The last round put the bouncing row back in range (an even round moves it out, 19,999 is odd).
+        assertEquals(Map.of(bouncing, new Score(50, 1, "ann", 0), moving, new Score(60, 2, "bob", 19_999)),
+                scores(watcher, query));
+        List<TestClient.Frame> after = watcher.frames().subList(framesBefore, watcher.frames().size());
+        int items = after.stream().mapToInt(f -> f.items().size()).sum();
+        // 40,000 changes (more repeated items than an open frame gathers before it compacts itself)
+        // reach the watcher as a few frames of net changes, one item per row each.
+        assertTrue(after.size() <= 2 + 20_000 / 512 + 1, after.size() + " frames");
+        assertTrue(items <= 2 * after.size(), items + " items in " + after.size() + " frames");
+        assertClean(watcher);
+        assertClean(blocker);
+    }
+
+    @Test
     void aPushWindowGathersTheCommitsWithinItIntoOneFrame() throws Exception {
         engine.close();
         engine = new Subscriptions(db, SubscriptionLimits.DEFAULTS, Duration.ofSeconds(1));
