@@ -7,7 +7,7 @@
 #   benchmarks/crowd/run-crowd.sh                       # build, then N = 50 200 500 1000 (about 25 minutes)
 #   SKIP_BUILD=1 benchmarks/crowd/run-crowd.sh          # reuse hetu.jar and crowd.jar in target/
 #   CROWD_PLAYERS="50 200" CROWD_VIEWS=full CROWD_DEFLATE="off on" benchmarks/crowd/run-crowd.sh
-#   SECONDS_MEASURED=10 WARMUP=3 CROWD_RATE=10 CROWD_PATCH_MS=16 CROWD_PUSH_WINDOW_MS=16 CROWD_REPEAT=1 MVN_FLAGS=-o ...
+#   SECONDS_MEASURED=10 WARMUP=3 CROWD_RATE=10 CROWD_PATCH_MS=16 CROWD_REPEAT=1 MVN_FLAGS=-o ...
 #
 # Each N gets a fresh HeTu server (--fsync no) and a fresh Colyseus server; every combination of
 # view (full: all players; aoi: the 4 × 4 cells around each player) and deflate (whether the client
@@ -23,9 +23,6 @@ MEASURE=${SECONDS_MEASURED:-10}
 WARMUP=${WARMUP:-3}
 RATE=${CROWD_RATE:-10}
 PATCH_MS=${CROWD_PATCH_MS:-16}
-# HeTu's push window (push.windowMillis), by default 0 as in the product: each batch is pushed at
-# once. Set it to the patch rate to give each client at most one frame per window, as Colyseus does.
-PUSH_WINDOW_MS=${CROWD_PUSH_WINDOW_MS:-0}
 REPEAT=${CROWD_REPEAT:-1}
 read -r -a PLAYER_COUNTS <<< "${CROWD_PLAYERS:-50 200 500 1000}"
 read -r -a VIEWS <<< "${CROWD_VIEWS:-full aoi}"
@@ -63,7 +60,7 @@ cp -r samples/crowd/target/hetu-sdk/typescript "$RUN/sdk"
     uptime
 } > "$RESULTS/machine.txt"
 date -u '+%Y-%m-%d %H:%M UTC' > "$RESULTS/date.txt"
-echo "Each run: ${WARMUP} s warm-up, then ${MEASURE} s measured; ${RATE} moves a second per player; Colyseus patch rate ${PATCH_MS} ms; HeTu push window ${PUSH_WINDOW_MS} ms; ${REPEAT} run(s) per cell of the table." \
+echo "Each run: ${WARMUP} s warm-up, then ${MEASURE} s measured; ${RATE} moves a second per player; Colyseus patch rate ${PATCH_MS} ms; ${REPEAT} run(s) per cell of the table." \
     > "$RESULTS/settings.txt"
 : > "$RESULTS/commands.txt"
 : > "$RESULTS/results.jsonl"
@@ -88,9 +85,9 @@ for players in "${PLAYER_COUNTS[@]}"; do
     HETU_PORT=$(free_port)
     rm -rf "$RUN/data"
     note "$JAVA" -jar "$RUN/hetu.jar" start --app "$RUN/crowd.jar" --db "embedded:$RUN/data" --host 127.0.0.1 \
-        --port "$HETU_PORT" --fsync no --push-window-ms "$PUSH_WINDOW_MS"
+        --port "$HETU_PORT" --fsync no
     "$JAVA" -jar "$RUN/hetu.jar" start --app "$RUN/crowd.jar" --db "embedded:$RUN/data" --host 127.0.0.1 \
-        --port "$HETU_PORT" --fsync no --push-window-ms "$PUSH_WINDOW_MS" > "$RUN/hetu-$players.log" 2>&1 &
+        --port "$HETU_PORT" --fsync no > "$RUN/hetu-$players.log" 2>&1 &
     HETU_PID=$!
     PIDS+=("$HETU_PID")
     COLYSEUS_PORT=$(free_port)

@@ -95,7 +95,7 @@ public final class HetuServer implements AutoCloseable {
         this.adminRoute = new AdminRoute(config.path(), admin, metrics);
         Limits limits = config.limits();
         this.subscriptions = new Subscriptions(database,
-                new SubscriptionLimits(limits.maxSubscriptions(), limits.maxSubscribedRows()), config.pushWindow());
+                new SubscriptionLimits(limits.maxSubscriptions(), limits.maxSubscribedRows()));
         this.hooks = new Hooks(app, database, failures);
         hooks.serverStart(sessions);
 

@@ -3,7 +3,6 @@ package io.hetu.server;
 import io.hetu.server.auth.AuthConfig;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -18,12 +17,9 @@ import java.util.List;
  * @param origins the {@code Origin} header values a WebSocket upgrade may carry, such as
  *     {@code https://game.example.com}; empty accepts every origin
  * @param auth how login tokens are verified; {@link AuthConfig#none()}: not at all
- * @param pushWindow the shortest time between two pushes to one connection (docs/PROTOCOL.md,
- *     coalescing): zero sends what the engine matched as soon as it is matched; a window of 16 ms
- *     sends at most about 60 frames a second per connection, each with every change since the last
  */
 public record ServerConfig(String host, int port, String path, Limits limits, Path tlsCertificate, Path tlsKey,
-        List<String> origins, AuthConfig auth, Duration pushWindow) {
+        List<String> origins, AuthConfig auth) {
 
     public static final int DEFAULT_PORT = 2466;
 
@@ -41,41 +37,30 @@ public record ServerConfig(String host, int port, String path, Limits limits, Pa
         if (auth == null) {
             auth = AuthConfig.none();
         }
-        if (pushWindow == null) {
-            pushWindow = Duration.ZERO;
-        }
-        if (pushWindow.isNegative() || pushWindow.compareTo(Duration.ofSeconds(1)) > 0) {
-            throw new IllegalArgumentException("the push window must be 0 to 1,000 ms, was " + pushWindow.toMillis()
-                    + " ms");
-        }
     }
 
     public static ServerConfig defaults() {
         return new ServerConfig("0.0.0.0", DEFAULT_PORT, "/hetu", Limits.defaults(), null, null, List.of(),
-                AuthConfig.none(), Duration.ZERO);
+                AuthConfig.none());
     }
 
     public ServerConfig withPort(int newPort) {
-        return new ServerConfig(host, newPort, path, limits, tlsCertificate, tlsKey, origins, auth, pushWindow);
+        return new ServerConfig(host, newPort, path, limits, tlsCertificate, tlsKey, origins, auth);
     }
 
     public ServerConfig withHost(String newHost) {
-        return new ServerConfig(newHost, port, path, limits, tlsCertificate, tlsKey, origins, auth, pushWindow);
+        return new ServerConfig(newHost, port, path, limits, tlsCertificate, tlsKey, origins, auth);
     }
 
     public ServerConfig withLimits(Limits newLimits) {
-        return new ServerConfig(host, port, path, newLimits, tlsCertificate, tlsKey, origins, auth, pushWindow);
+        return new ServerConfig(host, port, path, newLimits, tlsCertificate, tlsKey, origins, auth);
     }
 
     public ServerConfig withAuth(AuthConfig newAuth) {
-        return new ServerConfig(host, port, path, limits, tlsCertificate, tlsKey, origins, newAuth, pushWindow);
-    }
-
-    public ServerConfig withPushWindow(Duration newPushWindow) {
-        return new ServerConfig(host, port, path, limits, tlsCertificate, tlsKey, origins, auth, newPushWindow);
+        return new ServerConfig(host, port, path, limits, tlsCertificate, tlsKey, origins, newAuth);
     }
 
     public ServerConfig withOrigins(List<String> newOrigins) {
-        return new ServerConfig(host, port, path, limits, tlsCertificate, tlsKey, newOrigins, auth, pushWindow);
+        return new ServerConfig(host, port, path, limits, tlsCertificate, tlsKey, newOrigins, auth);
     }
 }

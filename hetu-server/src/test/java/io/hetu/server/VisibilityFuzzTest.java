@@ -25,7 +25,6 @@ import io.hetu.storage.spi.ChangeSet;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -81,24 +80,14 @@ class VisibilityFuzzTest {
         play(seed(), true);
     }
 
-    /** Pushes gathered over 5 ms windows: replies to logins still follow the switch. */
-    @Test
-    void pushWindow() throws Exception {
-        play(seed(), false, Duration.ofMillis(5));
-    }
-
     private static long seed() {
         return TestSeeds.seed("VisibilityFuzzTest");
     }
 
     private void play(long seed, boolean lagging) throws Exception {
-        play(seed, lagging, Duration.ZERO);
-    }
-
-    private void play(long seed, boolean lagging, Duration window) throws Exception {
-        String variant = !window.isZero() ? "pushWindow" : lagging ? "laggingEngine" : "fastEngine";
+        String variant = lagging ? "laggingEngine" : "fastEngine";
         List<String> problems = new ArrayList<>();
-        try (World world = new World(new Random(seed), lagging, window, problems)) {
+        try (World world = new World(new Random(seed), lagging, problems)) {
             world.run();
             System.out.println("VisibilityFuzzTest." + variant + ": seed " + seed + ": " + world.stats());
         }
@@ -413,12 +402,9 @@ class VisibilityFuzzTest {
         int unitComponent;
         int bannerComponent;
 
-        private final Duration window;
-
-        World(Random random, boolean lagging, Duration window, List<String> problems) {
+        World(Random random, boolean lagging, List<String> problems) {
             this.random = random;
             this.lagging = lagging;
-            this.window = window;
             this.problems = problems;
         }
 
@@ -430,8 +416,7 @@ class VisibilityFuzzTest {
             Limits usual = Limits.defaults();
             server = HetuServer.start(app, database, ServerConfig.defaults().withHost("127.0.0.1").withPort(0)
                     .withLimits(new Limits(usual.maxFrameBytes(), usual.maxOutboundBytes(), usual.maxSubscriptions(),
-                            usual.maxSubscribedRows(), 1_000_000, usual.handshakeTimeout(), usual.idleTimeout()))
-                    .withPushWindow(window));
+                            usual.maxSubscribedRows(), 1_000_000, usual.handshakeTimeout(), usual.idleTimeout())));
             for (int id = 0; id < app.systems().size(); id++) {
                 systems.put(app.systems().get(id).def().name(), id);
             }

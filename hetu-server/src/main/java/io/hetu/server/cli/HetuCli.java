@@ -84,10 +84,6 @@ public final class HetuCli {
                 description = "Write a snapshot after this many seconds with commits (default 0: not by time).")
         Long snapshotEverySeconds;
 
-        @Option(names = "--push-window-ms",
-                description = "The shortest time between two pushes to one connection (default 0: push at once).")
-        Integer pushWindowMillis;
-
         @Option(names = "--config", description = "A YAML file with the same keys (see docs/CONFIGURATION.md).")
         Path config;
 
@@ -103,7 +99,6 @@ public final class HetuCli {
             override(settings, "fsync", fsync);
             override(settings, "snapshot.everyCommits", snapshotEveryCommits == null ? null : snapshotEveryCommits.toString());
             override(settings, "snapshot.everySeconds", snapshotEverySeconds == null ? null : snapshotEverySeconds.toString());
-            override(settings, "push.windowMillis", pushWindowMillis == null ? null : pushWindowMillis.toString());
             return serve(settings);
         }
 

@@ -60,7 +60,6 @@ final class StartSettings {
         DEFAULTS.put("admin.secret", null);
         DEFAULTS.put("metrics.enabled", "true");
         DEFAULTS.put("metrics.public", "false");
-        DEFAULTS.put("push.windowMillis", "0");
         Limits limits = Limits.defaults();
         DEFAULTS.put("limits.maxFrameBytes", Integer.toString(limits.maxFrameBytes()));
         DEFAULTS.put("limits.maxOutboundBytes", Integer.toString(limits.maxOutboundBytes()));
@@ -218,8 +217,7 @@ final class StartSettings {
         return new ServerConfig(values.get("host"), integer("port"), values.get("path"), limits,
                 certificate == null ? null : Path.of(certificate), key == null ? null : Path.of(key),
                 origins == null ? List.of() : Arrays.stream(origins.split(",")).map(String::strip)
-                        .filter(o -> !o.isEmpty()).toList(), authConfig(),
-                Duration.ofMillis(integer("push.windowMillis")));
+                        .filter(o -> !o.isEmpty()).toList(), authConfig());
     }
 
     /** The {@code auth.*} settings. */
