@@ -149,23 +149,18 @@ class BackupRestoreTest {
 
         /** An ERROR frame's code and message. */
         private static String errorText(ByteBuffer reply) {
-            ByteBuffer frame = reply.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            frame.position(1);
-            byte[] code = new byte[Short.toUnsignedInt(frame.getShort())];
-            frame.get(code);
-            byte[] message = new byte[Short.toUnsignedInt(frame.getShort())];
-            frame.get(message);
-            return new String(code, java.nio.charset.StandardCharsets.UTF_8) + ": "
-                    + new String(message, java.nio.charset.StandardCharsets.UTF_8);
+            return codeAndMessage(reply, 1);
         }
 
         /** A REJECTED frame's code and message. */
         private static String rejection(ByteBuffer reply) {
-            if (reply.get(0) != Protocol.REJECTED) {
-                return "";
-            }
+            return reply.get(0) == Protocol.REJECTED ? codeAndMessage(reply, 5) : "";
+        }
+
+        /** The two strings (code, message) that start at {@code at} in a frame. */
+        private static String codeAndMessage(ByteBuffer reply, int at) {
             ByteBuffer frame = reply.duplicate().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            frame.position(5);
+            frame.position(at);
             byte[] code = new byte[Short.toUnsignedInt(frame.getShort())];
             frame.get(code);
             byte[] message = new byte[Short.toUnsignedInt(frame.getShort())];

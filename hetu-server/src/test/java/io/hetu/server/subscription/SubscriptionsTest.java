@@ -65,6 +65,25 @@ class SubscriptionsTest extends EngineFixture {
         });
     }
 
+    /**
+     * A connection whose first UPDATE holds the engine's thread: {@code entered} opens when it is
+     * reached, and the engine goes on once {@code release} opens.
+     */
+    static TestClient holdingFirstUpdate(CountDownLatch entered, CountDownLatch release) {
+        TestClient blocker = new TestClient();
+        blocker.onFrame((client, frame) -> {
+            if (frame.type() == (byte) 0x90 && entered.getCount() > 0) {
+                entered.countDown();
+                try {
+                    release.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        return blocker;
+    }
+
     static Key points(int value) {
         return Key.ofLong(ScoreTable.POINTS.column(), value);
     }
@@ -203,19 +222,9 @@ class SubscriptionsTest extends EngineFixture {
         int query = watcher.query(engine, SCORE, ScoreTable.TABLE, ScoreTable.POINTS.position(), null, false, null,
                 false, 100, false);
         // A second connection whose first UPDATE holds the engine's thread until the test lets go.
-        TestClient blocker = new TestClient();
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        blocker.onFrame((client, frame) -> {
-            if (frame.type() == (byte) 0x90 && entered.getCount() > 0) {
-                entered.countDown();
-                try {
-                    release.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        });
+        TestClient blocker = holdingFirstUpdate(entered, release);
         blocker.select(engine, SCORE, ScoreTable.TABLE, kept);
         drain();
         int framesBefore = watcher.frames().size();
@@ -259,19 +268,9 @@ class SubscriptionsTest extends EngineFixture {
         TestClient watcher = new TestClient();
         int query = watcher.query(engine, SCORE, ScoreTable.TABLE, ScoreTable.POINTS.position(), points(0), true,
                 points(100), true, 100, false);
-        TestClient blocker = new TestClient();
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        blocker.onFrame((client, frame) -> {
-            if (frame.type() == (byte) 0x90 && entered.getCount() > 0) {
-                entered.countDown();
-                try {
-                    release.await(60, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        });
+        TestClient blocker = holdingFirstUpdate(entered, release);
         blocker.select(engine, SCORE, ScoreTable.TABLE, moving);
         drain();
         int framesBefore = watcher.frames().size();
