@@ -30,8 +30,11 @@ public record SchemaManifest(String schemaHash, List<ComponentDef> components, L
     /** The generated dispatcher class that runs a system or hook, and the system's position in it. */
     public record Dispatch(String dispatcherClass, int index) {}
 
-    /** A lifecycle hook ({@code ON_SERVER_START}, {@code ON_CONNECT}, {@code ON_DISCONNECT}); not callable by clients. */
-    public record HookDef(String name, String namespace, String hook, Dispatch dispatch) {}
+    /**
+     * A lifecycle hook ({@code ON_SERVER_START}, {@code ON_CONNECT}, {@code ON_DISCONNECT}) or a tick
+     * ({@code TICK}, with the time between its runs); not callable by clients.
+     */
+    public record HookDef(String name, String namespace, String hook, Dispatch dispatch, long tickNanos) {}
 
     /**
      * A component: a table whose rows clients receive as layout bytes.
@@ -146,7 +149,7 @@ public record SchemaManifest(String schemaHash, List<ComponentDef> components, L
         List<HookDef> hooks = new ArrayList<>();
         for (JsonNode h : root.path("hooks")) {
             hooks.add(new HookDef(h.path("name").asText(), h.path("namespace").asText(), h.path("hook").asText(),
-                    dispatch(h)));
+                    dispatch(h), h.path("tickNanos").asLong(0)));
         }
         List<RecordDef> records = new ArrayList<>();
         for (JsonNode t : root.path("types")) {

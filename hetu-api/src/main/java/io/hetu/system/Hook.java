@@ -5,5 +5,7 @@ public enum Hook {
     CALL,
     ON_SERVER_START,
     ON_CONNECT,
-    ON_DISCONNECT
+    ON_DISCONNECT,
+    /** At a fixed rate, by the server ({@code @Tick}). */
+    TICK
 }

@@ -1,5 +1,8 @@
 package io.hetu.system;
 
+import io.hetu.wire.WireWriter;
+import java.time.Instant;
+
 /**
  * What a system works with: who is calling, the connection's session, and the {@link Repository}
  * of the transaction the call runs in.
@@ -58,6 +61,39 @@ public interface SystemContext extends Repository {
 
     /** Stores a value in this connection's session when the call commits (null removes it). */
     void session(String key, Object value);
+
+    // ---------------------------------------------------------------- game time
+
+    /**
+     * The server's clock: the time this transaction runs at. Use it, not the system clock, for
+     * game time, so that a test that controls the clock controls the game.
+     */
+    Instant now();
+
+    /**
+     * Which scheduled call or tick this run is, with when it was due; null when a client called
+     * the system (or another system did, inside a client's call).
+     */
+    Firing firing();
+
+    /**
+     * Schedules a call of system {@code namespace.system} with arguments already encoded, as part
+     * of this transaction: it is gone again if the transaction does not commit. Call the generated
+     * {@code <YourClass>Later} methods instead, which encode typed arguments.
+     *
+     * @throws IllegalArgumentException when the encoded arguments are longer than the limit
+     *     (docs/SYSTEMS.md, game time) or no such system exists
+     */
+    Scheduled schedule(Schedule when, String namespace, String system, WireWriter arguments);
+
+    /** Cancels a pending call in this transaction; false when it is no longer pending. */
+    boolean cancel(Scheduled call);
+
+    /** Cancels the pending call with this key in this transaction; false when there is none. */
+    boolean cancel(String key);
+
+    /** The pending call with this key, or null. */
+    Scheduled scheduled(String key);
 
     /** A rejection to throw: {@code throw ctx.reject("NOT_ENOUGH_GOLD", "needs 50 gold")}. */
     default Rejection reject(String code, String message) {

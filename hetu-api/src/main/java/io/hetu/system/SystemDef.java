@@ -10,5 +10,12 @@ import io.hetu.annotations.Permission;
  * @param permission who may call it
  * @param retry how many more times a conflicting call runs
  * @param hook when it runs
+ * @param tickNanos for a {@link Hook#TICK}, the time between runs in nanoseconds; 0 for others
  */
-public record SystemDef(String namespace, String name, Permission permission, int retry, Hook hook) {}
+public record SystemDef(String namespace, String name, Permission permission, int retry, Hook hook,
+        long tickNanos) {
+
+    public SystemDef(String namespace, String name, Permission permission, int retry, Hook hook) {
+        this(namespace, name, permission, retry, hook, 0);
+    }
+}

@@ -50,6 +50,8 @@ public final class HetuProcessor extends AbstractProcessor {
     private final List<DispatcherModel> dispatchers = new ArrayList<>();
     /** The first system seen per namespace and name, to report duplicates against it. */
     private final Map<String, SystemModel> systemsByName = new HashMap<>();
+    /** The first tick seen per name: a tick's schedule is keyed by its name. */
+    private final Map<String, SystemModel> ticksByName = new HashMap<>();
     /**
      * Classes whose systems name types that do not exist yet (generated this round), to collect
      * again next round. A package waits as a whole, so that its dispatcher is generated once.
@@ -66,6 +68,14 @@ public final class HetuProcessor extends AbstractProcessor {
                 .collect(Collectors.toSet());
     }
 
+    /** {@code -Ahetu.manifest=false}: generate sources only (for the server's own components). */
+    public static final String MANIFEST_OPTION = "hetu.manifest";
+
+    @Override
+    public Set<String> getSupportedOptions() {
+        return Set.of(MANIFEST_OPTION);
+    }
+
     @Override
     public SourceVersion getSupportedSourceVersion() {
         return SourceVersion.latestSupported();
@@ -78,7 +88,8 @@ public final class HetuProcessor extends AbstractProcessor {
             collector.collect(element).ifPresentOrElse(this::accept, () -> errors = true);
         }
         processSystems(round);
-        if (round.processingOver() && !errors && !round.errorRaised()) {
+        if (round.processingOver() && !errors && !round.errorRaised()
+                && !"false".equals(processingEnv.getOptions().get(MANIFEST_OPTION))) {
             writeManifest();
         }
         return false;
@@ -132,7 +143,7 @@ public final class HetuProcessor extends AbstractProcessor {
             if (models.size() == methods.size()) {
                 DispatcherModel dispatcher = DispatcherModel.of(packageName, models);
                 dispatchers.add(dispatcher);
-                write(DispatcherGenerator.generate(dispatcher), models.getFirst().element());
+                DispatcherGenerator.generate(dispatcher).forEach(file -> write(file, models.getFirst().element()));
             }
         });
     }
@@ -157,6 +168,16 @@ public final class HetuProcessor extends AbstractProcessor {
 
     /** Whether no other system of the compilation has this one's namespace and name. */
     private boolean unique(SystemModel model) {
+        if (model.hook() == SystemHook.TICK) {
+            SystemModel first = ticksByName.putIfAbsent(model.name(), model);
+            if (first == null) {
+                return true;
+            }
+            error(ErrorCode.DUPLICATE_TICK, model.element(), "tick " + model.name() + " is declared twice, here and "
+                    + "by " + first.declaringClass().canonicalName() + "." + first.element() + "; the server keeps "
+                    + "each tick's schedule by its name, so rename one method");
+            return false;
+        }
         if (model.hook() != SystemHook.CALL) {
             return true;
         }

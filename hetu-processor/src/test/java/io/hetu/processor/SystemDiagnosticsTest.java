@@ -272,6 +272,52 @@ class SystemDiagnosticsTest {
     }
 
     @Test
+    void tickRate() {
+        expectError(ErrorCode.TICK_RATE, 5, "lifecycle hook step (@Tick) gives neither hz nor periodMillis; give one",
+                "public class Bad {",
+                "    @Tick",
+                "    static void step(SystemContext ctx) {}",
+                "}");
+        expectError(ErrorCode.TICK_RATE, 5, "gives both hz and periodMillis",
+                "public class Bad {",
+                "    @Tick(hz = 20, periodMillis = 50)",
+                "    static void step(SystemContext ctx) {}",
+                "}");
+        expectError(ErrorCode.TICK_RATE, 5, "has hz = 5000; a tick runs from 1 to 1000 times a second",
+                "public class Bad {",
+                "    @Tick(hz = 5000)",
+                "    static void step(SystemContext ctx) {}",
+                "}");
+        expectError(ErrorCode.TICK_RATE, 5, "has periodMillis = -3; the period is at least 1 ms",
+                "public class Bad {",
+                "    @Tick(periodMillis = -3)",
+                "    static void step(SystemContext ctx) {}",
+                "}");
+    }
+
+    @Test
+    void tickDeclaredTwice() {
+        expectError(ErrorCode.DUPLICATE_TICK, 6, "tick step is declared twice, here and by test.Bad.Again.step",
+                "public class Bad {",
+                "    @Tick(hz = 10)",
+                "    static void step(SystemContext ctx) {}",
+                "    static class Again {",
+                "        @Tick(hz = 20)",
+                "        static void step(SystemContext ctx) {}",
+                "    }",
+                "}");
+    }
+
+    @Test
+    void aTickTakesNoArguments() {
+        expectError(ErrorCode.HOOK_WITH_PARAMETERS, 6, "lifecycle hook step (@Tick) takes only the SystemContext",
+                "public class Bad {",
+                "    @Tick(hz = 10)",
+                "    static void step(SystemContext ctx, int n) {}",
+                "}");
+    }
+
+    @Test
     void systemAndHookOnOneMethod() {
         expectError(ErrorCode.SEVERAL_SYSTEM_ANNOTATIONS, 6, "method join has both @GameSystem and @OnConnect; a "
                         + "method is one system or one lifecycle hook",

@@ -7,6 +7,7 @@ import io.hetu.server.system.Session;
 import io.hetu.server.auth.TokenVerifier;
 import io.hetu.server.system.CallContext;
 import io.hetu.server.system.SessionValueRules;
+import io.hetu.server.time.GameTime;
 import io.hetu.storage.Database;
 import io.hetu.storage.durability.Durability;
 import io.hetu.system.Hook;
@@ -40,6 +41,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -81,8 +83,9 @@ public final class HetuServer implements AutoCloseable {
     /** The open WebSocket connections' channels, for the queued-bytes gauge. */
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final AdminRoute adminRoute;
+    private final GameTime time;
 
-    private HetuServer(App app, Database database, ServerConfig config, AdminConfig admin)
+    private HetuServer(App app, Database database, ServerConfig config, AdminConfig admin, InstantSource clock)
             throws InterruptedException, SSLException {
         this.app = app;
         this.sessions = new SessionTable(SessionValueRules.of(app.tables()), TokenVerifier.of(config.auth()));
@@ -97,7 +100,10 @@ public final class HetuServer implements AutoCloseable {
         this.subscriptions = new Subscriptions(database,
                 new SubscriptionLimits(limits.maxSubscriptions(), limits.maxSubscribedRows()));
         this.hooks = new Hooks(app, database, failures);
+        this.time = new GameTime(app, database, clock, sessions, failures::report);
+        sessions.time(time);
         hooks.serverStart(sessions);
+        time.start();
 
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
@@ -109,6 +115,7 @@ public final class HetuServer implements AutoCloseable {
                 : SslContextBuilder.forServer(config.tlsCertificate().toFile(), config.tlsKey().toFile()).build();
         byte[] manifest = app.manifest();
         this.web = new WebFiles(app.loader());
+        stats.gameTime(time);
         StatsRoute statsRoute = new StatsRoute(config.path(), stats);
         AddressLimit addressLimit = new AddressLimit(limits.maxConnectionsPerAddress());
 
@@ -176,13 +183,27 @@ public final class HetuServer implements AutoCloseable {
     /** Starts serving; runs the app's server-start hooks first. */
     public static HetuServer start(App app, Database database, ServerConfig config)
             throws InterruptedException, SSLException {
-        return new HetuServer(app, database, config, AdminConfig.defaults());
+        return new HetuServer(app, database, config, AdminConfig.defaults(), InstantSource.system());
     }
 
     /** Starts serving, with the operator's routes as {@code admin} says (docs/OPERATIONS.md). */
     public static HetuServer start(App app, Database database, ServerConfig config, AdminConfig admin)
             throws InterruptedException, SSLException {
-        return new HetuServer(app, database, config, admin);
+        return new HetuServer(app, database, config, admin, InstantSource.system());
+    }
+
+    /**
+     * Starts serving with game time on {@code clock}: with an {@link io.hetu.server.time.ManualClock},
+     * scheduled calls and ticks fire only when a test moves it ({@link GameTime#advance}).
+     */
+    public static HetuServer start(App app, Database database, ServerConfig config, AdminConfig admin,
+            InstantSource clock) throws InterruptedException, SSLException {
+        return new HetuServer(app, database, config, admin, clock);
+    }
+
+    /** Scheduled calls and ticks: their counts, and with a manual clock the means to move it. */
+    public GameTime gameTime() {
+        return time;
     }
 
     /** The port the server listens on. */
@@ -240,6 +261,7 @@ public final class HetuServer implements AutoCloseable {
     @Override
     public void close() {
         serverChannel.close().syncUninterruptibly();
+        time.close();
         List<ChannelFuture> closed = new ArrayList<>();
         for (Connection connection : sessions.connections()) {
             closed.add(connection.closeNow(Codes.SHUTDOWN, "the server is shutting down", Protocol.CLOSE_SHUTDOWN));

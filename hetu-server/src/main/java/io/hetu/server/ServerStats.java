@@ -17,6 +17,11 @@ public final class ServerStats {
     private final LongAdder calls = new LongAdder();
     private final LongAdder retries = new LongAdder();
     private volatile ServerMetrics metrics;
+    private volatile io.hetu.server.time.GameTime gameTime;
+
+    void gameTime(io.hetu.server.time.GameTime time) {
+        this.gameTime = time;
+    }
 
     /** Also tells {@code metrics} of every call's attempts, as conflicts of the system being called. */
     void report(ServerMetrics metrics) {
@@ -48,10 +53,14 @@ public final class ServerStats {
         return OS.getProcessCpuTime();
     }
 
-    /** {@code {"processCpuNanos":…,"calls":…,"retries":…,"processors":…}} */
+    /**
+     * {@code {"processCpuNanos":…,"calls":…,"retries":…,"processors":…,"scheduled":{…}}}, the last
+     * from {@link io.hetu.server.time.GameTime#json()}.
+     */
     byte[] json() {
         return ("{\"processCpuNanos\":" + processCpuNanos() + ",\"calls\":" + calls() + ",\"retries\":" + retries()
-                + ",\"processors\":" + Runtime.getRuntime().availableProcessors() + "}")
+                + ",\"processors\":" + Runtime.getRuntime().availableProcessors()
+                + (gameTime == null ? "" : ",\"scheduled\":" + gameTime.json()) + "}")
                 .getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -4,6 +4,7 @@ import io.hetu.server.auth.TokenVerifier;
 import io.hetu.server.system.Session;
 import io.hetu.server.system.SessionRegistry;
 import io.hetu.server.system.SessionValueRules;
+import io.hetu.server.system.Timekeeper;
 import io.hetu.wire.Codes;
 import io.hetu.wire.Protocol;
 import java.util.HashMap;
@@ -20,9 +21,20 @@ final class SessionTable implements SessionRegistry {
     /** Guarded by this. */
     private final Map<Long, Connection> byUser = new HashMap<>();
 
+    private volatile Timekeeper time = Timekeeper.SYSTEM_CLOCK;
+
     SessionTable(SessionValueRules valueRules, TokenVerifier tokens) {
         this.valueRules = valueRules;
         this.tokens = tokens;
+    }
+
+    void time(Timekeeper timekeeper) {
+        this.time = timekeeper;
+    }
+
+    @Override
+    public Timekeeper time() {
+        return time;
     }
 
     @Override

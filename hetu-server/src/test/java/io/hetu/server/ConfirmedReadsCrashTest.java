@@ -5,14 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hetu.server.TestClient.Message;
 import io.hetu.server.app.App;
 import io.hetu.wire.Protocol;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -32,6 +26,13 @@ class ConfirmedReadsCrashTest {
     @TempDir
     Path tmp;
 
+    private ServingChildren children;
+
+    @org.junit.jupiter.api.BeforeEach
+    void children() {
+        children = new ServingChildren(tmp.resolve("child.log"));
+    }
+
     @Test
     void nothingAClientReadOrWasToldIsLostToKillNine() throws Exception {
         App app = App.load(getClass().getClassLoader(), null);
@@ -40,10 +41,10 @@ class ConfirmedReadsCrashTest {
         Path dir = tmp.resolve("data");
         int next = 1;
         // Each round's restarted child checks the round before and serves the next one.
-        Process child = start(dir);
+        Process child = children.start(dir);
         try {
             for (int round = 0; round < ROUNDS; round++) {
-                int port = port(child);
+                int port = children.port(child);
                 AtomicBoolean running = new AtomicBoolean(true);
                 AtomicInteger acked = new AtomicInteger();
                 AtomicInteger read = new AtomicInteger();
@@ -78,8 +79,8 @@ class ConfirmedReadsCrashTest {
                 }
                 int seen = Math.max(acked.get(), read.get());
                 assertTrue(seen >= next, "round " + round + ": the clients were answered (" + acked + ", " + read + ")");
-                child = start(dir);
-                try (TestClient checker = TestClient.greeted(port(child), app.schemaHash())) {
+                child = children.start(dir);
+                try (TestClient checker = TestClient.greeted(children.port(child), app.schemaHash())) {
                     int survived = valueAt(checker, peek);
                     assertTrue(survived >= seen, "round " + round + ": a client saw " + seen + " (written " + acked
                             + ", read " + read + ") but after kill -9 the store holds " + survived);
@@ -90,9 +91,6 @@ class ConfirmedReadsCrashTest {
             child.destroyForcibly().waitFor();
         }
     }
-
-    /** The port each started child serves on, read once from its output. */
-    private final Map<Process, Integer> ports = new HashMap<>();
 
     private static ByteBuffer poll(TestClient client) {
         try {
@@ -107,31 +105,4 @@ class ConfirmedReadsCrashTest {
         ByteBuffer reply = client.next(Protocol.RESULT);
         return reply.getInt(13);
     }
-
-    private Process start(Path dir) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        ProcessBuilder builder = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "-Xmx128m", ServingChild.class.getName(), dir.toString()));
-        builder.redirectError(ProcessBuilder.Redirect.appendTo(tmp.resolve("child.log").toFile()));
-        return builder.start();
-    }
-
-    private int port(Process child) throws Exception {
-        Integer known = ports.get(child);
-        if (known != null) {
-            return known;
-        }
-        BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.US_ASCII));
-        String line;
-        while ((line = lines.readLine()) != null) {
-            if (line.startsWith("port ") && line.endsWith(" end")) {
-                int port = Integer.parseInt(line.substring(5, line.length() - 4));
-                ports.put(child, port);
-                return port;
-            }
-        }
-        throw new AssertionError("the child did not start; its log:\n"
-                + java.nio.file.Files.readString(tmp.resolve("child.log")));
-    }
-
 }

@@ -8,7 +8,7 @@ import io.hetu.storage.embedded.Embedded;
 import java.nio.file.Path;
 
 /**
- * A server in its own JVM for {@link ConfirmedReadsCrashTest}: the test app on a durable store
+ * A server in its own JVM for {@link ConfirmedReadsCrashTest} and {@link ScheduledCallsCrashTest}: the test app on a durable store
  * under {@code fsync always} in the directory given, serving until it is killed. Prints
  * {@code port <n> end} once it serves.
  */

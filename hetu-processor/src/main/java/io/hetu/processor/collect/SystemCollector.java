@@ -8,6 +8,7 @@ import io.hetu.annotations.OnConnect;
 import io.hetu.annotations.OnDisconnect;
 import io.hetu.annotations.OnServerStart;
 import io.hetu.annotations.Permission;
+import io.hetu.annotations.Tick;
 import io.hetu.processor.ErrorCode;
 import io.hetu.processor.model.SystemHook;
 import io.hetu.processor.model.SystemModel;
@@ -34,8 +35,8 @@ import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.Types;
 
 /**
- * Reads a method annotated {@code @GameSystem}, {@code @OnServerStart}, {@code @OnConnect} or
- * {@code @OnDisconnect} into a validated {@link SystemModel}. Every problem is reported on the
+ * Reads a method annotated {@code @GameSystem}, {@code @OnServerStart}, {@code @OnConnect},
+ * {@code @OnDisconnect} or {@code @Tick} into a validated {@link SystemModel}. Every problem is reported on the
  * method or the parameter that causes it, and checking goes on so that one compilation shows them
  * all; a method with any error yields no model.
  */
@@ -67,6 +68,7 @@ public final class SystemCollector {
         annotations.put(OnServerStart.class, SystemHook.ON_SERVER_START);
         annotations.put(OnConnect.class, SystemHook.ON_CONNECT);
         annotations.put(OnDisconnect.class, SystemHook.ON_DISCONNECT);
+        annotations.put(Tick.class, SystemHook.TICK);
         return annotations;
     }
 
@@ -113,9 +115,11 @@ public final class SystemCollector {
             retry = switch (hook) {
                 case ON_SERVER_START -> method.getAnnotation(OnServerStart.class).retry();
                 case ON_CONNECT -> method.getAnnotation(OnConnect.class).retry();
+                case TICK -> method.getAnnotation(Tick.class).retry();
                 default -> method.getAnnotation(OnDisconnect.class).retry();
             };
         }
+        long tickNanos = hook == SystemHook.TICK ? tickNanos(method, label) : 0;
         if (retry < 0) {
             error(ErrorCode.NEGATIVE_RETRY, method, mirror(method, annotation), label + " has retry = " + retry
                     + "; retry counts the extra attempts after a conflict, so use 0 (run once) or more");
@@ -146,7 +150,33 @@ public final class SystemCollector {
         }
         TypeElement declaring = (TypeElement) method.getEnclosingElement();
         return Optional.of(new SystemModel(method, ClassName.get(declaring), name, namespace, permission, retry,
-                hook, params, returns));
+                hook, params, returns, tickNanos));
+    }
+
+    /** The period a {@code @Tick} declares, in nanoseconds, or 0 after an error. */
+    private long tickNanos(ExecutableElement method, String label) {
+        Tick tick = method.getAnnotation(Tick.class);
+        AnnotationMirror annotation = mirror(method, Tick.class);
+        boolean hz = tick.hz() != 0;
+        boolean period = tick.periodMillis() != 0;
+        if (hz == period) {
+            error(ErrorCode.TICK_RATE, method, annotation, label + (hz ? " gives both hz and periodMillis"
+                    : " gives neither hz nor periodMillis") + "; give one, such as @Tick(hz = 20) or "
+                    + "@Tick(periodMillis = 1000)");
+            return 0;
+        }
+        if (hz && (tick.hz() < 1 || tick.hz() > 1000)) {
+            error(ErrorCode.TICK_RATE, method, annotation, label + " has hz = " + tick.hz() + "; a tick runs from 1 "
+                    + "to 1000 times a second (for slower ticks give periodMillis)");
+            return 0;
+        }
+        if (period && tick.periodMillis() < 1) {
+            error(ErrorCode.TICK_RATE, method, annotation, label + " has periodMillis = " + tick.periodMillis()
+                    + "; the period is at least 1 ms");
+            return 0;
+        }
+        return hz ? 1_000_000_000L / tick.hz() : java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(
+                tick.periodMillis());
     }
 
     private void checkShape(ExecutableElement method, String label) {

@@ -52,6 +52,8 @@ public final class DispatcherGenerator {
     private final Map<String, MethodSpec> helpers = new TreeMap<>();
     private final Map<String, FieldSpec> enumConstants = new TreeMap<>();
     private boolean checksNulls;
+    /** Per system called by clients, the static method that encodes its arguments for a schedule. */
+    private final Map<SystemModel, String> argumentWriters = new HashMap<>();
 
     private DispatcherGenerator(DispatcherModel model) {
         this.model = model;
@@ -63,8 +65,16 @@ public final class DispatcherGenerator {
         }
     }
 
-    public static JavaFile generate(DispatcherModel model) {
-        return new DispatcherGenerator(model).file();
+    /**
+     * The dispatcher, then per class that declares systems its {@code <Class>Later}: typed methods
+     * that schedule calls of those systems (docs/SYSTEMS.md, game time).
+     */
+    public static List<JavaFile> generate(DispatcherModel model) {
+        DispatcherGenerator generator = new DispatcherGenerator(model);
+        List<JavaFile> files = new ArrayList<>();
+        files.add(generator.file());
+        files.addAll(LaterGenerator.generate(model, generator.argumentWriters));
+        return files;
     }
 
     private JavaFile file() {
@@ -87,6 +97,7 @@ public final class DispatcherGenerator {
                         .addStatement("return SYSTEMS")
                         .build())
                 .addMethod(dispatch)
+                .addMethods(argumentWriterMethods())
                 .addMethods(helpers.values());
         if (checksNulls) {
             type.addMethod(nonNull());
@@ -108,8 +119,12 @@ public final class DispatcherGenerator {
 
     private CodeBlock systemDefs() {
         CodeBlock defs = model.systems().stream()
-                .map(s -> CodeBlock.of("new $T($S, $S, $T.$L, $L, $T.$L)", SYSTEM_DEF, s.namespace(), s.name(),
-                        Permission.class, s.permission().name(), s.retry(), HOOK, s.hook().name()))
+                .map(s -> s.tickNanos() == 0
+                        ? CodeBlock.of("new $T($S, $S, $T.$L, $L, $T.$L)", SYSTEM_DEF, s.namespace(), s.name(),
+                                Permission.class, s.permission().name(), s.retry(), HOOK, s.hook().name())
+                        : CodeBlock.of("new $T($S, $S, $T.$L, $L, $T.$L, $LL)", SYSTEM_DEF, s.namespace(), s.name(),
+                                Permission.class, s.permission().name(), s.retry(), HOOK, s.hook().name(),
+                                s.tickNanos()))
                 .collect(CodeBlock.joining(",\n"));
         return CodeBlock.builder()
                 .add("$T.of(\n", List.class)
@@ -157,6 +172,47 @@ public final class DispatcherGenerator {
                 .addParameter(WRITER, "result")
                 .addCode(code.build())
                 .build();
+    }
+
+    /**
+     * Per system clients call, a package-private {@code argumentsOf<Name>(out, args...)} that
+     * writes the arguments as a CALL carries them, so that a scheduled call decodes like a call.
+     */
+    private List<MethodSpec> argumentWriterMethods() {
+        List<MethodSpec> methods = new ArrayList<>();
+        for (SystemModel system : model.systems()) {
+            if (system.hook() != io.hetu.processor.model.SystemHook.CALL) {
+                continue;
+            }
+            String name = members.newName("argumentsOf" + Character.toUpperCase(system.name().charAt(0))
+                    + system.name().substring(1), system);
+            argumentWriters.put(system, name);
+            NameAllocator locals = allocator();
+            String out = locals.newName("out");
+            MethodSpec.Builder method = MethodSpec.methodBuilder(name)
+                    .addJavadoc("Encodes the arguments of {@code $L.$L} for a scheduled call.\n", system.namespace(),
+                            system.name())
+                    .addModifiers(Modifier.STATIC)
+                    .addParameter(WRITER, out);
+            List<String> names = new ArrayList<>();
+            for (WireType.Named param : system.params()) {
+                names.add(locals.newName(param.name()));
+            }
+            CodeBlock.Builder code = CodeBlock.builder();
+            for (int i = 0; i < system.params().size(); i++) {
+                WireType.Named param = system.params().get(i);
+                method.addParameter(param.type().javaType(), names.get(i));
+                if (!param.type().nullable() && !param.type().javaType().isPrimitive()) {
+                    code.addStatement("$T.requireNonNull($N, $S)", java.util.Objects.class, names.get(i),
+                            "scheduling " + system.name() + ": argument " + param.name() + " must not be null; "
+                                    + "declare it @Nullable to allow null");
+                }
+                write(code, locals, param.type(), out, CodeBlock.of("$N", names.get(i)),
+                        CodeBlock.of("$S", system.name()), "argument " + param.name());
+            }
+            methods.add(method.addCode(code.build()).build());
+        }
+        return methods;
     }
 
     // ---------------------------------------------------------------- reading

@@ -163,6 +163,9 @@ public final class ManifestWriter {
         }
         node.put("name", hook.name());
         node.put("retry", hook.retry());
+        if (hook.tickNanos() != 0) {
+            node.put("tickNanos", hook.tickNanos());
+        }
         node.put("dispatcherClass", entry.dispatcher().dispatcherClass().canonicalName());
         node.put("index", entry.index());
         node.put("javaClass", hook.declaringClass().canonicalName());

@@ -9,5 +9,7 @@ public enum SystemHook {
     CALL,
     ON_SERVER_START,
     ON_CONNECT,
-    ON_DISCONNECT
+    ON_DISCONNECT,
+    /** At a fixed rate ({@code @Tick}). */
+    TICK
 }

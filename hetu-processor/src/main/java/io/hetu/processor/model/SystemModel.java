@@ -18,6 +18,7 @@ import javax.lang.model.element.ExecutableElement;
  * @param hook when it runs
  * @param params the parameters after the context, in declaration order
  * @param returns the result type ({@link WireType.VoidType} for {@code void})
+ * @param tickNanos for a tick, the time between runs in nanoseconds; 0 for others
  */
 public record SystemModel(
         ExecutableElement element,
@@ -28,7 +29,8 @@ public record SystemModel(
         int retry,
         SystemHook hook,
         List<WireType.Named> params,
-        WireType returns) {
+        WireType returns,
+        long tickNanos) {
 
     /** The simple name of the dispatcher generated in each package that declares systems. */
     public static final String DISPATCHER = "HetuSystems";

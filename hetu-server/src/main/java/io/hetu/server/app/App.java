@@ -3,6 +3,7 @@ package io.hetu.server.app;
 import io.hetu.annotations.Permission;
 import io.hetu.manifest.SchemaManifest;
 import io.hetu.schema.TableDescriptor;
+import io.hetu.server.time.ScheduledCallTable;
 import io.hetu.system.Hook;
 import io.hetu.system.SystemDef;
 import io.hetu.system.SystemDispatcher;
@@ -69,6 +70,8 @@ public final class App {
         for (String tableClass : manifest.tableClasses()) {
             tables.add(loadTable(loader, tableClass));
         }
+        // The server's own component, after the app's so that the app's keep their ids.
+        tables.add(ScheduledCallTable.TABLE);
         Map<String, SystemDispatcher> dispatchers = new HashMap<>();
         List<Entry> systems = new ArrayList<>();
         for (SchemaManifest.Dispatch dispatch : manifest.systemDispatch()) {
@@ -154,7 +157,10 @@ public final class App {
         return schemaHash;
     }
 
-    /** The components' tables, by component id. */
+    /**
+     * The components' tables, by component id, then the server's own ({@code hetu.ScheduledCall}):
+     * open the database with all of them.
+     */
     public List<TableDescriptor<?, ?>> tables() {
         return tables;
     }

@@ -2,12 +2,17 @@ package io.hetu.server.system;
 
 import io.hetu.storage.Transaction;
 import io.hetu.server.auth.TokenVerifier;
+import io.hetu.system.Firing;
 import io.hetu.system.ForwardingRepository;
 import io.hetu.system.Identity;
 import io.hetu.system.Rejection;
 import io.hetu.system.Repository;
+import io.hetu.system.Schedule;
+import io.hetu.system.Scheduled;
 import io.hetu.system.SystemContext;
 import io.hetu.wire.Codes;
+import io.hetu.wire.WireWriter;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -29,6 +34,10 @@ public final class CallContext extends ForwardingRepository implements SystemCon
     private boolean pendingKick;
     private Boolean pendingAdmin;
     private Map<String, Object> pendingValues;
+    /** The scheduled call or tick this attempt runs, or null for a client's call. */
+    private Firing firing;
+    /** The clock's time, read once per attempt so that a transaction sees one time. */
+    private Instant now;
 
     public CallContext(Session session, SessionRegistry registry) {
         this.session = session;
@@ -42,6 +51,15 @@ public final class CallContext extends ForwardingRepository implements SystemCon
         pendingKick = false;
         pendingAdmin = null;
         pendingValues = null;
+        firing = null;
+        now = null;
+    }
+
+    /** Starts an attempt of a scheduled call or tick in {@code transaction}, at {@code firing}'s time. */
+    public void beginFiring(Transaction transaction, Firing run) {
+        begin(transaction);
+        firing = run;
+        now = run.firedAt();
     }
 
     /**
@@ -138,6 +156,10 @@ public final class CallContext extends ForwardingRepository implements SystemCon
      */
     @Override
     public void elevate(long userId, boolean kickLoggedIn) {
+        if (session.connectionId() == 0) {
+            throw new IllegalStateException("elevate needs a connection to log in, and a server-start hook, "
+                    + "scheduled call or tick has none; log in from a system a client calls");
+        }
         if (userId <= 0) {
             // Usually a client's input (a login with id 0): the caller's mistake, not the server's.
             throw new Rejection(Codes.BAD_ARGUMENTS, "a user id must be positive, was " + userId);
@@ -193,6 +215,42 @@ public final class CallContext extends ForwardingRepository implements SystemCon
             pendingValues = new HashMap<>();
         }
         pendingValues.put(key, value == null ? REMOVED : value);
+    }
+
+    // ---------------------------------------------------------------- game time
+
+    @Override
+    public Instant now() {
+        if (now == null) {
+            now = registry.time().now();
+        }
+        return now;
+    }
+
+    @Override
+    public Firing firing() {
+        return firing;
+    }
+
+    @Override
+    public Scheduled schedule(Schedule when, String namespace, String system, WireWriter arguments) {
+        return registry.time().schedule(tx, now(), when, namespace, system, arguments);
+    }
+
+    @Override
+    public boolean cancel(Scheduled call) {
+        return registry.time().cancel(tx, call.id());
+    }
+
+    @Override
+    public boolean cancel(String key) {
+        Scheduled call = scheduled(key);
+        return call != null && registry.time().cancel(tx, call.id());
+    }
+
+    @Override
+    public Scheduled scheduled(String key) {
+        return registry.time().scheduled(tx, key);
     }
 
     // ---------------------------------------------------------------- repository

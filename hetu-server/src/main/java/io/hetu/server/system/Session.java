@@ -20,6 +20,16 @@ public final class Session {
         this.connectionId = connectionId;
     }
 
+    /**
+     * The session of the server's own runs (scheduled calls and ticks): no connection, no caller,
+     * administrator rights.
+     */
+    public static Session server() {
+        Session session = new Session(0);
+        session.admin = true;
+        return session;
+    }
+
     public long connectionId() {
         return connectionId;
     }

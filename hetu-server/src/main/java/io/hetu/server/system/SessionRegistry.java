@@ -42,6 +42,11 @@ public interface SessionRegistry {
      */
     default void checkValue(String key, Object value) {}
 
+    /** The server's clock and scheduled calls; the default knows the system clock only. */
+    default Timekeeper time() {
+        return Timekeeper.SYSTEM_CLOCK;
+    }
+
     /** How logins verify tokens; {@link TokenVerifier#none()} refuses every token. */
     default TokenVerifier tokens() {
         return TokenVerifier.none();
