@@ -1,7 +1,7 @@
 // The first game's browser client: every player is a dot on the map; yours moves with the arrow
 // keys or WASD, and everyone else's moves live. It talks to the server only through the TypeScript
 // SDK that hetu:generate wrote from the app's components and systems (mounted here as ./sdk/).
-import { connect, type HetuClient, type PositionRow, type Subscription } from './sdk/index.js';
+import { connect, type HetuClient, type PositionRow, type RoundRow, type Subscription } from './sdk/index.js';
 
 const WORLD_WIDTH = 100;
 const WORLD_HEIGHT = 62.5;
@@ -11,6 +11,7 @@ const TICK_MS = 50;
 const canvas = document.querySelector<HTMLCanvasElement>('#map')!;
 const status = document.querySelector<HTMLElement>('#status')!;
 const list = document.querySelector<HTMLUListElement>('#players')!;
+const roundText = document.querySelector<HTMLElement>('#round')!;
 const paint = canvas.getContext('2d')!;
 
 /** This tab's player: ?player=N, else the one this tab played before, else a new one. */
@@ -161,6 +162,18 @@ function tick(client: HetuClient): void {
     });
 }
 
+/** The server's round clock (a tick on the server): which round this is and how long it has left. */
+function showRound(round: Subscription<RoundRow>): void {
+  const current = [...round.rows.values()][0];
+  if (current === undefined) {
+    roundText.textContent = '';
+    return;
+  }
+  const left = Math.max(0, Math.ceil((Number(current.endsAt / 1_000_000n) - Date.now()) / 1000));
+  roundText.dataset.number = String(current.number);
+  roundText.textContent = `Round ${current.number}: ${left} s left`;
+}
+
 async function play(): Promise<void> {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const url = new URLSearchParams(location.search).get('server') ?? `${scheme}://${location.host}/hetu`;
@@ -180,6 +193,11 @@ async function play(): Promise<void> {
   players.onInsert(redraw);
   players.onUpdate(redraw);
   players.onDelete(redraw);
+  const round = await client.round.selectBySlot(1);
+  round.onInsert(() => showRound(round));
+  round.onUpdate(() => showRound(round));
+  setInterval(() => showRound(round), 250);
+  showRound(round);
 
   const mine = myRow();
   target = mine !== undefined

@@ -111,5 +111,12 @@ const bobCanvasPainted = await bob.$eval('#map', (canvas) => {
   }
   return coloured;
 });
+// The round clock is a tick on the server; both pages show the same round.
+await ann.waitForSelector('#round[data-number]', { timeout: HANG_GUARD_MS });
+await bob.waitForSelector('#round[data-number]', { timeout: HANG_GUARD_MS });
+const rounds = {
+  ann: { number: await ann.$eval('#round', (p) => p.dataset.number), text: await ann.textContent('#round') },
+  bob: { number: await bob.$eval('#round', (p) => p.dataset.number), text: await bob.textContent('#round') },
+};
 await browser.close();
-emit({ event: 'done', start, annEnd, bobSaw, bobSelf, bobCanvasPainted, problems });
+emit({ event: 'done', start, annEnd, bobSaw, bobSelf, bobCanvasPainted, rounds, problems });

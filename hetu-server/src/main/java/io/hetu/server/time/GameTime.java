@@ -67,6 +67,8 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
     private static final int BATCH = 256;
     /** The longest the thread sleeps without looking, for calls another server wrote. */
     private static final long MAX_SLEEP_NANOS = 250_000_000L;
+    /** A read of the due calls conflicts when a firing (here or on another server) commits meanwhile. */
+    private static final int READ_RETRIES = 50;
 
     private final Database database;
     private final InstantSource clock;
@@ -133,7 +135,7 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
     public void start() {
         ensureTicks();
         long[] count = new long[1];
-        database.transact(0, tx -> {
+        database.transact(READ_RETRIES, tx -> {
             count[0] = 0;
             tx.forEach(ScheduledCallTable.DUE, KeyRange.all(), Integer.MAX_VALUE, false, row -> count[0]++);
             return null;
@@ -240,6 +242,8 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
                 if (sleep > 0 && !closed) {
                     LockSupport.parkNanos(this, sleep);
                 }
+            } catch (ConflictException e) {
+                LOG.debug("reading the due calls kept conflicting; looking again: {}", e.getMessage());
             } catch (RuntimeException e) {
                 if (closed) {
                     return;
@@ -253,7 +257,7 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
 
     /** When the next pending call is due, or null when none is. */
     public Instant nextDue() {
-        return database.transact(0, tx -> {
+        return database.transact(READ_RETRIES, tx -> {
             List<ScheduledCallRow> first = tx.range(ScheduledCallTable.DUE, KeyRange.all(), 1, false);
             return first.isEmpty() ? null : first.getFirst().due();
         });
@@ -270,7 +274,7 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
         while (!closed) {
             Instant now = clock.instant();
             record Due(long id, String system, String key) {}
-            List<Due> due = database.transact(0, tx -> {
+            List<Due> due = database.transact(READ_RETRIES, tx -> {
                 List<Due> rows = new ArrayList<>();
                 tx.forEach(ScheduledCallTable.DUE, KeyRange.atMost(now), BATCH + stuck.size(), false, row -> {
                     long id = tx.id(row);

@@ -118,6 +118,11 @@ class FirstGameBrowserIT {
                     "player 101 walked right and down: " + done);
             assertEquals(end, done.get("bobSaw"), "player 202 sees player 101 where 101 sees itself: " + done);
             assertTrue(done.get("bobCanvasPainted").asInt() > 100, "the map shows the dots: " + done);
+            JsonNode rounds = done.get("rounds");
+            assertEquals(rounds.get("ann").get("number"), rounds.get("bob").get("number"),
+                    "both players are in the same round: " + rounds);
+            assertTrue(rounds.get("ann").get("text").asText().matches("Round \\d+: \\d+ s left"),
+                    "the page shows the round and its countdown: " + rounds);
             assertEquals(0, done.get("problems").size(), "no page or console errors: " + done.get("problems"));
             assertTrue(Files.size(screenshots.resolve("first-game-player-202.png")) > 1000, "a screenshot was kept");
         } finally {
