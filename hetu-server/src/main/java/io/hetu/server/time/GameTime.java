@@ -81,6 +81,7 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
     private final WireWriter ignored = new WireWriter();
     private final AtomicLong pending = new AtomicLong();
     private final LongAdder fired = new LongAdder();
+    private final LongAdder tickRuns = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder overruns = new LongAdder();
     private final LongAdder skippedRuns = new LongAdder();
@@ -128,7 +129,7 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
             }
         });
         this.thread = clock instanceof ManualClock ? null : Thread.ofPlatform().name("hetu-time").daemon()
-                .unstarted(this::run);
+                .priority(Thread.MAX_PRIORITY).unstarted(this::run);
     }
 
     /** Ensures the ticks' schedules, counts the pending calls, and starts firing. */
@@ -396,9 +397,9 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
     }
 
     private void fired(Firing run) {
-        fired.increment();
         long lateNanos = run.lateness().toNanos();
         if (run.key() != null && run.key().startsWith(TICK_PREFIX)) {
+            tickRuns.increment();
             tickLateness.record(lateNanos);
             long periods = lateNanos / run.every().toNanos();
             if (periods > 0) {
@@ -406,6 +407,7 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
                 skippedRuns.add(periods);
             }
         } else {
+            fired.increment();
             lateness.record(lateNanos);
         }
     }
@@ -462,8 +464,13 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
         return pending.get();
     }
 
+    /** Scheduled calls fired (tick runs apart). */
     public long fired() {
         return fired.sum();
+    }
+
+    public long tickRuns() {
+        return tickRuns.sum();
     }
 
     public long failed() {
@@ -489,7 +496,8 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
         return "{\"pending\":" + pending() + ",\"fired\":" + fired() + ",\"failed\":" + failed()
                 + ",\"latenessP50Micros\":" + lateness.percentile(50) / 1000 + ",\"latenessP99Micros\":"
                 + lateness.percentile(99) / 1000 + ",\"latenessMaxMicros\":" + lateness.max() / 1000
-                + ",\"ticks\":" + ticks.size() + ",\"tickLatenessP99Micros\":" + tickLateness.percentile(99) / 1000
+                + ",\"ticks\":" + ticks.size() + ",\"tickRuns\":" + tickRuns()
+                + ",\"tickLatenessP99Micros\":" + tickLateness.percentile(99) / 1000
                 + ",\"tickOverruns\":" + overruns() + ",\"tickSkippedRuns\":" + skippedRuns.sum() + "}";
     }
 
