@@ -116,6 +116,7 @@ public final class HetuServer implements AutoCloseable {
         byte[] manifest = app.manifest();
         this.web = new WebFiles(app.loader());
         stats.gameTime(time);
+        metrics.watch(time);
         StatsRoute statsRoute = new StatsRoute(config.path(), stats);
         AddressLimit addressLimit = new AddressLimit(limits.maxConnectionsPerAddress());
 

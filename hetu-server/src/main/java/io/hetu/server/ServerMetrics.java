@@ -105,6 +105,26 @@ public final class ServerMetrics implements ChangeListener, DurabilityObserver, 
         }
     }
 
+    /** Reports game time: pending, fired and failed scheduled calls, tick runs and overruns. */
+    void watch(io.hetu.server.time.GameTime time) {
+        gauge("hetu.scheduled.pending", "Scheduled calls and ticks pending", time,
+                io.hetu.server.time.GameTime::pending);
+        io.micrometer.core.instrument.FunctionCounter.builder("hetu.scheduled.fired", time,
+                io.hetu.server.time.GameTime::fired).description("Scheduled calls fired").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("hetu.scheduled.failed", time,
+                io.hetu.server.time.GameTime::failed).description("Scheduled calls whose system failed")
+                .register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("hetu.tick.runs", time,
+                io.hetu.server.time.GameTime::tickRuns).description("Runs of ticks").register(registry);
+        io.micrometer.core.instrument.FunctionCounter.builder("hetu.tick.overruns", time,
+                io.hetu.server.time.GameTime::overruns).description("Tick runs that started after the next was due")
+                .register(registry);
+        gauge("hetu.scheduled.lateness.p99", "p99 lateness of fired scheduled calls, in seconds", time,
+                t -> t.lateness().percentile(99) / 1e9);
+        gauge("hetu.tick.lateness.p99", "p99 lateness of tick runs, in seconds", time,
+                t -> t.tickLateness().percentile(99) / 1e9);
+    }
+
     /** Reports the bytes waiting to be sent to clients, summed over the open connections. */
     void queuedBytes(ToDoubleFunction<ServerMetrics> sum) {
         Gauge.builder("hetu.outbound.queued", this, sum).baseUnit("bytes")

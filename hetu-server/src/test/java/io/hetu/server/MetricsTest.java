@@ -118,6 +118,8 @@ class MetricsTest {
             assertHistogram(live, "hetu_system_call_seconds", Map.of("system", "mark"), 120);
             assertTrue(value(live, "hetu_commits_total", Map.of()) >= 123, "every commit counted");
             assertTrue(value(live, "hetu_commit_seq", Map.of()) >= 123);
+            assertEquals(1, value(live, "hetu_scheduled_pending", Map.of()), "the test app's hourly tick is pending");
+            assertEquals(0, value(live, "hetu_tick_overruns_total", Map.of()));
             assertTrue(value(live, "hetu_wal_fsync_seconds_count", Map.of()) > 0, "fsyncs timed");
             assertHistogram(live, "hetu_wal_fsync_seconds", Map.of(),
                     (long) value(live, "hetu_wal_fsync_seconds_count", Map.of()));
