@@ -202,6 +202,21 @@ public final class HetuServer implements AutoCloseable {
         return new HetuServer(app, database, config, admin, clock);
     }
 
+    /**
+     * Runs {@code body} as a system called by user {@code userId} (0: nobody logged in), with or
+     * without admin rights, in one transaction (retried on conflict up to 10 times), and returns
+     * what it returns once the commit is durable. The context has no connection, so it cannot log
+     * one in; everything else (reads, writes, scheduling, {@code now()}) is as in a call. Call the
+     * system's method in {@code body}: {@code server.runAs(42, false, ctx -> Shop.buy(ctx, 7))}.
+     */
+    public <T> T runAs(long userId, boolean admin, java.util.function.Function<io.hetu.system.SystemContext, T> body) {
+        CallContext context = new CallContext(Session.of(userId, admin), sessions);
+        return database.transact(10, tx -> {
+            context.begin(tx);
+            return body.apply(context);
+        });
+    }
+
     /** Scheduled calls and ticks: their counts, and with a manual clock the means to move it. */
     public GameTime gameTime() {
         return time;

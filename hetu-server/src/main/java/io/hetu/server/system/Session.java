@@ -30,6 +30,17 @@ public final class Session {
         return session;
     }
 
+    /**
+     * A session with no connection, logged in as {@code userId} (0: nobody): for running a system
+     * as a player from server code, a tool or a test.
+     */
+    public static Session of(long userId, boolean admin) {
+        Session session = new Session(0);
+        session.caller = userId;
+        session.admin = admin;
+        return session;
+    }
+
     public long connectionId() {
         return connectionId;
     }
