@@ -11,11 +11,16 @@ import io.hetu.annotations.Permission;
  * @param retry how many more times a conflicting call runs
  * @param hook when it runs
  * @param tickNanos for a {@link Hook#TICK}, the time between runs in nanoseconds; 0 for others
+ * @param limit how often clients may call it ({@code @RateLimit}), or null for no limit
  */
 public record SystemDef(String namespace, String name, Permission permission, int retry, Hook hook,
-        long tickNanos) {
+        long tickNanos, CallLimit limit) {
 
     public SystemDef(String namespace, String name, Permission permission, int retry, Hook hook) {
-        this(namespace, name, permission, retry, hook, 0);
+        this(namespace, name, permission, retry, hook, 0, null);
+    }
+
+    public SystemDef(String namespace, String name, Permission permission, int retry, Hook hook, long tickNanos) {
+        this(namespace, name, permission, retry, hook, tickNanos, null);
     }
 }

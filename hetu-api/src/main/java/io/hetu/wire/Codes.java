@@ -35,6 +35,8 @@ public final class Codes {
     public static final String UNAVAILABLE = "UNAVAILABLE";
     /** The log failed while the call's own commit was made durable: it may or may not be applied. */
     public static final String UNKNOWN_OUTCOME = "UNKNOWN_OUTCOME";
+    /** The system's {@code @RateLimit} allows no call now; it did not run. The message says when to retry. */
+    public static final String RATE_LIMITED = "RATE_LIMITED";
 
     // ---------------------------------------------------------------- ERROR: then the close code named
 

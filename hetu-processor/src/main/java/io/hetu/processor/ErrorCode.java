@@ -58,7 +58,8 @@ public enum ErrorCode {
     INACCESSIBLE_WIRE_TYPE(217),
     SYSTEMS_IN_SEVERAL_ROUNDS(218),
     TICK_RATE(219),
-    DUPLICATE_TICK(220);
+    DUPLICATE_TICK(220),
+    BAD_RATE_LIMIT(221);
 
     private final int number;
 

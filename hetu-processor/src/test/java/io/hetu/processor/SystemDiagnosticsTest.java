@@ -296,6 +296,28 @@ class SystemDiagnosticsTest {
     }
 
     @Test
+    void badRateLimit() {
+        expectError(ErrorCode.BAD_RATE_LIMIT, 6, "system say has @RateLimit(perSecond = 0.0); give more than 0",
+                "public class Bad {",
+                "    @GameSystem(namespace = \"t\")",
+                "    @RateLimit(perSecond = 0)",
+                "    static void say(SystemContext ctx) {}",
+                "}");
+        expectError(ErrorCode.BAD_RATE_LIMIT, 6, "system say has @RateLimit(burst = -1); a burst counts calls",
+                "public class Bad {",
+                "    @GameSystem(namespace = \"t\")",
+                "    @RateLimit(perSecond = 2, burst = -1)",
+                "    static void say(SystemContext ctx) {}",
+                "}");
+        expectError(ErrorCode.BAD_RATE_LIMIT, 6, "lifecycle hook step (@Tick) has @RateLimit, but only clients'",
+                "public class Bad {",
+                "    @Tick(hz = 10)",
+                "    @RateLimit(perSecond = 2)",
+                "    static void step(SystemContext ctx) {}",
+                "}");
+    }
+
+    @Test
     void tickDeclaredTwice() {
         expectError(ErrorCode.DUPLICATE_TICK, 6, "tick step is declared twice, here and by test.Bad.Again.step",
                 "public class Bad {",

@@ -44,6 +44,7 @@ final class CallHandler extends ChannelInboundHandlerAdapter {
     private final WireWriter writer = new WireWriter();
     /** How many times the current call's transaction has run, for {@link ServerStats}. */
     private int attempts;
+    private final CallLimits.ForConnection limits;
 
     CallHandler(Connection connection) {
         this.connection = connection;
@@ -54,6 +55,7 @@ final class CallHandler extends ChannelInboundHandlerAdapter {
         this.session = connection.session();
         this.context = connection.context();
         this.replies = connection.replies();
+        this.limits = server.callLimits().forConnection();
     }
 
     @Override
@@ -84,6 +86,14 @@ final class CallHandler extends ChannelInboundHandlerAdapter {
             replies.add(0, false, request, connection.rejection(request, Codes.PERMISSION, permissionMessage(entry)),
                     null);
             return;
+        }
+        if (entry.def().limit() != null) {
+            long wait = limits.take(call.system(), entry.def(), session);
+            if (wait > 0) {
+                replies.add(0, false, request, connection.rejection(request, Codes.RATE_LIMITED,
+                        CallLimits.message(entry.def(), wait)), null);
+                return;
+            }
         }
         long argumentsLength = call.message().byteSize() - ClientMessage.Call.ARGUMENTS_AT;
         writer.clear().writeI8(Protocol.RESULT).writeI32(request);

@@ -84,6 +84,7 @@ public final class HetuServer implements AutoCloseable {
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final AdminRoute adminRoute;
     private final GameTime time;
+    private final CallLimits callLimits = new CallLimits();
 
     private HetuServer(App app, Database database, ServerConfig config, AdminConfig admin, InstantSource clock)
             throws InterruptedException, SSLException {
@@ -268,6 +269,10 @@ public final class HetuServer implements AutoCloseable {
 
     Hooks hooks() {
         return hooks;
+    }
+
+    CallLimits callLimits() {
+        return callLimits;
     }
 
     /**

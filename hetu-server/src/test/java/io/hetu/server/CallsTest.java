@@ -132,6 +132,59 @@ class CallsTest {
     }
 
     @Test
+    void aRateLimitRejectsCallsBeyondItsBurstPerConnection() throws Exception {
+        try (LogCapture log = new LogCapture();
+                TestClient client = TestClient.greeted(server.port(), app.schemaHash());
+                TestClient other = TestClient.greeted(server.port(), app.schemaHash())) {
+            for (int i = 1; i <= 5; i++) {
+                client.send(call(i, system("limited")).i32(i));
+            }
+            Map<Integer, ByteBuffer> replies = replies(client, 5);
+            for (int i = 1; i <= 3; i++) {
+                assertEquals(Protocol.RESULT, replies.get(i).get(0), "call " + i + " is within the burst of 3");
+                assertEquals(i, replies.get(i).getInt(13));
+            }
+            for (int i = 4; i <= 5; i++) {
+                ByteBuffer refused = replies.get(i);
+                assertEquals("RATE_LIMITED", rejection(refused));
+                String message = TestClient.readStr(refused);
+                assertTrue(message.startsWith("limited allows 1 call(s) a second, 3 at once, per connection; call "
+                        + "again in ") && message.endsWith(" ms"), message);
+            }
+            other.send(call(1, system("limited")).i32(9));
+            assertEquals(9, other.next(Protocol.RESULT).getInt(13), "another connection has its own bucket");
+            client.send(call(6, system("peek")).i64(1));
+            assertEquals(Protocol.RESULT, client.next().get(0), "the limited connection goes on with other systems");
+            Thread.sleep(1_100);
+            client.send(call(7, system("limited")).i32(7));
+            assertEquals(7, client.next(Protocol.RESULT).getInt(13), "a second later there is a token again");
+            assertEquals(0, log.stackTraceLines(), "a limited call is the client's business, not a server error");
+        }
+    }
+
+    @Test
+    void aPerUserRateLimitIsSharedByTheUsersConnections() throws Exception {
+        try (TestClient first = TestClient.greeted(server.port(), app.schemaHash());
+                TestClient second = TestClient.greeted(server.port(), app.schemaHash())) {
+            first.send(call(1, system("login")).i64(5150).u8(1));
+            first.next(Protocol.RESULT);
+            first.send(call(2, system("limitedPerUser")).i32(1));
+            first.send(call(3, system("limitedPerUser")).i32(2));
+            assertEquals(2, replies(first, 2).size());
+            // The same user on a second connection (kick off: it takes the user over).
+            second.send(call(1, system("login")).i64(5150).u8(1));
+            second.next(Protocol.RESULT);
+            second.send(call(2, system("limitedPerUser")).i32(3));
+            assertEquals("RATE_LIMITED", rejection(second.next(Protocol.REJECTED)),
+                    "the user spent the burst of 2 on the first connection");
+            second.send(call(3, system("login")).i64(5151).u8(1));
+            second.next(Protocol.RESULT);
+            second.send(call(4, system("limitedPerUser")).i32(4));
+            assertEquals(4, second.next(Protocol.RESULT).getInt(13), "another user has a bucket of their own");
+        }
+    }
+
+    @Test
     void permissionsAreCheckedBeforeAnythingRuns() throws Exception {
         try (TestClient client = TestClient.greeted(server.port(), app.schemaHash())) {
             client.send(call(1, system("whoAmI")));

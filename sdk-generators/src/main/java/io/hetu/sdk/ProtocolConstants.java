@@ -186,7 +186,7 @@ public final class ProtocolConstants {
      */
     public enum RejectionCode {
         PERMISSION, NO_SUCH_SYSTEM, NO_SUCH_COMPONENT, NO_SUCH_SUBSCRIPTION, BAD_ARGUMENTS, CONFLICT, UNIQUE,
-        INVALID_VALUE, ALREADY_LOGGED_IN, INTERNAL, UNAVAILABLE, UNKNOWN_OUTCOME;
+        INVALID_VALUE, ALREADY_LOGGED_IN, INTERNAL, UNAVAILABLE, UNKNOWN_OUTCOME, RATE_LIMITED;
 
         public String code() {
             return name();

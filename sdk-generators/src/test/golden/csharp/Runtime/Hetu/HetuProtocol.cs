@@ -162,6 +162,7 @@ namespace SdkTest.Client
             "INTERNAL",
             "UNAVAILABLE",
             "UNKNOWN_OUTCOME",
+            "RATE_LIMITED",
         };
     }
 }

@@ -143,4 +143,5 @@ export const REJECTION_CODES: readonly string[] = [
   'INTERNAL',
   'UNAVAILABLE',
   'UNKNOWN_OUTCOME',
+  'RATE_LIMITED',
 ];

@@ -8,6 +8,7 @@ import io.hetu.annotations.OnConnect;
 import io.hetu.annotations.OnDisconnect;
 import io.hetu.annotations.OnServerStart;
 import io.hetu.annotations.Permission;
+import io.hetu.annotations.RateLimit;
 import io.hetu.annotations.Tick;
 import io.hetu.processor.ErrorCode;
 import io.hetu.processor.model.SystemHook;
@@ -120,6 +121,7 @@ public final class SystemCollector {
             };
         }
         long tickNanos = hook == SystemHook.TICK ? tickNanos(method, label) : 0;
+        SystemModel.Limit limit = limit(method, label, hook);
         if (retry < 0) {
             error(ErrorCode.NEGATIVE_RETRY, method, mirror(method, annotation), label + " has retry = " + retry
                     + "; retry counts the extra attempts after a conflict, so use 0 (run once) or more");
@@ -150,7 +152,33 @@ public final class SystemCollector {
         }
         TypeElement declaring = (TypeElement) method.getEnclosingElement();
         return Optional.of(new SystemModel(method, ClassName.get(declaring), name, namespace, permission, retry,
-                hook, params, returns, tickNanos));
+                hook, params, returns, tickNanos, limit));
+    }
+
+    /** The {@code @RateLimit} of a system clients call, or null (after an error too). */
+    private SystemModel.Limit limit(ExecutableElement method, String label, SystemHook hook) {
+        RateLimit limit = method.getAnnotation(RateLimit.class);
+        if (limit == null) {
+            return null;
+        }
+        AnnotationMirror annotation = mirror(method, RateLimit.class);
+        if (hook != SystemHook.CALL) {
+            error(ErrorCode.BAD_RATE_LIMIT, method, annotation, label + " has @RateLimit, but only clients' calls "
+                    + "are limited and clients never call a hook or tick; remove it");
+            return null;
+        }
+        if (!(limit.perSecond() > 0) || limit.perSecond() > 10_000) {
+            error(ErrorCode.BAD_RATE_LIMIT, method, annotation, label + " has @RateLimit(perSecond = "
+                    + limit.perSecond() + "); give more than 0 and at most 10000 calls a second");
+            return null;
+        }
+        if (limit.burst() < 0) {
+            error(ErrorCode.BAD_RATE_LIMIT, method, annotation, label + " has @RateLimit(burst = " + limit.burst()
+                    + "); a burst counts calls, so give 1 or more (or 0 for perSecond rounded up)");
+            return null;
+        }
+        int burst = limit.burst() != 0 ? limit.burst() : (int) Math.max(1, Math.ceil(limit.perSecond()));
+        return new SystemModel.Limit(limit.perSecond(), burst, limit.perUser());
     }
 
     /** The period a {@code @Tick} declares, in nanoseconds, or 0 after an error. */

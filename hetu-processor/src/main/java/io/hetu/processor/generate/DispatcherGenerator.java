@@ -37,6 +37,7 @@ public final class DispatcherGenerator {
     private static final ClassName DISPATCHER = ClassName.get(SYSTEM_PACKAGE, "SystemDispatcher");
     private static final ClassName SYSTEM_DEF = ClassName.get(SYSTEM_PACKAGE, "SystemDef");
     private static final ClassName HOOK = ClassName.get(SYSTEM_PACKAGE, "Hook");
+    private static final ClassName CALL_LIMIT = ClassName.get(SYSTEM_PACKAGE, "CallLimit");
     private static final ClassName CONTEXT = ClassName.get(SYSTEM_PACKAGE, "SystemContext");
     private static final ClassName READER = ClassName.get("io.hetu.wire", "WireReader");
     private static final ClassName WRITER = ClassName.get("io.hetu.wire", "WireWriter");
@@ -119,7 +120,12 @@ public final class DispatcherGenerator {
 
     private CodeBlock systemDefs() {
         CodeBlock defs = model.systems().stream()
-                .map(s -> s.tickNanos() == 0
+                .map(s -> s.limit() != null
+                        ? CodeBlock.of("new $T($S, $S, $T.$L, $L, $T.$L, 0L, new $T($L, $L, $L))", SYSTEM_DEF,
+                                s.namespace(), s.name(), Permission.class, s.permission().name(), s.retry(), HOOK,
+                                s.hook().name(), CALL_LIMIT, s.limit().perSecond(), s.limit().burst(),
+                                s.limit().perUser())
+                        : s.tickNanos() == 0
                         ? CodeBlock.of("new $T($S, $S, $T.$L, $L, $T.$L)", SYSTEM_DEF, s.namespace(), s.name(),
                                 Permission.class, s.permission().name(), s.retry(), HOOK, s.hook().name())
                         : CodeBlock.of("new $T($S, $S, $T.$L, $L, $T.$L, $LL)", SYSTEM_DEF, s.namespace(), s.name(),

@@ -147,6 +147,12 @@ public final class ManifestWriter {
         node.put("namespace", system.namespace());
         node.put("permission", system.permission().name());
         node.put("retry", system.retry());
+        if (system.limit() != null) {
+            ObjectNode limit = node.putObject("rateLimit");
+            limit.put("perSecond", system.limit().perSecond());
+            limit.put("burst", system.limit().burst());
+            limit.put("perUser", system.limit().perUser());
+        }
         node.put("dispatcherClass", entry.dispatcher().dispatcherClass().canonicalName());
         node.put("index", entry.index());
         members(node.putArray("params"), system.params(), typeNames);

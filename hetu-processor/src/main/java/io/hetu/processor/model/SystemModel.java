@@ -19,6 +19,7 @@ import javax.lang.model.element.ExecutableElement;
  * @param params the parameters after the context, in declaration order
  * @param returns the result type ({@link WireType.VoidType} for {@code void})
  * @param tickNanos for a tick, the time between runs in nanoseconds; 0 for others
+ * @param limit the system's {@code @RateLimit}, or null
  */
 public record SystemModel(
         ExecutableElement element,
@@ -30,7 +31,11 @@ public record SystemModel(
         SystemHook hook,
         List<WireType.Named> params,
         WireType returns,
-        long tickNanos) {
+        long tickNanos,
+        Limit limit) {
+
+    /** A {@code @RateLimit}: calls a second, burst, and whether counted per user. */
+    public record Limit(double perSecond, int burst, boolean perUser) {}
 
     /** The simple name of the dispatcher generated in each package that declares systems. */
     public static final String DISPATCHER = "HetuSystems";

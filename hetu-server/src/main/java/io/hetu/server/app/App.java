@@ -109,7 +109,8 @@ public final class App {
     /** A system of another namespace keeps its id but cannot be called here. */
     private static Entry disabled(Entry entry) {
         SystemDef def = entry.def();
-        return new Entry(new SystemDef(def.namespace(), def.name(), Permission.NONE, def.retry(), def.hook()),
+        return new Entry(new SystemDef(def.namespace(), def.name(), Permission.NONE, def.retry(), def.hook(),
+                def.tickNanos(), def.limit()),
                 entry.dispatcher(), entry.index());
     }
 
