@@ -913,7 +913,7 @@ public final class HetuConnection implements AutoCloseable {
         attempts++;
         // Jitter, so that the clients of a restarted server do not all come back at once.
         long jittered = (long) (delay * (0.5 + ThreadLocalRandom.current().nextDouble() / 2));
-        reconnectTimer = loop.schedule(() -> safely(() -> {
+        reconnectTimer = loop.schedule(safely(() -> {
             reconnectTimer = null;
             if (state == ConnectionState.RECONNECTING) {
                 openSocket();
@@ -956,6 +956,10 @@ public final class HetuConnection implements AutoCloseable {
             return;
         }
         generation++;
+        // Told before the state changes, so that whoever sees CLOSED can already know why.
+        if (error != null && report) {
+            warn(error);
+        }
         setState(ConnectionState.CLOSED);
         if (reconnectTimer != null) {
             reconnectTimer.cancel(false);
@@ -979,9 +983,6 @@ public final class HetuConnection implements AutoCloseable {
         work.forEach(w -> w.fail().accept(ended));
         pongs.values().forEach(pong -> pong.completeExceptionally(ended));
         pongs.clear();
-        if (error != null && report) {
-            warn(error);
-        }
         loop.shutdown();
         if (closing == null) {
             http.shutdownNow();
