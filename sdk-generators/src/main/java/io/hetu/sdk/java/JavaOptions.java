@@ -25,6 +25,11 @@ public record JavaOptions(String packageName) {
         }
     }
 
+    /** Whether {@code name} is a Java keyword or literal, which no segment of a package name may be. */
+    public static boolean reserved(String name) {
+        return JavaCode.isReserved(name);
+    }
+
     /** The folder of the package, relative to the source root: {@code com/mygame/client}. */
     String folder() {
         return packageName.replace('.', '/');
