@@ -577,6 +577,12 @@ public final class JavaGenerator {
 
     // ---------------------------------------------------------------- the client
 
+    /** {@code List.of(...)} of these expressions, in a class body: an element a line when one line would be long. */
+    private static String listOf(List<String> elements) {
+        String line = "List.of(" + String.join(", ", elements) + ")";
+        return line.length() <= 60 ? line : "List.of(\n            " + String.join(",\n            ", elements) + ")";
+    }
+
     private String clientFile() {
         Map<Component, String> accessors = new HashMap<>();
         for (Component component : model.components()) {
@@ -598,12 +604,12 @@ public final class JavaGenerator {
         code.line("public static final String SCHEMA_HASH = " + JavaCode.literal(model.schemaHash()) + ";");
         code.blank();
         code.doc("The components by id on the wire.");
-        code.line("public static final List<RowType<?>> COMPONENTS = List.of(" + String.join(", ",
-                model.components().stream().map(c -> rowName(c) + ".TYPE").toList()) + ");");
+        code.line("public static final List<RowType<?>> COMPONENTS = " + listOf(model.components().stream()
+                .map(c -> rowName(c) + ".TYPE").toList()) + ";");
         code.blank();
         code.doc("The systems' qualified names by id on the wire.");
-        code.line("public static final List<String> SYSTEMS = List.of(" + String.join(", ",
-                model.systems().stream().map(s -> JavaCode.literal(s.qualifiedName())).toList()) + ");");
+        code.line("public static final List<String> SYSTEMS = " + listOf(model.systems().stream()
+                .map(s -> JavaCode.literal(s.qualifiedName())).toList()) + ";");
         code.blank();
         code.line("private final HetuConnection connection;");
         code.line("private final Systems systems;");

@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -49,7 +50,6 @@ import java.util.function.Supplier;
 public final class HetuConnection implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(HetuConnection.class.getName());
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** How long {@link #close()} waits for the client thread, and the closing handshake for the server. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
 
@@ -104,6 +104,8 @@ public final class HetuConnection implements AutoCloseable {
     private int attempts;
     private ScheduledFuture<?> reconnectTimer;
     private ScheduledFuture<?> pingTimer;
+    /** Ends an attempt to connect that has not been welcomed within the connect timeout. */
+    private ScheduledFuture<?> handshakeTimer;
     private volatile long connectionId;
     private volatile long seq;
     private Supplier<? extends CompletionStage<?>> resume;
@@ -130,7 +132,7 @@ public final class HetuConnection implements AutoCloseable {
     private HetuConnection(String schemaHash, ConnectOptions options) {
         this.schemaHash = schemaHash;
         this.options = options;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+        this.http = HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
         this.loop = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread thread = new Thread(task, "hetu-client " + options.url());
             thread.setDaemon(true);
@@ -173,6 +175,8 @@ public final class HetuConnection implements AutoCloseable {
     /**
      * Runs {@code task} on the client thread, after everything received so far: there the caches hold whole commits.
      * What it throws goes where listener errors go ({@link ConnectOptions#onError()}).
+     *
+     * @throws HetuError {@code CLOSED} once the connection is closed, when nothing runs on the client thread any more
      */
     public void execute(Runnable task) {
         post(() -> {
@@ -262,6 +266,7 @@ public final class HetuConnection implements AutoCloseable {
     /** Subscribes to the rows of a key range of index {@code index}, ordered by key then id. */
     public <Row, K> CompletableFuture<Subscription<Row>> query(RowType<Row> type, int index, QueryRange<K> range,
             BiConsumer<WireWriter, K> writeKey) {
+        Objects.requireNonNull(range, "range (QueryRange.all() for every row)");
         int flags = range.isDescending() ? HetuProtocol.QUERY_DESCENDING : 0;
         WireWriter bounds = new WireWriter();
         if (range.low() != null) {
@@ -472,7 +477,15 @@ public final class HetuConnection implements AutoCloseable {
         greeted = false;
         serverError = null;
         try {
-            http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT)
+            // A server that accepts the connection but never answers the upgrade or the HELLO would hold the attempt
+            // for ever: the attempt fails after the timeout, and a reconnect tries again.
+            handshakeTimer = loop.schedule(safely(() -> {
+                if (socketGeneration == generation && !greeted) {
+                    socketClosed(socketGeneration, new HetuError("CONNECT_FAILED", "no WELCOME from "
+                            + options.url() + " within " + options.connectTimeout()));
+                }
+            }), options.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            http.newWebSocketBuilder().connectTimeout(options.connectTimeout())
                     .buildAsync(options.url(), new Listener(socketGeneration))
                     .whenComplete((webSocket, error) -> {
                         if (error != null) {
@@ -830,6 +843,7 @@ public final class HetuConnection implements AutoCloseable {
 
     private void welcomed() {
         greeted = true;
+        cancelHandshakeTimer();
         attempts = 0;
         startPinging();
         CompletableFuture<HetuConnection> first = firstConnect;
@@ -888,6 +902,7 @@ public final class HetuConnection implements AutoCloseable {
             socket.webSocket.abort();
             socket = null;
         }
+        cancelHandshakeTimer();
         stopPinging();
         failPending(error);
         CompletableFuture<HetuConnection> first = firstConnect;
@@ -931,10 +946,15 @@ public final class HetuConnection implements AutoCloseable {
         };
     }
 
-    /** Calls in flight may or may not have run: they fail. Subscriptions in flight are renewed on resume. */
+    /**
+     * Calls in flight may or may not have run: they fail. PINGs in flight will not be answered: they fail.
+     * Subscriptions in flight are renewed on resume.
+     */
     private void failPending(HetuError error) {
         List<Pending> entries = new ArrayList<>(pending.values());
         pending.clear();
+        pongs.values().forEach(pong -> pong.completeExceptionally(error));
+        pongs.clear();
         byServerId.clear();
         retired.clear();
         for (Pending entry : entries) {
@@ -966,6 +986,7 @@ public final class HetuConnection implements AutoCloseable {
             reconnectTimer = null;
         }
         stopPinging();
+        cancelHandshakeTimer();
         Socket closing = socket;
         socket = null;
         greeted = false;
@@ -981,8 +1002,6 @@ public final class HetuConnection implements AutoCloseable {
         List<Waiting> work = waiting;
         waiting = new ArrayList<>();
         work.forEach(w -> w.fail().accept(ended));
-        pongs.values().forEach(pong -> pong.completeExceptionally(ended));
-        pongs.clear();
         loop.shutdown();
         if (closing == null) {
             http.shutdownNow();
@@ -1008,6 +1027,13 @@ public final class HetuConnection implements AutoCloseable {
                 send(frame(w -> w.writeI8((byte) HetuProtocol.PING).writeI64(nextNonce++)));
             }
         }), interval.toNanos(), interval.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelHandshakeTimer() {
+        if (handshakeTimer != null) {
+            handshakeTimer.cancel(false);
+            handshakeTimer = null;
+        }
     }
 
     private void stopPinging() {

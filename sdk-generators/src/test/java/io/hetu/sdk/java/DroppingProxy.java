@@ -32,25 +32,35 @@ final class DroppingProxy implements AutoCloseable {
     /** Closes every connection through the proxy, both ways. */
     void drop() {
         for (Socket socket : open) {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // Closing is all that is wanted.
-            }
+            close(socket);
             open.remove(socket);
+        }
+    }
+
+    private static void close(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Closing is all that is wanted.
         }
     }
 
     private void accept() {
         while (!listener.isClosed()) {
+            Socket client;
             try {
-                Socket client = listener.accept();
+                client = listener.accept();
+            } catch (IOException closed) {
+                return;
+            }
+            try {
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
                 open.addAll(List.of(client, server));
                 Thread.ofVirtual().start(() -> pipe(client, server));
                 Thread.ofVirtual().start(() -> pipe(server, client));
-            } catch (IOException closed) {
-                return;
+            } catch (IOException unreachable) {
+                // The server is not there: this client is dropped, the next is tried again.
+                close(client);
             }
         }
     }
@@ -61,12 +71,8 @@ final class DroppingProxy implements AutoCloseable {
         } catch (IOException gone) {
             // One side went away: the other goes too.
         } finally {
-            try {
-                from.close();
-                to.close();
-            } catch (IOException ignored) {
-                // Already closed.
-            }
+            close(from);
+            close(to);
         }
     }
 

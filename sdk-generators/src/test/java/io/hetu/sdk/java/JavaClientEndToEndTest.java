@@ -218,17 +218,21 @@ class JavaClientEndToEndTest {
         try (ServerSocket unused = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             dead = unused.getLocalPort();
         }
-        try (ErrorClosingServer stand = new ErrorClosingServer(); ErrorClosingServer dropping = new ErrorClosingServer()) {
+        // Its backlog takes the connection; nobody reads from it.
+        try (ErrorClosingServer stand = new ErrorClosingServer(); ErrorClosingServer dropping = new ErrorClosingServer();
+                ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             Map<String, Object> summary = run("AfterErrorProgram", Map.of("url", "ws://127.0.0.1:" + stand.port(),
                     "codes", List.copyOf(ErrorClosingServer.AFTER_ERROR.keySet()),
                     "droppingUrl", "ws://127.0.0.1:" + dropping.port() + "/NONE",
-                    "deadUrl", "ws://127.0.0.1:" + dead + "/hetu"));
+                    "deadUrl", "ws://127.0.0.1:" + dead + "/hetu",
+                    "silentUrl", "ws://127.0.0.1:" + silent.getLocalPort() + "/hetu"));
             assertEquals(ErrorClosingServer.AFTER_ERROR, get(summary, "outcomes"));
             Map<String, List<String>> reported = get(summary, "reported");
             assertEquals(List.of("KICKED"), reported.get("KICKED"), "the error that closed the connection reached onError");
             assertEquals(List.of(), reported.get("SHUTDOWN"), "a reconnect is no error to report");
             assertEquals("DISCONNECTED", get(summary, "inFlight"), "a call in flight when the connection dropped");
             assertEquals("CONNECT_FAILED", get(summary, "deadConnect"));
+            assertTrue(((String) get(summary, "silentConnect")).contains("no WELCOME"), summary.toString());
         }
     }
 }

@@ -24,7 +24,7 @@ import java.util.function.Function;
  * What the client does after each ERROR code: the test runs a stand-in server whose path /CODE ends the first
  * connection with that ERROR once the client sent a frame, and accepts the next. For each code this says whether
  * the client came back ("reconnect") or closed for good ("close"). Also: a call in flight when a connection drops,
- * and a first connect to a port where nothing listens.
+ * a first connect to a port where nothing listens, and one to a server that never answers.
  */
 public final class AfterErrorProgram implements Function<Map<String, Object>, Map<String, Object>> {
 
@@ -67,6 +67,11 @@ public final class AfterErrorProgram implements Function<Map<String, Object>, Ma
                 HetuError.class, "a connect to a port where nothing listens");
         same("CONNECT_FAILED", refused.code(), "the first connect's failure");
         summary.put("deadConnect", refused.code());
+        // A server that accepts the connection and never answers: the attempt fails after the connect timeout.
+        HetuError silent = failure(HetuClient.connect(ConnectOptions.to((String) args.get("silentUrl"))
+                .withConnectTimeout(Duration.ofMillis(300))), HetuError.class, "a connect to a server that never answers");
+        same("CONNECT_FAILED", silent.code(), "the silent server's failure");
+        summary.put("silentConnect", silent.getMessage());
         summary.put("outcomes", outcomes);
         summary.put("reported", reported);
         return summary;

@@ -110,7 +110,12 @@ public final class SessionsProgram implements Function<Map<String, Object>, Map<
             });
             int opened = states.size();
             drop.run();
-            await(await(cancelled, "the reconnect of round " + round), "the cancel and writes of round " + round);
+            try {
+                await(await(cancelled, "the reconnect of round " + round), "the cancel and writes of round " + round);
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; the states were " + states + ", the state is "
+                        + client.connection().state(), e);
+            }
             stop.run();
             check(states.size() > opened && states.contains("RECONNECTING"), "round " + round + " reconnected: "
                     + states);

@@ -20,7 +20,19 @@ public final class HetuClient implements AutoCloseable {
     public static final List<RowType<?>> COMPONENTS = List.of(GadgetRow.TYPE, SpotRow.TYPE, StandingRow.TYPE);
 
     /** The systems' qualified names by id on the wire. */
-    public static final List<String> SYSTEMS = List.of("sdk.add", "sdk.extremes", "sdk.fillGadgets", "sdk.half", "sdk.login", "sdk.medal", "sdk.moveTo", "sdk.postStanding", "sdk.refuse", "sdk.removeGadget", "sdk.saveGadget", "sdk.split");
+    public static final List<String> SYSTEMS = List.of(
+            "sdk.add",
+            "sdk.extremes",
+            "sdk.fillGadgets",
+            "sdk.half",
+            "sdk.login",
+            "sdk.medal",
+            "sdk.moveTo",
+            "sdk.postStanding",
+            "sdk.refuse",
+            "sdk.removeGadget",
+            "sdk.saveGadget",
+            "sdk.split");
 
     private final HetuConnection connection;
     private final Systems systems;
