@@ -4,6 +4,8 @@ import io.hetu.manifest.SchemaManifest;
 import io.hetu.sdk.GeneratedFile;
 import io.hetu.sdk.csharp.CSharpGenerator;
 import io.hetu.sdk.csharp.CSharpOptions;
+import io.hetu.sdk.java.JavaGenerator;
+import io.hetu.sdk.java.JavaOptions;
 import io.hetu.sdk.typescript.TypeScriptGenerator;
 import io.hetu.sdk.typescript.TypeScriptOptions;
 import java.io.File;
@@ -11,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,8 +31,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 import org.apache.maven.project.MavenProject;
 
 /**
- * Generates the typed client SDKs (TypeScript npm package, C# Unity/.NET package) from the schema
- * manifest that the HeTu annotation processor wrote when the project compiled.
+ * Generates the typed client SDKs (TypeScript npm package, C# Unity/.NET package, Java sources) from
+ * the schema manifest that the HeTu annotation processor wrote when the project compiled.
  *
  * <p>Bound without a phase it runs in {@code process-classes}, right after the compiler has written
  * the manifest. An output folder is only touched where its content changes; see {@link SdkWriter}.
@@ -38,14 +41,16 @@ import org.apache.maven.project.MavenProject;
 public final class GenerateMojo extends AbstractMojo {
 
     private static final Map<String, String> PROPERTIES = Map.of("typescriptPackage", "hetu.typescriptPackage",
-            "csharpNamespace", "hetu.csharpNamespace", "unityPackage", "hetu.unityPackage", "version", "hetu.sdkVersion");
+            "csharpNamespace", "hetu.csharpNamespace", "unityPackage", "hetu.unityPackage", "javaPackage",
+            "hetu.javaPackage", "version", "hetu.sdkVersion");
+    private static final List<String> TARGETS = List.of("typescript", "csharp", "java");
 
     /** The schema manifest the annotation processor writes. */
     @Parameter(property = "hetu.manifest",
             defaultValue = "${project.build.outputDirectory}/META-INF/hetu/schema.json", required = true)
     private File manifest;
 
-    /** The SDKs to generate: {@code typescript}, {@code csharp}. */
+    /** The SDKs to generate: {@code typescript}, {@code csharp}, {@code java}. */
     @Parameter(property = "hetu.targets", defaultValue = "typescript,csharp", required = true)
     private List<String> targets;
 
@@ -59,6 +64,14 @@ public final class GenerateMojo extends AbstractMojo {
             required = true)
     private File csharpOutput;
 
+    /**
+     * Where the Java SDK goes: a source root, holding the package's folder. It compiles against
+     * {@code io.hetu:hetu-api}.
+     */
+    @Parameter(property = "hetu.javaOutput", defaultValue = "${project.build.directory}/hetu-sdk/java",
+            required = true)
+    private File javaOutput;
+
     /** The npm package name; by default the artifactId followed by {@code -client}. */
     @Parameter(property = "hetu.typescriptPackage")
     private String typescriptPackage;
@@ -70,6 +83,10 @@ public final class GenerateMojo extends AbstractMojo {
     /** The Unity package name; by default the groupId, then the artifactId followed by {@code -client}. */
     @Parameter(property = "hetu.unityPackage")
     private String unityPackage;
+
+    /** The Java SDK's package; by default the groupId, then the artifactId's letters and digits, then {@code client}. */
+    @Parameter(property = "hetu.javaPackage")
+    private String javaPackage;
 
     /** The SDKs' package version; by default the project's version as a semantic version (1.2-SNAPSHOT: 1.2.0-SNAPSHOT). */
     @Parameter(property = "hetu.sdkVersion")
@@ -101,9 +118,14 @@ public final class GenerateMojo extends AbstractMojo {
                     + e.getMessage() + ". Recompile the project (mvn compile) to write it again.", e);
         }
         Set<String> chosen = chosenTargets();
-        if (chosen.size() == 2 && typescriptOutput.getAbsoluteFile().equals(csharpOutput.getAbsoluteFile())) {
-            throw new MojoFailureException("typescriptOutput and csharpOutput are both " + typescriptOutput
-                    + "; give each SDK its own folder");
+        Map<File, String> outputs = new HashMap<>();
+        for (String target : chosen) {
+            File output = output(target).getAbsoluteFile();
+            String other = outputs.put(output, target);
+            if (other != null) {
+                throw new MojoFailureException(other + "Output and " + target + "Output are both " + output
+                        + "; give each SDK its own folder");
+            }
         }
         String sdkVersion = version != null ? version : SdkOptions.semanticVersion(project.getVersion());
         try {
@@ -120,6 +142,12 @@ public final class GenerateMojo extends AbstractMojo {
                         sdkVersion);
                 generate("C#", csharpOutput, manifestPath, manifestBytes, options.toString(),
                         () -> CSharpGenerator.generate(schema, options));
+            }
+            if (chosen.contains("java")) {
+                JavaOptions options = SdkOptions.java(orDefault(javaPackage,
+                        SdkOptions.javaPackage(project.getGroupId(), project.getArtifactId())));
+                generate("Java", javaOutput, manifestPath, manifestBytes, options.toString(),
+                        () -> JavaGenerator.generate(schema, options));
             }
         } catch (SdkOptions.InvalidOption e) {
             throw new MojoFailureException("Invalid HeTu SDK option <" + e.parameter() + "> (-D"
@@ -147,17 +175,25 @@ public final class GenerateMojo extends AbstractMojo {
         Set<String> chosen = new LinkedHashSet<>();
         for (String target : targets) {
             String name = target.trim().toLowerCase(Locale.ROOT);
-            if (!name.equals("typescript") && !name.equals("csharp")) {
+            if (!TARGETS.contains(name)) {
                 throw new MojoFailureException("Invalid HeTu SDK option <targets> (-Dhetu.targets): '" + target
-                        + "' is not a target; use typescript, csharp or both");
+                        + "' is not a target; use any of typescript, csharp and java, separated by commas");
             }
             chosen.add(name);
         }
         if (chosen.isEmpty()) {
             throw new MojoFailureException("Invalid HeTu SDK option <targets> (-Dhetu.targets): it is empty; use "
-                    + "typescript, csharp or both, or set hetu.skip to generate nothing");
+                    + "any of typescript, csharp and java, or set hetu.skip to generate nothing");
         }
         return chosen;
+    }
+
+    private File output(String target) {
+        return switch (target) {
+            case "typescript" -> typescriptOutput;
+            case "csharp" -> csharpOutput;
+            default -> javaOutput;
+        };
     }
 
     private void generate(String language, File output, Path manifestPath, byte[] manifestBytes, String options,

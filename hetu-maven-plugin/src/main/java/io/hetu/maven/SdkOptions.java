@@ -1,6 +1,7 @@
 package io.hetu.maven;
 
 import io.hetu.sdk.csharp.CSharpOptions;
+import io.hetu.sdk.java.JavaOptions;
 import io.hetu.sdk.typescript.TypeScriptOptions;
 import java.math.BigInteger;
 import java.util.Locale;
@@ -47,6 +48,11 @@ public final class SdkOptions {
         return new CSharpOptions(namespace, unityPackage, version);
     }
 
+    public static JavaOptions java(String packageName) throws InvalidOption {
+        check("javaPackage", () -> new JavaOptions(packageName));
+        return new JavaOptions(packageName);
+    }
+
     /** Builds options with only {@code parameter} under test, so a refusal is that parameter's. */
     private static void check(String parameter, Runnable build) throws InvalidOption {
         try {
@@ -87,6 +93,29 @@ public final class SdkOptions {
             name.append("com.");
         }
         return name.append(npmName(artifactId)).toString();
+    }
+
+    /**
+     * The Java package for an artifact: the group's segments, then the artifact's letters and digits, then
+     * {@code client}, as in {@code com.studio.mygame.client}. A segment that no Java package may hold (a keyword, a
+     * leading digit) gets a {@code _}.
+     */
+    public static String javaPackage(String groupId, String artifactId) {
+        StringBuilder name = new StringBuilder();
+        for (String segment : (groupId + "." + artifactId.replaceAll("[^A-Za-z0-9]", "")).split("\\.")) {
+            String identifier = segment.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+            if (identifier.isEmpty()) {
+                continue;
+            }
+            if (Character.isDigit(identifier.charAt(0))) {
+                identifier = "_" + identifier;
+            }
+            if (JavaOptions.reserved(identifier)) {
+                identifier += "_";
+            }
+            name.append(identifier).append('.');
+        }
+        return name.append("client").toString();
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hetu.sdk.csharp.CSharpOptions;
+import io.hetu.sdk.java.JavaOptions;
 import io.hetu.sdk.typescript.TypeScriptOptions;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,11 +21,14 @@ class SdkOptionsTest {
         assertEquals("FirstGame.Client", SdkOptions.csharpNamespace("first-game"));
         assertEquals("App2dShooter.Client", SdkOptions.csharpNamespace("2d-shooter"));
         assertEquals("io.hetu.samples.first-game-client", SdkOptions.unityPackage("io.hetu.samples", "first-game"));
+        assertEquals("io.hetu.samples.firstgame.client", SdkOptions.javaPackage("io.hetu.samples", "first-game"));
+        assertEquals("com.new_.my_studio._2dshooter.client", SdkOptions.javaPackage("Com.new.My-Studio", "2d-shooter"));
 
         // The derived names pass the generators' own validation.
         SdkOptions.typescript(SdkOptions.npmName("My_Game"), "1.0.0");
         SdkOptions.csharp(SdkOptions.csharpNamespace("2d-shooter"), SdkOptions.unityPackage("Com.Studio", "2d"),
                 "1.0.0");
+        SdkOptions.java(SdkOptions.javaPackage("Com.new.My-Studio", "2d-shooter"));
     }
 
     @Test
@@ -43,6 +47,7 @@ class SdkOptionsTest {
         assertEquals(new TypeScriptOptions("game", "1.0.0"), SdkOptions.typescript("game", "1.0.0"));
         assertEquals(new CSharpOptions("Game.Net", "com.game.client", "1.0.0"),
                 SdkOptions.csharp("Game.Net", "com.game.client", "1.0.0"));
+        assertEquals(new JavaOptions("com.game.client"), SdkOptions.java("com.game.client"));
 
         List<Map.Entry<String, SdkOptions.InvalidOption>> refused = new ArrayList<>();
         refused.add(Map.entry("typescriptPackage", assertThrows(SdkOptions.InvalidOption.class,
@@ -55,6 +60,8 @@ class SdkOptionsTest {
                 () -> SdkOptions.csharp("Game", "game", "1.0.0"))));
         refused.add(Map.entry("version", assertThrows(SdkOptions.InvalidOption.class,
                 () -> SdkOptions.csharp("Game", "com.game.client", null))));
+        refused.add(Map.entry("javaPackage", assertThrows(SdkOptions.InvalidOption.class,
+                () -> SdkOptions.java("com.game-client"))));
 
         for (Map.Entry<String, SdkOptions.InvalidOption> r : refused) {
             assertEquals(r.getKey(), r.getValue().parameter());

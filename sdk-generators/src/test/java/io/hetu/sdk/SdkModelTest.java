@@ -23,6 +23,8 @@ import io.hetu.sdk.SdkModel.Lookup;
 import io.hetu.sdk.SdkModel.Window;
 import io.hetu.sdk.csharp.CSharpGenerator;
 import io.hetu.sdk.csharp.CSharpOptions;
+import io.hetu.sdk.java.JavaGenerator;
+import io.hetu.sdk.java.JavaOptions;
 import io.hetu.sdk.typescript.TypeScriptGenerator;
 import io.hetu.sdk.typescript.TypeScriptOptions;
 import java.io.IOException;
@@ -186,11 +188,11 @@ class SdkModelTest {
     }
 
     /**
-     * Both SDKs of the test app offer what the model offers, each under the model's name in its own spelling:
-     * camelCase in TypeScript, PascalCase with {@code Async} in C#.
+     * Every SDK of the test app offers what the model offers, each under the model's name in its own spelling:
+     * camelCase in TypeScript and Java, PascalCase with {@code Async} in C#.
      */
     @Test
-    void bothSdksOfferEveryLookupWindowAndSystemOfTheModelUnderItsName() throws IOException {
+    void everySdkOffersEveryLookupWindowAndSystemOfTheModelUnderItsName() throws IOException {
         SchemaManifest manifest = TestManifests.testApp();
         SdkModel model = SdkModel.of(manifest);
         String ts = TypeScriptGenerator.generate(manifest, new TypeScriptOptions("model-test", "1.0.0")).stream()
@@ -198,6 +200,8 @@ class SdkModelTest {
         List<GeneratedFile> csFiles = CSharpGenerator.generate(manifest, new CSharpOptions("Model.Test",
                 "io.hetu.model-test", "1.0.0"));
         String cs = csFiles.stream().map(GeneratedFile::content).collect(Collectors.joining());
+        String java = JavaGenerator.generate(manifest, new JavaOptions("model.test")).stream()
+                .map(GeneratedFile::content).collect(Collectors.joining());
         int offered = 0;
         for (Component component : model.components()) {
             List<String> names = new java.util.ArrayList<>(List.of(SdkModel.SELECT_BY_ID));
@@ -213,12 +217,14 @@ class SdkModelTest {
             for (String name : names) {
                 assertTrue(ts.contains("  " + Names.camel(name) + "("), "TypeScript " + component.name() + "." + name);
                 assertTrue(cs.contains(" " + name + "Async("), "C# " + component.name() + "." + name);
+                assertTrue(java.contains(" " + Names.camel(name) + "("), "Java " + component.name() + "." + name);
                 offered++;
             }
         }
         for (SdkModel.SystemCall system : model.systems()) {
             assertTrue(ts.contains("  " + Names.camel(system.flatName()) + "("), "TypeScript " + system.name());
             assertTrue(cs.contains(" " + system.typeName() + "Async("), "C# " + system.name());
+            assertTrue(java.contains("> " + Names.camel(system.flatName()) + "("), "Java " + system.name());
             offered++;
         }
         assertTrue(offered > 20, "the test app offers lookups, windows and systems: " + offered);

@@ -9,21 +9,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hetu.sdk.ErrorClosingServer;
 import io.hetu.sdk.LargeCommit;
+import io.hetu.sdk.LiveServer;
 import io.hetu.sdk.fixtures.GadgetRow;
 import io.hetu.sdk.fixtures.GadgetTable;
 import io.hetu.sdk.fixtures.Mood;
 import io.hetu.sdk.fixtures.SpotTable;
 import io.hetu.sdk.fixtures.StandingTable;
-import io.hetu.server.HetuServer;
-import io.hetu.server.ServerConfig;
-import io.hetu.server.app.App;
 import io.hetu.storage.Database;
-import io.hetu.storage.embedded.Embedded;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,10 +52,8 @@ class TypeScriptNodeEndToEndTest {
     private static String node;
 
     private final ObjectMapper json = new ObjectMapper();
-    private App app;
+    private LiveServer live;
     private Database database;
-    private HetuServer server;
-    private ServerConfig config;
 
     @BeforeAll
     static void compileTheSdk() throws Exception {
@@ -80,24 +74,18 @@ class TypeScriptNodeEndToEndTest {
 
     @BeforeEach
     void startServer() throws Exception {
-        app = App.load(getClass().getClassLoader(), null);
-        database = Embedded.inMemory(app.tables());
-        config = ServerConfig.defaults().withHost("127.0.0.1").withPort(0);
-        server = HetuServer.start(app, database, config);
-        config = config.withPort(server.port());
+        live = LiveServer.start();
+        database = live.database();
     }
 
     @AfterEach
     void stopServer() {
-        if (server != null) {
-            server.close();
-        }
-        database.close();
+        live.close();
     }
 
     private List<String> script(String name) {
         return List.of(node, work.resolve("scripts").resolve(name).toString(), "--url",
-                "ws://127.0.0.1:" + config.port() + config.path(), "--node-modules", NodeTools.NODE_MODULES.toString());
+                live.url(), "--node-modules", NodeTools.NODE_MODULES.toString());
     }
 
     private JsonNode lastLine(String stdout) throws IOException {
@@ -194,15 +182,14 @@ class TypeScriptNodeEndToEndTest {
                 fail("the client did not get ready: " + ready + "\n" + stderr);
             }
 
-            server.close();
-            server = null;
+            live.stop();
             database.run(0, tx -> {
                 tx.upsert(GadgetTable.OWNER, 101L).name("changed");
                 tx.delete(GadgetTable.TABLE, tx.id(tx.getBy(GadgetTable.OWNER, 102L)));
                 tx.upsert(GadgetTable.OWNER, 103L).level(50).name("away").mood(Mood.HAPPY);
                 tx.upsert(SpotTable.OWNER, 7L).x(9f);
             });
-            server = startOnTheSamePort();
+            live.startAgain();
 
             assertTrue(process.waitFor(HANG_GUARD_SECONDS, TimeUnit.SECONDS), "the client did not finish");
             errors.join();
@@ -264,9 +251,7 @@ class TypeScriptNodeEndToEndTest {
 
     @Test
     void aCommitOfSeveralUpdateFramesReachesTheAppAtOnce() throws Exception {
-        server.close();
-        config = LargeCommit.roomFor(config);
-        server = startOnTheSamePort();
+        live.startAgain(LargeCommit::roomFor);
         List<String> command = new ArrayList<>(script("large-commit.mjs"));
         command.addAll(List.of("--count", Integer.toString(LargeCommit.ROWS)));
         NodeTools.Result result = NodeTools.run(work, command);
@@ -289,20 +274,6 @@ class TypeScriptNodeEndToEndTest {
             assertEquals(ErrorClosingServer.AFTER_ERROR, json.convertValue(summary.get("outcomes"), Map.class));
             assertEquals(List.of("KICKED"), json.convertValue(summary.at("/reported/KICKED"), List.class),
                     "the error that closed the connection reached onError");
-        }
-    }
-
-    /** The port was just released; binding it again may need a moment while the old sockets close. */
-    private HetuServer startOnTheSamePort() throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return HetuServer.start(app, database, config);
-            } catch (Exception e) {
-                if (!(e instanceof BindException || e.getCause() instanceof BindException) || attempt == 50) {
-                    throw e;
-                }
-                Thread.sleep(100);
-            }
         }
     }
 }
