@@ -155,5 +155,6 @@ public final class HetuProtocol {
             "ALREADY_LOGGED_IN",
             "INTERNAL",
             "UNAVAILABLE",
-            "UNKNOWN_OUTCOME");
+            "UNKNOWN_OUTCOME",
+            "RATE_LIMITED");
 }
