@@ -43,8 +43,18 @@ final class Link implements AutoCloseable {
     void cut() {
         cut = true;
         for (Socket socket : open) {
-            closeQuietly(socket);
+            reset(socket);
         }
+    }
+
+    /** Closes with a reset, as a lost network looks to the peer: a FIN alone can wait behind a read in progress. */
+    private static void reset(Socket socket) {
+        try {
+            socket.setSoLinger(true, 0);
+        } catch (IOException e) {
+            // closing anyway
+        }
+        closeQuietly(socket);
     }
 
     void restore() {
@@ -64,7 +74,7 @@ final class Link implements AutoCloseable {
                 return; // closed
             }
             if (cut) {
-                closeQuietly(client);
+                reset(client);
                 continue;
             }
             try {

@@ -687,6 +687,12 @@ public final class JavaGenerator {
         code.open("public void close()");
         code.line("connection.close();");
         code.close();
+        code.blank();
+        code.doc("The connection, its state and the messages it received last (see {@link HetuConnection#received()}).");
+        code.line("@Override");
+        code.open("public String toString()");
+        code.line("return connection.toString();");
+        code.close();
         code.close();
         return file(Set.of("java.util.List", "java.util.concurrent.CompletableFuture",
                 "java.util.concurrent.CompletionStage", "java.util.function.Function"), code);

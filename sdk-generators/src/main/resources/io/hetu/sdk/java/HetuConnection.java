@@ -66,6 +66,23 @@ public final class HetuConnection implements AutoCloseable {
     /** One change of an UPDATE, parsed and waiting for the last frame of its commit. */
     private record HeldChange(long serverId, Subscription<?> state, int kind, long id, byte[] bytes) {}
 
+    /**
+     * One message the connection received, as {@link #received()} lists them: the seq it carried (0
+     * when it carries none) and what it said, rows decoded.
+     *
+     * @param seq the commit seq of a RESULT, SUBSCRIBED or UPDATE (WELCOME's too), else 0
+     * @param message the message, such as {@code UPDATE seq 12: Position insert 4 PositionRow[x=1.0, ...]}
+     */
+    public record Received(long seq, String message) {
+        @Override
+        public String toString() {
+            return message;
+        }
+    }
+
+    /** How many messages {@link #received()} keeps: the latest. */
+    public static final int RECEIVED_KEPT = 1_000;
+
     /** The changes of a commit whose last UPDATE frame has not come yet. */
     private record Held(long seq, List<HeldChange> changes) {}
 
@@ -110,6 +127,7 @@ public final class HetuConnection implements AutoCloseable {
     private volatile long seq;
     private Supplier<? extends CompletionStage<?>> resume;
     private final Map<Long, Pending> pending = new HashMap<>();
+    private final java.util.ArrayDeque<Received> receivedLog = new java.util.ArrayDeque<>();
     private final Map<Long, CompletableFuture<Void>> pongs = new HashMap<>();
     /** Every subscription not yet ended, to subscribe again after a reconnect. */
     private final Set<Subscription<?>> live = new LinkedHashSet<>();
@@ -645,6 +663,42 @@ public final class HetuConnection implements AutoCloseable {
 
     // ---------------------------------------------------------------- frames
 
+    /**
+     * The messages this connection received, oldest first (the latest {@link #RECEIVED_KEPT}), over
+     * all its reconnects: for tests and debugging.
+     */
+    public List<Received> received() {
+        synchronized (receivedLog) {
+            return List.copyOf(receivedLog);
+        }
+    }
+
+    private void note(long noteSeq, String message) {
+        synchronized (receivedLog) {
+            if (receivedLog.size() == RECEIVED_KEPT) {
+                receivedLog.removeFirst();
+            }
+            receivedLog.addLast(new Received(noteSeq, message));
+        }
+    }
+
+    /** The connection, its state and the messages it received last: what a failing test prints. */
+    @Override
+    public String toString() {
+        StringBuilder out = new StringBuilder("HeTu connection ").append(connectionId).append(" to ")
+                .append(options.url()).append(", ").append(state).append(", seq ").append(seq)
+                .append(", received:");
+        List<Received> all = received();
+        int from = Math.max(0, all.size() - 50);
+        if (from > 0) {
+            out.append("\n  (").append(from).append(" earlier messages)");
+        }
+        for (Received message : all.subList(from, all.size())) {
+            out.append("\n  ").append(message.message());
+        }
+        return out.toString();
+    }
+
     private void received(byte[] data) {
         WireReader reader = new WireReader().reset(MemorySegment.ofArray(data), 0, data.length);
         try {
@@ -664,13 +718,17 @@ public final class HetuConnection implements AutoCloseable {
                             + HetuProtocol.VERSION);
                 }
                 connectionId = reader.readI64("WELCOME's connection id");
-                advance(reader.readI64("WELCOME's seq"));
+                long welcomeSeq = reader.readI64("WELCOME's seq");
+                advance(welcomeSeq);
                 reader.expectEnd("WELCOME");
+                note(welcomeSeq, "WELCOME connection " + connectionId + " seq " + welcomeSeq);
                 welcomed();
             }
             case HetuProtocol.RESULT -> {
                 long request = u32(reader, "RESULT's request id");
-                advance(reader.readI64("RESULT's seq"));
+                long resultSeq = reader.readI64("RESULT's seq");
+                advance(resultSeq);
+                note(resultSeq, "RESULT request " + request + " seq " + resultSeq);
                 CallPending call = take(request, CallPending.class, "call");
                 Runnable complete = call.read().apply(reader);
                 reader.expectEnd("RESULT");
@@ -695,6 +753,7 @@ public final class HetuConnection implements AutoCloseable {
             case HetuProtocol.ERROR -> {
                 HetuError error = new HetuError(reader.readShortString("ERROR's code"),
                         reader.readShortString("ERROR's message"));
+                note(0, "ERROR " + error.code() + ": " + error.getMessage());
                 // The server discards anything after ERROR and closes: waiting for the closing handshake gains
                 // nothing, and a server that is shutting down may never finish it.
                 serverError = error;
@@ -709,6 +768,7 @@ public final class HetuConnection implements AutoCloseable {
         HetuRejection rejection = new HetuRejection(reader.readShortString("REJECTED's code"),
                 reader.readShortString("REJECTED's message"));
         reader.expectEnd("REJECTED");
+        note(0, "REJECTED request " + request + " " + rejection.code() + ": " + rejection.getMessage());
         Pending entry = pending.remove(request);
         if (entry instanceof CallPending call) {
             call.fail().accept(rejection);
@@ -744,6 +804,8 @@ public final class HetuConnection implements AutoCloseable {
         Subscription<?> state = subscribe.state();
         int rowSize = state.type().rowSize();
         long count = u32(reader, "SUBSCRIBED's row count");
+        note(snapshotSeq, "SUBSCRIBED request " + request + " seq " + snapshotSeq + ": " + state.type().name()
+                + ", " + count + " row(s)");
         List<Subscription.SnapshotRow> rows = new ArrayList<>();
         for (long i = 0; i < count; i++) {
             long id = reader.readI64("a row id");
@@ -797,6 +859,9 @@ public final class HetuConnection implements AutoCloseable {
                 bytes = Arrays.copyOfRange(data, at, at + rowSize);
             }
             changes.add(new HeldChange(serverId, state, kind, id, bytes));
+            note(updateSeq, "UPDATE seq " + updateSeq + ": " + state.type().name() + " "
+                    + (kind == HetuProtocol.KIND_INSERT ? "insert" : kind == HetuProtocol.KIND_UPDATE ? "update"
+                            : "delete") + " " + id + (bytes == null ? "" : " " + state.type().decode(bytes)));
         }
         reader.expectEnd("UPDATE");
         if (count == HetuProtocol.MAX_CHANGES) {

@@ -97,4 +97,10 @@ public final class HetuClient implements AutoCloseable {
     public void close() {
         connection.close();
     }
+
+    /** The connection, its state and the messages it received last (see {@link HetuConnection#received()}). */
+    @Override
+    public String toString() {
+        return connection.toString();
+    }
 }
