@@ -45,7 +45,15 @@ public final class ErrorClosingServer implements AutoCloseable {
     private final Set<String> endedOnce = ConcurrentHashMap.newKeySet();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
+    private final int welcomeVersion;
+
     public ErrorClosingServer() throws IOException {
+        this(1);
+    }
+
+    /** A stand-in whose WELCOME carries {@code welcomeVersion}, to test a client against another protocol version. */
+    public ErrorClosingServer(int welcomeVersion) throws IOException {
+        this.welcomeVersion = welcomeVersion;
         listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().start(this::accept);
     }
@@ -83,7 +91,7 @@ public final class ErrorClosingServer implements AutoCloseable {
             String code = upgrade(in, out);
             readFrame(in); // HELLO
             out.write(frame(2, ByteBuffer.allocate(19).order(ByteOrder.LITTLE_ENDIAN).put((byte) 0x81)
-                    .putShort((short) 1).putLong(sockets.size()).putLong(0).array()));
+                    .putShort((short) welcomeVersion).putLong(sockets.size()).putLong(0).array()));
             out.flush();
             if (endedOnce.add(code)) {
                 // After the client's first frame (a PING), so that the client has seen itself connected.

@@ -1056,6 +1056,12 @@ public final class HetuConnection implements AutoCloseable {
         socket = null;
         greeted = false;
         HetuError ended = error != null ? error : new HetuError("CLOSED", "the connection was closed by the client");
+        // Closed before the first WELCOME was taken (a WELCOME of another protocol version, close() while connecting).
+        CompletableFuture<HetuConnection> first = firstConnect;
+        firstConnect = null;
+        if (first != null) {
+            first.completeExceptionally(ended);
+        }
         failPending(ended);
         for (Subscription<?> state : new ArrayList<>(snapshotWaiters.keySet())) {
             settle(state, ended);

@@ -22,7 +22,7 @@ final class DroppingProxy implements AutoCloseable {
     DroppingProxy(int target) throws IOException {
         this.target = target;
         this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-        Thread.ofVirtual().start(this::accept);
+        Thread.ofPlatform().daemon().start(this::accept);
     }
 
     int port() {
@@ -37,8 +37,10 @@ final class DroppingProxy implements AutoCloseable {
         }
     }
 
+    /** Closes with a reset (no lingering), as a lost connection ends, so the peer cannot miss it. */
     private static void close(Socket socket) {
         try {
+            socket.setSoLinger(true, 0);
             socket.close();
         } catch (IOException ignored) {
             // Closing is all that is wanted.
@@ -56,8 +58,8 @@ final class DroppingProxy implements AutoCloseable {
             try {
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), target);
                 open.addAll(List.of(client, server));
-                Thread.ofVirtual().start(() -> pipe(client, server));
-                Thread.ofVirtual().start(() -> pipe(server, client));
+                Thread.ofPlatform().daemon().start(() -> pipe(client, server));
+                Thread.ofPlatform().daemon().start(() -> pipe(server, client));
             } catch (IOException unreachable) {
                 // The server is not there: this client is dropped, the next is tried again.
                 close(client);

@@ -108,6 +108,8 @@ class JavaClientEndToEndTest {
         assertEquals(0, (int) get(summary, "spotRowsSeenByBob"), "an OWNER row is invisible to others");
         assertEquals("CLOSED", get(summary, "afterClose"));
         assertEquals("SCHEMA", get(summary, "otherSchema"));
+        assertEquals(List.of("java.lang.IllegalStateException: a bug in the app's listener"),
+                get(summary, "listenerErrors"), "a listener's error reached onError, once");
 
         // What the subscriptions saw, in order, matches what the server stored.
         List<String> events = get(summary, "events");
@@ -220,12 +222,14 @@ class JavaClientEndToEndTest {
         }
         // Its backlog takes the connection; nobody reads from it.
         try (ErrorClosingServer stand = new ErrorClosingServer(); ErrorClosingServer dropping = new ErrorClosingServer();
-                ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                ErrorClosingServer newer = new ErrorClosingServer(2)) {
             Map<String, Object> summary = run("AfterErrorProgram", Map.of("url", "ws://127.0.0.1:" + stand.port(),
                     "codes", List.copyOf(ErrorClosingServer.AFTER_ERROR.keySet()),
                     "droppingUrl", "ws://127.0.0.1:" + dropping.port() + "/NONE",
                     "deadUrl", "ws://127.0.0.1:" + dead + "/hetu",
-                    "silentUrl", "ws://127.0.0.1:" + silent.getLocalPort() + "/hetu"));
+                    "silentUrl", "ws://127.0.0.1:" + silent.getLocalPort() + "/hetu",
+                    "newerUrl", "ws://127.0.0.1:" + newer.port() + "/NONE"));
             assertEquals(ErrorClosingServer.AFTER_ERROR, get(summary, "outcomes"));
             Map<String, List<String>> reported = get(summary, "reported");
             assertEquals(List.of("KICKED"), reported.get("KICKED"), "the error that closed the connection reached onError");
@@ -233,6 +237,8 @@ class JavaClientEndToEndTest {
             assertEquals("DISCONNECTED", get(summary, "inFlight"), "a call in flight when the connection dropped");
             assertEquals("CONNECT_FAILED", get(summary, "deadConnect"));
             assertTrue(((String) get(summary, "silentConnect")).contains("no WELCOME"), summary.toString());
+            assertEquals("PROTOCOL: the client could not process a frame: the server speaks protocol version 2, "
+                    + "this SDK 1", get(summary, "newerVersion"));
         }
     }
 }

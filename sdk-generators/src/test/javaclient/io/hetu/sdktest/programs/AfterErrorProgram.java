@@ -24,7 +24,8 @@ import java.util.function.Function;
  * What the client does after each ERROR code: the test runs a stand-in server whose path /CODE ends the first
  * connection with that ERROR once the client sent a frame, and accepts the next. For each code this says whether
  * the client came back ("reconnect") or closed for good ("close"). Also: a call in flight when a connection drops,
- * a first connect to a port where nothing listens, and one to a server that never answers.
+ * first connects to a port where nothing listens, to a server that never answers and to one of another protocol
+ * version.
  */
 public final class AfterErrorProgram implements Function<Map<String, Object>, Map<String, Object>> {
 
@@ -72,6 +73,10 @@ public final class AfterErrorProgram implements Function<Map<String, Object>, Ma
                 .withConnectTimeout(Duration.ofMillis(300))), HetuError.class, "a connect to a server that never answers");
         same("CONNECT_FAILED", silent.code(), "the silent server's failure");
         summary.put("silentConnect", silent.getMessage());
+        // A server of another protocol version: its WELCOME is refused, the client closes with PROTOCOL.
+        HetuError version = failure(HetuClient.connect((String) args.get("newerUrl")), HetuError.class,
+                "a connect to a server of protocol version 2");
+        summary.put("newerVersion", version.code() + ": " + version.getMessage());
         summary.put("outcomes", outcomes);
         summary.put("reported", reported);
         return summary;

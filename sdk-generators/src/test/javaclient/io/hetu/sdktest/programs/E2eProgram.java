@@ -58,6 +58,7 @@ public final class E2eProgram implements Function<Map<String, Object>, Map<Strin
             HetuError schema = failure(HetuConnection.open("00000000000000ff", options), HetuError.class,
                     "a connect with another schema");
             summary.put("otherSchema", schema.code());
+            summary.put("listenerErrors", aListenerThatThrows(options.withOnError(null), bob));
         }
         summary.put("events", events);
         summary.put("errors", errors);
@@ -159,6 +160,32 @@ public final class E2eProgram implements Function<Map<String, Object>, Map<Strin
         until(alice.connection(), spot, () -> spot.rows().values().iterator().next().x() == 3f,
                 "the update of the spot");
         summary.put("gadgetIds", List.of(firstId, secondId));
+    }
+
+    /**
+     * A listener that throws: the error reaches onError, the listeners after it and the frames behind it still run.
+     */
+    private static List<String> aListenerThatThrows(ConnectOptions plain, HetuClient writer) {
+        List<String> reported = new CopyOnWriteArrayList<>();
+        try (HetuClient carol = await(HetuClient.connect(plain.withOnError(e -> reported.add(e.toString()))),
+                "carol's connect")) {
+            Subscription<GadgetRow> watched = await(carol.gadget().selectByOwner(600L), "carol's select");
+            List<Long> seen = new CopyOnWriteArrayList<>();
+            watched.onInsert((id, row) -> {
+                throw new IllegalStateException("a bug in the app's listener");
+            });
+            watched.onInsert((id, row) -> seen.add(row.owner()));
+            watched.onUpdate((id, row, previous) -> seen.add(-row.owner()));
+            // One write at a time: the server would coalesce an insert and an update into one insert.
+            for (int level = 1; level <= 2; level++) {
+                await(writer.systems().saveGadget(600L, level, "watched", Mood.CALM, new byte[0], Instant.EPOCH,
+                        Duration.ZERO, null, null), "saveGadget 600 at level " + level);
+                int events = level;
+                until(carol.connection(), watched, () -> seen.size() == events, "event " + level + " of gadget 600");
+            }
+            same(List.of(600L, -600L), List.copyOf(seen), "the listener after the one that threw, and the next frame");
+        }
+        return List.copyOf(reported);
     }
 
     private <Row> void record(Subscription<Row> subscription, String name) {
