@@ -4,7 +4,7 @@
 import { connect } from '../sdk/dist/index.js';
 import { args, loadWs, print, until } from './common.mjs';
 
-const { url, 'node-modules': nodeModules, codes } = args();
+const { url, 'node-modules': nodeModules, codes, 'version-url': versionUrl } = args();
 const WebSocket = loadWs(nodeModules);
 const outcomes = {};
 const reported = {};
@@ -24,4 +24,18 @@ for (const code of codes.split(',')) {
   reported[code] = errors.map((error) => error.code ?? String(error));
   client.close();
 }
-print({ outcomes, reported });
+// A server of another protocol version: the first connect must fail, not wait for good.
+let versionRefusal = null;
+if (versionUrl !== undefined) {
+  try {
+    const client = await Promise.race([
+      connect({ url: versionUrl, WebSocket, reconnect: { initialDelayMs: 10, maxDelayMs: 50 } }),
+      new Promise((resolve, reject) => setTimeout(() => reject(new Error('connect() still waiting after 5 s')), 5000)),
+    ]);
+    client.close();
+    versionRefusal = 'connected';
+  } catch (error) {
+    versionRefusal = `${error.code ?? 'no code'}: ${error.message}`;
+  }
+}
+print({ outcomes, reported, versionRefusal });

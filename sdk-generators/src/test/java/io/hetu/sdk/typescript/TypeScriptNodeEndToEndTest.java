@@ -265,15 +265,19 @@ class TypeScriptNodeEndToEndTest {
 
     @Test
     void afterEachErrorCodeTheClientReconnectsOrClosesAsTheRuleSays() throws Exception {
-        try (ErrorClosingServer stand = new ErrorClosingServer()) {
+        try (ErrorClosingServer stand = new ErrorClosingServer(); ErrorClosingServer future = new ErrorClosingServer(2)) {
             NodeTools.Result result = NodeTools.run(work, List.of(node, work.resolve("scripts/after-error.mjs").toString(),
                     "--url", "ws://127.0.0.1:" + stand.port(), "--node-modules", NodeTools.NODE_MODULES.toString(),
-                    "--codes", String.join(",", ErrorClosingServer.AFTER_ERROR.keySet())));
+                    "--codes", String.join(",", ErrorClosingServer.AFTER_ERROR.keySet()),
+                    "--version-url", "ws://127.0.0.1:" + future.port() + "/KICKED"));
             assertEquals(0, result.exitCode(), "the Node client's checks failed:\n" + result.describe());
             JsonNode summary = lastLine(result.stdout());
             assertEquals(ErrorClosingServer.AFTER_ERROR, json.convertValue(summary.get("outcomes"), Map.class));
             assertEquals(List.of("KICKED"), json.convertValue(summary.at("/reported/KICKED"), List.class),
                     "the error that closed the connection reached onError");
+            String refusal = summary.get("versionRefusal").asText();
+            assertTrue(refusal.startsWith("PROTOCOL: ") && refusal.contains("protocol version 2"),
+                    "a first connect to a server of another protocol version fails with PROTOCOL: " + refusal);
         }
     }
 }

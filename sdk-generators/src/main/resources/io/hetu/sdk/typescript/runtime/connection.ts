@@ -761,6 +761,11 @@ export class HetuConnection {
     this.greeted = false;
     socket?.close(1000, 'closed by the client');
     const ended = error ?? new HetuError('CLOSED', 'the connection was closed by the client');
+    // A first connect that ends before WELCOME (a server of another protocol version, close()
+    // while connecting) rejects, rather than leaving connect() waiting for good.
+    const first = this.firstConnect;
+    this.firstConnect = undefined;
+    first?.reject(ended);
     this.failPending(ended);
     for (const state of [...this.snapshotWaiters.keys()]) {
       this.settle(state, ended);
