@@ -55,6 +55,43 @@ class RedisGameTimeTest {
     }
 
     @Test
+    void aTickRunsOncePerPeriodWhenTwoServersBothTryIt() throws Exception {
+        io.hetu.server.time.ManualClock clock = new io.hetu.server.time.ManualClock(
+                java.time.Instant.parse("2030-01-01T00:00:00Z"));
+        RedisConfig config = redis.database("ticks");
+        List<Database> dbs = new ArrayList<>();
+        List<HetuServer> manual = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                Database database = Redis.open(config, app.tables());
+                dbs.add(database);
+                manual.add(HetuServer.start(app, database, ServerConfig.defaults().withHost("127.0.0.1").withPort(0),
+                        AdminConfig.defaults(), clock));
+            }
+            long rows = dbs.getFirst().transact(10, tx -> (long) tx.range(io.hetu.server.time.ScheduledCallTable.DUE,
+                    io.hetu.schema.KeyRange.all(), 10, false).size());
+            assertEquals(1, rows, "both servers ensured the tick; its schedule exists once");
+            for (int hour = 1; hour <= 5; hour++) {
+                clock.advance(java.time.Duration.ofHours(1));
+                // Both servers look at the same due run at once.
+                var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> manual.get(0).gameTime().fireDue());
+                var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> manual.get(1).gameTime().fireDue());
+                assertEquals(1, first.join() + second.join(), "hour " + hour + ": one run, on one of the servers");
+                int expected = hour;
+                long count = dbs.getFirst().transact(10, tx -> {
+                    var ring = tx.getBy(io.hetu.server.fixtures.time.RingTable.ALARM,
+                            io.hetu.server.fixtures.time.TimeSystems.TICK_ALARM);
+                    return ring == null ? 0L : ring.count();
+                });
+                assertEquals(expected, count, "the tick's writes committed once per run");
+            }
+        } finally {
+            manual.forEach(HetuServer::close);
+            dbs.forEach(Database::close);
+        }
+    }
+
+    @Test
     void twoServersFireEachCallOnce() throws Exception {
         int setAlarms = GameTimeTest.system(app, "setAlarms");
         int rings = GameTimeTest.system(app, "rings");
