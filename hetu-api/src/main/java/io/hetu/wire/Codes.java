@@ -64,6 +64,8 @@ public final class Codes {
     public static final String HANDSHAKE_TIMEOUT = "HANDSHAKE_TIMEOUT";
     /** Nothing received for the idle timeout; {@link Protocol#CLOSE_IDLE}. */
     public static final String IDLE = "IDLE";
+    /** An {@code @OnConnect} hook refused the connection (the message: its code and reason); {@link Protocol#CLOSE_REFUSED}. */
+    public static final String REFUSED = "REFUSED";
     /** The server is stopping; {@link Protocol#CLOSE_SHUTDOWN}. */
     public static final String SHUTDOWN = "SHUTDOWN";
 

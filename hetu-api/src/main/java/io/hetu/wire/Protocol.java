@@ -36,6 +36,8 @@ public final class Protocol {
     public static final int CLOSE_LIMIT = 4004;
     public static final int CLOSE_IDLE = 4005;
     public static final int CLOSE_HANDSHAKE_TIMEOUT = 4006;
+    /** An {@code @OnConnect} hook refused the connection. */
+    public static final int CLOSE_REFUSED = 4007;
     public static final int CLOSE_SHUTDOWN = 1001;
 
     public static final int QUERY_DESCENDING = 1;

@@ -2,6 +2,7 @@ package io.hetu.server;
 
 import io.hetu.server.app.App;
 import io.hetu.system.Hook;
+import io.hetu.system.Rejection;
 import io.hetu.wire.Codes;
 import io.hetu.wire.Protocol;
 import io.netty.channel.ChannelHandlerContext;
@@ -71,10 +72,15 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
         }
         connection.greet();
         cancelTimer();
+        // The app's OnConnect hooks run before WELCOME, so that one can refuse the connection.
+        Rejection refused = connection.server().hooks().run(Hook.ON_CONNECT, connection.context());
+        if (refused != null) {
+            connection.close(Codes.REFUSED, refused.code() + ": " + refused.getMessage(), Protocol.CLOSE_REFUSED);
+            return;
+        }
         connection.write(connection.out().writeI8(Protocol.WELCOME).writeI16((short) Protocol.VERSION)
                 .writeI64(connection.session().connectionId())
                 .writeI64(connection.server().database().backend().lastSeq()));
-        connection.server().hooks().run(Hook.ON_CONNECT, connection.context());
         ctx.pipeline().remove(this);
     }
 

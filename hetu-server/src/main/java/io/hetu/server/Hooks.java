@@ -6,6 +6,7 @@ import io.hetu.server.system.Session;
 import io.hetu.server.system.SessionRegistry;
 import io.hetu.storage.Database;
 import io.hetu.system.Hook;
+import io.hetu.system.Rejection;
 import io.hetu.wire.WireReader;
 import io.hetu.wire.WireWriter;
 import java.lang.foreign.MemorySegment;
@@ -48,9 +49,11 @@ final class Hooks {
     /**
      * Runs a connection's {@link Hook#ON_CONNECT} or {@link Hook#ON_DISCONNECT} hooks on its event
      * loop. Nobody waits for their commits; a session change an OnConnect hook makes takes effect
-     * like a call's. A failing hook is logged and does not stop the others or the connection.
+     * like a call's. A failing hook is logged and does not stop the others or the connection, except
+     * that an OnConnect hook that throws a {@link Rejection} refuses the connection: the hooks after
+     * it do not run, and the rejection is returned (else null).
      */
-    void run(Hook hook, CallContext context) {
+    Rejection run(Hook hook, CallContext context) {
         WireReader none = noArguments();
         for (App.Entry entry : app.hooks(hook)) {
             WireWriter ignored = new WireWriter();
@@ -68,10 +71,16 @@ final class Hooks {
                 if (hook != Hook.ON_DISCONNECT) {
                     context.commitEffects();
                 }
+            } catch (Rejection refused) {
+                if (hook == Hook.ON_CONNECT) {
+                    return refused;
+                }
+                failures.report(hook + " hook " + entry.def().namespace() + "." + entry.def().name(), refused);
             } catch (RuntimeException e) {
                 failures.report(hook + " hook " + entry.def().namespace() + "." + entry.def().name(), e);
             }
         }
+        return null;
     }
 
     private static WireReader noArguments() {

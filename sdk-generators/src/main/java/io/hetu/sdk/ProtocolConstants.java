@@ -87,7 +87,8 @@ public final class ProtocolConstants {
         CLOSE_TOO_SLOW(Group.CLOSE_CODE, 4003, "The client does not read what is sent to it."),
         CLOSE_LIMIT(Group.CLOSE_CODE, 4004, "A limit was broken."),
         CLOSE_IDLE(Group.CLOSE_CODE, 4005, "Nothing received for the idle timeout."),
-        CLOSE_HANDSHAKE_TIMEOUT(Group.CLOSE_CODE, 4006, "No HELLO within the handshake timeout.");
+        CLOSE_HANDSHAKE_TIMEOUT(Group.CLOSE_CODE, 4006, "No HELLO within the handshake timeout."),
+        CLOSE_REFUSED(Group.CLOSE_CODE, 4007, "An OnConnect hook of the app refused the connection.");
 
         private final Group group;
         private final long value;
@@ -145,7 +146,9 @@ public final class ProtocolConstants {
                 "the user logged in elsewhere: coming back would kick that connection in turn"),
         FRAME_TOO_LARGE(Number.CLOSE_LIMIT, AfterError.CLOSE, "the same request would break the same limit"),
         TOO_MANY_SUBSCRIPTIONS(Number.CLOSE_LIMIT, AfterError.CLOSE, "re-subscribing everything would break it again"),
-        TOO_MANY_ROWS(Number.CLOSE_LIMIT, AfterError.CLOSE, "re-subscribing everything would break it again");
+        TOO_MANY_ROWS(Number.CLOSE_LIMIT, AfterError.CLOSE, "re-subscribing everything would break it again"),
+        REFUSED(Number.CLOSE_REFUSED, AfterError.CLOSE,
+                "the app refused this client (banned, maintenance): the app says when to come back");
 
         private final Number close;
         private final AfterError after;

@@ -118,6 +118,9 @@ namespace SdkTest.Client
         /// <summary>No HELLO within the handshake timeout.</summary>
         public const ushort CloseHandshakeTimeout = 4006;
 
+        /// <summary>An OnConnect hook of the app refused the connection.</summary>
+        public const ushort CloseRefused = 4007;
+
         /// <summary>
         /// The rule per ERROR code (docs/SDKS.md, "Reconnecting"): connect again with backoff where a new
         /// connection can succeed, close for good where it would end the same way. A code not listed closes; a
@@ -138,6 +141,7 @@ namespace SdkTest.Client
             { "FRAME_TOO_LARGE", HetuAfterError.Close }, // the same request would break the same limit
             { "TOO_MANY_SUBSCRIPTIONS", HetuAfterError.Close }, // re-subscribing everything would break it again
             { "TOO_MANY_ROWS", HetuAfterError.Close }, // re-subscribing everything would break it again
+            { "REFUSED", HetuAfterError.Close }, // the app refused this client (banned, maintenance): the app says when to come back
         };
 
         /// <summary>Whether to connect again after a connection that ended with this ERROR code, or without one (null).</summary>

@@ -100,6 +100,9 @@ export const CLOSE_IDLE = 4005;
 /** No HELLO within the handshake timeout. */
 export const CLOSE_HANDSHAKE_TIMEOUT = 4006;
 
+/** An OnConnect hook of the app refused the connection. */
+export const CLOSE_REFUSED = 4007;
+
 /** What the client does after the server ended its connection with an ERROR. */
 export type AfterError = 'reconnect' | 'close';
 
@@ -122,6 +125,7 @@ export const AFTER_ERROR: ReadonlyMap<string, AfterError> = new Map<string, Afte
   ['FRAME_TOO_LARGE', 'close'], // the same request would break the same limit
   ['TOO_MANY_SUBSCRIPTIONS', 'close'], // re-subscribing everything would break it again
   ['TOO_MANY_ROWS', 'close'], // re-subscribing everything would break it again
+  ['REFUSED', 'close'], // the app refused this client (banned, maintenance): the app says when to come back
 ]);
 
 /** Whether to connect again after a connection that ended with this ERROR code, or without one (`undefined`). */

@@ -109,6 +109,9 @@ public final class HetuProtocol {
     /** No HELLO within the handshake timeout. */
     public static final int CLOSE_HANDSHAKE_TIMEOUT = 4006;
 
+    /** An OnConnect hook of the app refused the connection. */
+    public static final int CLOSE_REFUSED = 4007;
+
     /** What the client does after the server ended its connection with an ERROR. */
     public enum AfterError {
         /** Connect again with backoff: a new connection can succeed. */
@@ -135,7 +138,8 @@ public final class HetuProtocol {
             Map.entry("KICKED", AfterError.CLOSE), // the user logged in elsewhere: coming back would kick that connection in turn
             Map.entry("FRAME_TOO_LARGE", AfterError.CLOSE), // the same request would break the same limit
             Map.entry("TOO_MANY_SUBSCRIPTIONS", AfterError.CLOSE), // re-subscribing everything would break it again
-            Map.entry("TOO_MANY_ROWS", AfterError.CLOSE)); // re-subscribing everything would break it again
+            Map.entry("TOO_MANY_ROWS", AfterError.CLOSE), // re-subscribing everything would break it again
+            Map.entry("REFUSED", AfterError.CLOSE)); // the app refused this client (banned, maintenance): the app says when to come back
 
     /** Whether to connect again after a connection that ended with this ERROR code, or without one (null). */
     public static boolean reconnectsAfter(String code) {
