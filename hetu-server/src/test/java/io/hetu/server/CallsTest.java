@@ -7,6 +7,8 @@ import io.hetu.server.TestClient.Message;
 import io.hetu.server.app.App;
 import io.hetu.server.fixtures.LabelTable;
 import io.hetu.server.fixtures.MarkerTable;
+import io.hetu.server.fixtures.time.Gate;
+import io.hetu.server.fixtures.time.GateTable;
 import io.hetu.storage.Database;
 import io.hetu.storage.durability.DurabilityConfig;
 import io.hetu.storage.durability.FsyncPolicy;
@@ -181,6 +183,25 @@ class CallsTest {
             second.next(Protocol.RESULT);
             second.send(call(4, system("limitedPerUser")).i32(4));
             assertEquals(4, second.next(Protocol.RESULT).getInt(13), "another user has a bucket of their own");
+        }
+    }
+
+    @Test
+    void aRejectingOnConnectHookRefusesTheConnectionWithItsReason() throws Exception {
+        database.run(0, tx -> tx.insert(GateTable.TABLE, new Gate(1, "back at 10:00 UTC")));
+        try (LogCapture log = new LogCapture(); TestClient refused = TestClient.connect(server.port())) {
+            refused.hello(Protocol.VERSION, app.schemaHash());
+            ByteBuffer error = refused.next();
+            assertEquals(Protocol.ERROR, error.get(0), "ERROR, not WELCOME");
+            error.position(1);
+            assertEquals("REFUSED", TestClient.readStr(error));
+            assertEquals("MAINTENANCE: back at 10:00 UTC", TestClient.readStr(error));
+            assertEquals(Protocol.CLOSE_REFUSED, refused.awaitClose());
+            assertEquals(0, log.stackTraceLines(), "a refusal is the app's decision, not a failure");
+        }
+        database.run(0, tx -> tx.delete(GateTable.TABLE, tx.id(tx.getBy(GateTable.SLOT, 1))));
+        try (TestClient welcome = TestClient.greeted(server.port(), app.schemaHash())) {
+            assertTrue(welcome.isOpen(), "with the gate open, connections are welcome again");
         }
     }
 
