@@ -198,6 +198,19 @@ class GameTimeTest {
     }
 
     @Test
+    void aTicksScheduleCannotBeCancelled() throws Exception {
+        long tick = database.transact(0, tx -> tx.id(tx.getBy(ScheduledCallTable.KEY, GameTime.TICK_PREFIX + "hourly")));
+        try (LogCapture log = new LogCapture()) {
+            assertEquals("INTERNAL", rejected(call("cancelById").i64(tick)),
+                    "a system that cancels a tick's schedule fails, and its transaction with it");
+            assertTrue(log.text().contains("is the schedule of tick hourly"), log.text());
+        }
+        assertEquals(1, rows(), "the tick's schedule is still there");
+        time().advance(Duration.ofHours(1));
+        assertEquals(1, count(TimeSystems.TICK_ALARM), "and the tick runs");
+    }
+
+    @Test
     void aRecurringCallSkipsMissedRunsOrCatchesUp() throws Exception {
         result(call("repeat").string("skip").i64(7).i64(100).u8(0));
         result(call("repeat").string("catch").i64(8).i64(100).u8(1));

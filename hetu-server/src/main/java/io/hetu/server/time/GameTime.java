@@ -189,8 +189,21 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
         return handle(tx.id(row), row);
     }
 
+    /**
+     * Deletes a pending call's row. A tick's schedule is the server's, kept for as long as the code
+     * declares the tick, so it cannot be cancelled (an id of a tick fails with a clear error).
+     */
     @Override
     public boolean cancel(Transaction tx, long id) {
+        ScheduledCallRow row = tx.get(ScheduledCallTable.TABLE, id);
+        if (row == null) {
+            return false;
+        }
+        if (row.key().startsWith(TICK_PREFIX)) {
+            throw new IllegalArgumentException("scheduled call " + id + " is the schedule of tick "
+                    + row.system() + ", which runs for as long as the code declares @Tick; remove the annotation "
+                    + "to stop it");
+        }
         return tx.delete(ScheduledCallTable.TABLE, id);
     }
 
@@ -308,16 +321,17 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
         try {
             long seq = database.commit(entry == null ? 0 : entry.def().retry(), tx -> {
                 run[0] = null;
-                Firing firing = take(tx, id);
-                if (firing == null) {
+                Taken taken = take(tx, id);
+                if (taken == null) {
                     return;
                 }
+                Firing firing = taken.firing();
                 run[0] = firing;
                 if (entry == null) {
                     return;
                 }
                 context.beginFiring(tx, firing);
-                MemorySegment arguments = MemorySegment.ofArray(lastArgs);
+                MemorySegment arguments = MemorySegment.ofArray(taken.args());
                 reader.reset(arguments, 0, arguments.byteSize());
                 entry.dispatcher().dispatch(entry.index(), context, reader, ignored.clear());
             });
@@ -359,15 +373,15 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
         }
     }
 
-    /** The arguments of the row read last by {@link #take}, which may have deleted it. */
-    private byte[] lastArgs = new byte[0];
+    /** One run taken from a row: the firing, and the arguments the row held. */
+    private record Taken(Firing firing, byte[] args) {}
 
     /**
      * Takes one run of the call with row {@code id} in {@code tx}: deletes a one-time call's row or
      * moves a recurring call's {@code due} on. Returns the run, or null when the row is gone or not
      * due yet (another server fired it).
      */
-    private Firing take(Transaction tx, long id) {
+    private Taken take(Transaction tx, long id) {
         ScheduledCallRow row = tx.get(ScheduledCallTable.TABLE, id);
         Instant now = clock.instant();
         if (row == null || row.dueNanos() > toNanos(now)) {
@@ -377,12 +391,12 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
         Instant due = row.due();
         long every = row.everyNanos();
         long runs = row.runs();
-        lastArgs = row.args();
+        byte[] args = row.args();
         Firing firing = new Firing(id, key.startsWith(UNKEYED_PREFIX) ? null : key, due, now,
                 every == 0 ? null : Duration.ofNanos(every), runs);
         if (every == 0) {
             tx.delete(ScheduledCallTable.TABLE, id);
-            return firing;
+            return new Taken(firing, args);
         }
         long dueNanos = row.dueNanos();
         long next;
@@ -393,7 +407,7 @@ public final class GameTime implements Timekeeper, ChangeListener, AutoCloseable
             next = dueNanos + (missed + 1) * every;
         }
         tx.update(ScheduledCallTable.TABLE, id).due(fromNanos(next)).runs(runs + 1);
-        return firing;
+        return new Taken(firing, args);
     }
 
     private void fired(Firing run) {
