@@ -37,6 +37,8 @@ public final class Codes {
     public static final String UNKNOWN_OUTCOME = "UNKNOWN_OUTCOME";
     /** The system's {@code @RateLimit} allows no call now; it did not run. The message says when to retry. */
     public static final String RATE_LIMITED = "RATE_LIMITED";
+    /** A CALL_ONCE whose id already committed with a result longer than the server keeps; it did not run again. */
+    public static final String ALREADY_RAN = "ALREADY_RAN";
 
     // ---------------------------------------------------------------- ERROR: then the close code named
 

@@ -6,7 +6,10 @@ package io.hetu.wire;
  */
 public final class Protocol {
 
-    public static final int VERSION = 1;
+    /** The newest protocol version, which the SDKs speak. */
+    public static final int VERSION = 2;
+    /** The oldest version a server still accepts: version 1 is version 2 without CALL_ONCE. */
+    public static final int OLDEST_VERSION = 1;
 
     public static final byte HELLO = 0x01;
     public static final byte CALL = 0x02;
@@ -14,6 +17,8 @@ public final class Protocol {
     public static final byte QUERY = 0x04;
     public static final byte UNSUBSCRIBE = 0x05;
     public static final byte PING = 0x06;
+    /** A CALL with a call id, which runs at most once per user and id (version 2). */
+    public static final byte CALL_ONCE = 0x07;
 
     public static final byte WELCOME = (byte) 0x81;
     public static final byte RESULT = (byte) 0x82;

@@ -4,6 +4,7 @@ import io.hetu.annotations.Permission;
 import io.hetu.schema.FieldValueException;
 import io.hetu.schema.Layouts;
 import io.hetu.server.app.App;
+import io.hetu.server.once.OnceCalls;
 import io.hetu.server.subscription.Subscriptions;
 import io.hetu.server.system.CallContext;
 import io.hetu.server.system.Session;
@@ -45,6 +46,7 @@ final class CallHandler extends ChannelInboundHandlerAdapter {
     /** How many times the current call's transaction has run, for {@link ServerStats}. */
     private int attempts;
     private final CallLimits.ForConnection limits;
+    private final OnceCalls onceCalls;
 
     CallHandler(Connection connection) {
         this.connection = connection;
@@ -56,6 +58,7 @@ final class CallHandler extends ChannelInboundHandlerAdapter {
         this.context = connection.context();
         this.replies = connection.replies();
         this.limits = server.callLimits().forConnection();
+        this.onceCalls = server.onceCalls();
     }
 
     @Override
@@ -95,7 +98,11 @@ final class CallHandler extends ChannelInboundHandlerAdapter {
                 return;
             }
         }
-        long argumentsLength = call.message().byteSize() - ClientMessage.Call.ARGUMENTS_AT;
+        long argumentsAt = call.argumentsAt();
+        long argumentsLength = call.message().byteSize() - argumentsAt;
+        // A CALL_ONCE of a logged-in caller is looked up and remembered; anyone else's runs as a CALL.
+        long user = session.caller();
+        long callId = user != 0 ? call.callId() : 0;
         writer.clear().writeI8(Protocol.RESULT).writeI32(request);
         int seqAt = writer.size();
         writer.writeI64(0);
@@ -106,10 +113,19 @@ final class CallHandler extends ChannelInboundHandlerAdapter {
             seq = database.commit(entry.def().retry(), tx -> {
                 attempts++;
                 context.begin(tx);
-                reader.reset(call.message(), ClientMessage.Call.ARGUMENTS_AT, argumentsLength);
                 writer.truncate(resultAt);
+                if (callId != 0 && onceCalls.replay(tx, user, callId, writer)) {
+                    return;
+                }
+                reader.reset(call.message(), argumentsAt, argumentsLength);
                 entry.dispatcher().dispatch(entry.index(), context, reader, writer);
                 context.attachEffects();
+                // A call that wrote nothing can run again harmlessly; one that logs in is not the same
+                // user's call any more.
+                if (callId != 0 && tx.hasWrites() && !context.changesSession()) {
+                    onceCalls.remember(tx, user, callId,
+                            writer.segment().asSlice(resultAt, writer.size() - resultAt));
+                }
             });
         } catch (RuntimeException e) {
             context.abandonEffects();

@@ -22,14 +22,23 @@ sealed interface ClientMessage {
         }
     }
 
-    /** CALL: {@code message} is the whole frame; the arguments are its bytes from {@link #ARGUMENTS_AT}. */
-    record Call(int request, int system, MemorySegment message) implements ClientMessage {
-        /** Type, request id and system id come before the arguments. */
+    /**
+     * CALL, or CALL_ONCE when {@code callId} is not 0: {@code message} is the whole frame; the
+     * arguments are its bytes from {@link #argumentsAt()}.
+     */
+    record Call(int request, long callId, int system, MemorySegment message) implements ClientMessage {
+        /** Type, request id and system id come before a CALL's arguments. */
         static final long ARGUMENTS_AT = 7;
+        /** A CALL_ONCE has its call id between the request id and the system id. */
+        static final long ONCE_ARGUMENTS_AT = 15;
 
         @Override
         public byte type() {
-            return Protocol.CALL;
+            return callId == 0 ? Protocol.CALL : Protocol.CALL_ONCE;
+        }
+
+        long argumentsAt() {
+            return callId == 0 ? ARGUMENTS_AT : ONCE_ARGUMENTS_AT;
         }
     }
 

@@ -47,6 +47,7 @@ final class Connection implements Subscriber {
     private ChannelHandlerContext front;
     private volatile boolean upgraded;
     private volatile boolean greeted;
+    private volatile int version;
     private volatile boolean closing;
     /** Whether the client agreed to permessage-deflate: pushes may then go out compressed. */
     private volatile boolean deflate;
@@ -107,8 +108,14 @@ final class Connection implements Subscriber {
         return closing;
     }
 
+    /** The protocol version the client's HELLO asked for and WELCOME confirmed. */
+    int version() {
+        return version;
+    }
+
     /** HELLO was accepted: the connection joins the server's sessions and runs the OnConnect hooks. */
-    void greet() {
+    void greet(int version) {
+        this.version = version;
         greeted = true;
         server.sessions().add(this);
     }

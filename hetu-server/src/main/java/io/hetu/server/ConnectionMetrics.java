@@ -64,9 +64,11 @@ final class ConnectionMetrics extends ChannelDuplexHandler {
         if (message instanceof BinaryWebSocketFrame frame) {
             ByteBuf bytes = frame.content();
             int at = bytes.readerIndex();
-            if (bytes.readableBytes() >= 7 && bytes.getByte(at) == Protocol.CALL) {
+            byte type = bytes.readableBytes() >= 7 ? bytes.getByte(at) : 0;
+            int systemAt = type == Protocol.CALL ? 5 : type == Protocol.CALL_ONCE && bytes.readableBytes() >= 15 ? 13 : -1;
+            if (systemAt > 0) {
                 int request = bytes.getIntLE(at + 1);
-                int systemId = bytes.getUnsignedShortLE(at + 5);
+                int systemId = bytes.getUnsignedShortLE(at + systemAt);
                 system = name(systemId);
                 if (pending.size() < MAX_PENDING) {
                     pending.put(request, new long[] {systemId, System.nanoTime()});

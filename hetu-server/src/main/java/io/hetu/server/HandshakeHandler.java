@@ -59,9 +59,10 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void hello(ChannelHandlerContext ctx, ClientMessage.Hello hello) {
-        if (hello.version() != Protocol.VERSION) {
-            connection.close(Codes.VERSION, "this server speaks protocol version " + Protocol.VERSION
-                    + ", the client sent " + hello.version() + "; update the client SDK", Protocol.CLOSE_HANDSHAKE);
+        if (hello.version() < Protocol.OLDEST_VERSION || hello.version() > Protocol.VERSION) {
+            connection.close(Codes.VERSION, "this server speaks protocol versions " + Protocol.OLDEST_VERSION
+                    + " to " + Protocol.VERSION + ", the client sent " + hello.version()
+                    + "; use an SDK generated for this server", Protocol.CLOSE_HANDSHAKE);
             return;
         }
         if (!hello.schemaHash().equals(app.schemaHash())) {
@@ -70,7 +71,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                     + "(mvn hetu:generate) from this server's manifest", Protocol.CLOSE_HANDSHAKE);
             return;
         }
-        connection.greet();
+        connection.greet(hello.version());
         cancelTimer();
         // The app's OnConnect hooks run before WELCOME, so that one can refuse the connection.
         Rejection refused = connection.server().hooks().run(Hook.ON_CONNECT, connection.context());
@@ -78,7 +79,7 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
             connection.close(Codes.REFUSED, refused.code() + ": " + refused.getMessage(), Protocol.CLOSE_REFUSED);
             return;
         }
-        connection.write(connection.out().writeI8(Protocol.WELCOME).writeI16((short) Protocol.VERSION)
+        connection.write(connection.out().writeI8(Protocol.WELCOME).writeI16((short) hello.version())
                 .writeI64(connection.session().connectionId())
                 .writeI64(connection.server().database().backend().lastSeq()));
         ctx.pipeline().remove(this);

@@ -1,6 +1,7 @@
 package io.hetu.server;
 
 import io.hetu.server.app.App;
+import io.hetu.server.once.OnceCalls;
 import io.hetu.server.subscription.SubscriptionLimits;
 import io.hetu.server.subscription.Subscriptions;
 import io.hetu.server.system.Session;
@@ -85,6 +86,7 @@ public final class HetuServer implements AutoCloseable {
     private final AdminRoute adminRoute;
     private final GameTime time;
     private final CallLimits callLimits = new CallLimits();
+    private final OnceCalls onceCalls;
 
     private HetuServer(App app, Database database, ServerConfig config, AdminConfig admin, InstantSource clock)
             throws InterruptedException, SSLException {
@@ -102,6 +104,8 @@ public final class HetuServer implements AutoCloseable {
                 new SubscriptionLimits(limits.maxSubscriptions(), limits.maxSubscribedRows()));
         this.hooks = new Hooks(app, database, failures);
         this.time = new GameTime(app, database, clock, sessions, failures::report);
+        this.onceCalls = new OnceCalls(clock);
+        onceCalls.start(database);
         sessions.time(time);
         hooks.serverStart(sessions);
         time.start();
@@ -275,6 +279,11 @@ public final class HetuServer implements AutoCloseable {
         return callLimits;
     }
 
+    /** The memory of CALL_ONCE outcomes. */
+    public OnceCalls onceCalls() {
+        return onceCalls;
+    }
+
     /**
      * Stops accepting connections, closes the open ones with a reason, and waits for the event
      * loops to finish. The database is the caller's to close.
@@ -283,6 +292,7 @@ public final class HetuServer implements AutoCloseable {
     public void close() {
         serverChannel.close().syncUninterruptibly();
         time.close();
+        onceCalls.close();
         List<ChannelFuture> closed = new ArrayList<>();
         for (Connection connection : sessions.connections()) {
             closed.add(connection.closeNow(Codes.SHUTDOWN, "the server is shutting down", Protocol.CLOSE_SHUTDOWN));

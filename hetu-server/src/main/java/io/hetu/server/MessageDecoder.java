@@ -67,8 +67,10 @@ final class MessageDecoder extends ChannelInboundHandlerAdapter {
             return switch (type) {
                 // HELLO is a message only as the first one; after WELCOME it is as unknown as any other type.
                 case Protocol.HELLO -> connection.greeted() ? unknown(type) : hello();
-                case Protocol.CALL -> new ClientMessage.Call(reader.readI32("the request id"),
+                case Protocol.CALL -> new ClientMessage.Call(reader.readI32("the request id"), 0,
                         reader.readU16("the system id"), bytes);
+                // CALL_ONCE is new in version 2: to a client of version 1 it is as unknown as it was.
+                case Protocol.CALL_ONCE -> connection.version() < 2 ? unknown(type) : callOnce(bytes);
                 case Protocol.SELECT -> new ClientMessage.Select(reader.readI32("the request id"),
                         reader.readU16("the component id"), reader.readU8("the select mode"), rest(bytes));
                 case Protocol.QUERY -> new ClientMessage.Query(reader.readI32("the request id"),
@@ -89,6 +91,16 @@ final class MessageDecoder extends ChannelInboundHandlerAdapter {
         String hash = reader.readShortString("the schema hash");
         reader.expectEnd("HELLO");
         return new ClientMessage.Hello(version, hash);
+    }
+
+    private ClientMessage callOnce(MemorySegment bytes) {
+        int request = reader.readI32("the request id");
+        long callId = reader.readI64("the call id");
+        int system = reader.readU16("the system id");
+        if (callId == 0) {
+            return new ClientMessage.Malformed(Protocol.CALL_ONCE, "a CALL_ONCE's call id must not be 0");
+        }
+        return new ClientMessage.Call(request, callId, system, bytes);
     }
 
     private ClientMessage.Unsubscribe unsubscribe() {

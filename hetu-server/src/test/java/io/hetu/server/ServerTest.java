@@ -92,10 +92,23 @@ class ServerTest {
 
     @Test
     void anotherProtocolVersionIsRefused() throws Exception {
-        try (TestClient client = TestClient.connect(server.port())) {
-            client.hello(2, app.schemaHash());
-            assertEquals("VERSION", client.errorCode());
-            assertEquals(Protocol.CLOSE_HANDSHAKE, client.awaitClose());
+        for (int version : new int[] {0, Protocol.VERSION + 1, 0xFFFF}) {
+            try (TestClient client = TestClient.connect(server.port())) {
+                client.hello(version, app.schemaHash());
+                assertEquals("VERSION", client.errorCode());
+                assertEquals(Protocol.CLOSE_HANDSHAKE, client.awaitClose());
+            }
+        }
+    }
+
+    @Test
+    void bothVersionsAreWelcomedInTheirOwnVersion() throws Exception {
+        for (int version = Protocol.OLDEST_VERSION; version <= Protocol.VERSION; version++) {
+            try (TestClient client = TestClient.connect(server.port())) {
+                client.hello(version, app.schemaHash());
+                ByteBuffer welcome = client.next(Protocol.WELCOME);
+                assertEquals(version, welcome.getShort(1));
+            }
         }
     }
 

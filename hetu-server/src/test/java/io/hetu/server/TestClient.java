@@ -122,8 +122,13 @@ final class TestClient implements AutoCloseable {
 
     /** A client that has completed HELLO/WELCOME with the given schema hash. */
     static TestClient greeted(int port, String schemaHash) throws Exception {
+        return greeted(port, schemaHash, 1);
+    }
+
+    /** A client that has completed HELLO/WELCOME in protocol {@code version}. */
+    static TestClient greeted(int port, String schemaHash, int version) throws Exception {
         TestClient client = connect(port);
-        client.hello(1, schemaHash);
+        client.hello(version, schemaHash);
         ByteBuffer welcome = client.next();
         if (welcome.get(0) != Protocol.WELCOME) {
             throw new AssertionError("expected WELCOME, got 0x" + Integer.toHexString(welcome.get(0) & 0xFF));

@@ -383,6 +383,16 @@ public final class Transaction implements Repository, CommitRequest {
         return ListOperations.trim(this, list, key, keep);
     }
 
+    /** Whether the transaction has written anything so far; a row inserted and deleted again does not count. */
+    public boolean hasWrites() {
+        for (int i = 0; i < writeSlots; i++) {
+            if (writeKind[i] != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     // ---------------------------------------------------------------- commit
 
     /** Validates and applies; returns the commit seq, or 0 for a read-only transaction. */

@@ -12,15 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A client's own way to the server: a loopback TCP relay a test can cut (every connection through
- * it closes, and new ones are closed as soon as they connect) and restore. It follows the server
- * across a restart, so a client reconnects to the same address.
+ * it closes, and new ones are closed as soon as they connect) and restore, or make lose what the
+ * server sends ({@link #holdReplies}: a reply lost with a connection about to drop). It follows the
+ * server across a restart, so a client reconnects to the same address. {@link TestServer} gives
+ * each client one; a test of its own server can make one with {@link #to(int)}.
  */
-final class Link implements AutoCloseable {
+public final class Link implements AutoCloseable {
 
     private final ServerSocket listener;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile int target;
     private volatile boolean cut;
+    private volatile boolean holding;
     private volatile boolean closed;
 
     Link(int target) throws IOException {
@@ -30,8 +33,22 @@ final class Link implements AutoCloseable {
         Thread.ofVirtual().name("hetu-test-link-" + listener.getLocalPort()).start(this::accept);
     }
 
-    int port() {
+    /** A link to the server on loopback port {@code target}. */
+    public static Link to(int target) throws IOException {
+        return new Link(target);
+    }
+
+    /** The loopback port clients connect to. */
+    public int port() {
         return listener.getLocalPort();
+    }
+
+    /**
+     * From now on what the server sends through the link is lost (the server still reads and runs
+     * what clients send), until {@link #cut}: a call whose reply is lost with its connection.
+     */
+    public void holdReplies() {
+        holding = true;
     }
 
     /** The server moved (it restarted on another port). */
@@ -39,9 +56,10 @@ final class Link implements AutoCloseable {
         this.target = port;
     }
 
-    /** Closes every connection through the link, and every new one until {@link #restore}. */
-    void cut() {
+    /** Closes every connection through the link, and every new one until {@link #restore}; ends a hold. */
+    public void cut() {
         cut = true;
+        holding = false;
         for (Socket socket : open) {
             reset(socket);
         }
@@ -57,11 +75,12 @@ final class Link implements AutoCloseable {
         closeQuietly(socket);
     }
 
-    void restore() {
+    /** Lets new connections through again after {@link #cut}. */
+    public void restore() {
         cut = false;
     }
 
-    boolean isCut() {
+    public boolean isCut() {
         return cut;
     }
 
@@ -83,18 +102,21 @@ final class Link implements AutoCloseable {
                 server.setTcpNoDelay(true);
                 open.add(client);
                 open.add(server);
-                Thread.ofVirtual().start(() -> pump(client, server));
-                Thread.ofVirtual().start(() -> pump(server, client));
+                Thread.ofVirtual().start(() -> pump(client, server, false));
+                Thread.ofVirtual().start(() -> pump(server, client, true));
             } catch (IOException e) {
                 closeQuietly(client); // the server is down: as a client would see it
             }
         }
     }
 
-    private void pump(Socket from, Socket to) {
+    private void pump(Socket from, Socket to, boolean replies) {
         byte[] buffer = new byte[16 * 1024];
         try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
             for (int n; (n = in.read(buffer)) >= 0; ) {
+                if (replies && holding) {
+                    continue; // lost, as the cut that follows loses it
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }

@@ -134,6 +134,15 @@ public final class TestServer implements AutoCloseable {
         link(client).cut();
     }
 
+    /**
+     * Loses what the server sends the client from now on, while the server still runs what the
+     * client sends; {@link #cut} then drops the connection. Together: a call whose reply is lost
+     * with its connection, which the SDK sends again after reconnecting and runs once.
+     */
+    public void holdReplies(Object client) {
+        link(client).holdReplies();
+    }
+
     /** Lets the client reconnect again after {@link #cut}. */
     public void restore(Object client) {
         link(client).restore();

@@ -48,7 +48,7 @@ public final class ProtocolConstants {
 
     /** The protocol's numbers, in the order the generated files list them. */
     public enum Number {
-        VERSION(Group.VERSION, 1, "The protocol version this SDK speaks: HELLO sends it, WELCOME must carry it."),
+        VERSION(Group.VERSION, 2, "The protocol version this SDK speaks: HELLO sends it, WELCOME must carry it."),
 
         HELLO(Group.MESSAGE_TYPE, 0x01, "Client to server: the handshake."),
         CALL(Group.MESSAGE_TYPE, 0x02, "Client to server: calls a system."),
@@ -56,6 +56,7 @@ public final class ProtocolConstants {
         QUERY(Group.MESSAGE_TYPE, 0x04, "Client to server: subscribes to a key range of an index."),
         UNSUBSCRIBE(Group.MESSAGE_TYPE, 0x05, "Client to server: ends a subscription."),
         PING(Group.MESSAGE_TYPE, 0x06, "Client to server: asks for a PONG."),
+        CALL_ONCE(Group.MESSAGE_TYPE, 0x07, "Client to server: calls a system at most once per user and call id."),
         WELCOME(Group.MESSAGE_TYPE, 0x81, "Server to client: the handshake succeeded."),
         RESULT(Group.MESSAGE_TYPE, 0x82, "Server to client: a call's result."),
         REJECTED(Group.MESSAGE_TYPE, 0x83, "Server to client: a call or subscription was refused."),
@@ -189,7 +190,8 @@ public final class ProtocolConstants {
      */
     public enum RejectionCode {
         PERMISSION, NO_SUCH_SYSTEM, NO_SUCH_COMPONENT, NO_SUCH_SUBSCRIPTION, BAD_ARGUMENTS, CONFLICT, UNIQUE,
-        INVALID_VALUE, ALREADY_LOGGED_IN, INTERNAL, UNAVAILABLE, UNKNOWN_OUTCOME, RATE_LIMITED;
+        INVALID_VALUE, ALREADY_LOGGED_IN, INTERNAL, UNAVAILABLE, UNKNOWN_OUTCOME, RATE_LIMITED,
+        ALREADY_RAN;
 
         public String code() {
             return name();

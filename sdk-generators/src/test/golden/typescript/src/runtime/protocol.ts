@@ -2,7 +2,7 @@
 // Do not edit: regenerate the SDK.
 
 /** The protocol version this SDK speaks: HELLO sends it, WELCOME must carry it. */
-export const VERSION = 1;
+export const VERSION = 2;
 
 /** Client to server: the handshake. */
 export const HELLO = 0x01;
@@ -21,6 +21,9 @@ export const UNSUBSCRIBE = 0x05;
 
 /** Client to server: asks for a PONG. */
 export const PING = 0x06;
+
+/** Client to server: calls a system at most once per user and call id. */
+export const CALL_ONCE = 0x07;
 
 /** Server to client: the handshake succeeded. */
 export const WELCOME = 0x81;
@@ -148,4 +151,5 @@ export const REJECTION_CODES: readonly string[] = [
   'UNAVAILABLE',
   'UNKNOWN_OUTCOME',
   'RATE_LIMITED',
+  'ALREADY_RAN',
 ];

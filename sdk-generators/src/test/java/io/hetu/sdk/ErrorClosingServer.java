@@ -48,7 +48,7 @@ public final class ErrorClosingServer implements AutoCloseable {
     private final int welcomeVersion;
 
     public ErrorClosingServer() throws IOException {
-        this(1);
+        this(io.hetu.wire.Protocol.VERSION);
     }
 
     /** A stand-in whose WELCOME carries {@code welcomeVersion}, to test a client against another protocol version. */

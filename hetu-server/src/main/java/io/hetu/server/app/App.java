@@ -3,6 +3,7 @@ package io.hetu.server.app;
 import io.hetu.annotations.Permission;
 import io.hetu.manifest.SchemaManifest;
 import io.hetu.schema.TableDescriptor;
+import io.hetu.server.once.CallOutcomeTable;
 import io.hetu.server.time.ScheduledCallTable;
 import io.hetu.system.Hook;
 import io.hetu.system.SystemDef;
@@ -72,6 +73,7 @@ public final class App {
         }
         // The server's own component, after the app's so that the app's keep their ids.
         tables.add(ScheduledCallTable.TABLE);
+        tables.add(CallOutcomeTable.TABLE);
         Map<String, SystemDispatcher> dispatchers = new HashMap<>();
         List<Entry> systems = new ArrayList<>();
         for (SchemaManifest.Dispatch dispatch : manifest.systemDispatch()) {
@@ -159,7 +161,7 @@ public final class App {
     }
 
     /**
-     * The components' tables, by component id, then the server's own ({@code hetu.ScheduledCall}):
+     * The components' tables, by component id, then the server's own ({@code hetu.ScheduledCall}, {@code hetu.CallOutcome}):
      * open the database with all of them.
      */
     public List<TableDescriptor<?, ?>> tables() {

@@ -223,7 +223,7 @@ class JavaClientEndToEndTest {
         // Its backlog takes the connection; nobody reads from it.
         try (ErrorClosingServer stand = new ErrorClosingServer(); ErrorClosingServer dropping = new ErrorClosingServer();
                 ServerSocket silent = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-                ErrorClosingServer newer = new ErrorClosingServer(2)) {
+                ErrorClosingServer newer = new ErrorClosingServer(3)) {
             Map<String, Object> summary = run("AfterErrorProgram", Map.of("url", "ws://127.0.0.1:" + stand.port(),
                     "codes", List.copyOf(ErrorClosingServer.AFTER_ERROR.keySet()),
                     "droppingUrl", "ws://127.0.0.1:" + dropping.port() + "/NONE",
@@ -237,8 +237,8 @@ class JavaClientEndToEndTest {
             assertEquals("DISCONNECTED", get(summary, "inFlight"), "a call in flight when the connection dropped");
             assertEquals("CONNECT_FAILED", get(summary, "deadConnect"));
             assertTrue(((String) get(summary, "silentConnect")).contains("no WELCOME"), summary.toString());
-            assertEquals("PROTOCOL: the client could not process a frame: the server speaks protocol version 2, "
-                    + "this SDK 1", get(summary, "newerVersion"));
+            assertEquals("PROTOCOL: the client could not process a frame: the server speaks protocol version 3, "
+                    + "this SDK 2", get(summary, "newerVersion"));
         }
     }
 }

@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.hetu.sdk.ErrorClosingServer;
 import io.hetu.sdk.LargeCommit;
 import io.hetu.sdk.LiveServer;
+import io.hetu.sdk.OnceCalls;
 import io.hetu.sdk.fixtures.GadgetRow;
 import io.hetu.sdk.fixtures.GadgetTable;
 import io.hetu.sdk.fixtures.Mood;
 import io.hetu.sdk.fixtures.SpotTable;
 import io.hetu.sdk.fixtures.StandingTable;
 import io.hetu.storage.Database;
+import io.hetu.test.Link;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -159,6 +161,40 @@ class TypeScriptNodeEndToEndTest {
     }
 
     @Test
+    void aCallWhoseReplyIsLostWithTheConnectionIsSentAgainAndRunsOnce() throws Exception {
+        try (Link relay = Link.to(live.port())) {
+            List<String> command = new ArrayList<>(script("once.mjs"));
+            command.set(command.indexOf(live.url()), "ws://127.0.0.1:" + relay.port() + "/hetu");
+            Process process = NodeTools.start(work, command);
+            try {
+                BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8));
+                Thread errors = Thread.ofVirtual().start(() -> System.err.print(
+                        new String(NodeTools.readAll(process.getErrorStream()), StandardCharsets.UTF_8)));
+                assertEquals("ready", json.readTree(out.readLine()).get("event").asText());
+                relay.holdReplies();
+                process.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+                process.getOutputStream().flush();
+                assertEquals("sent", json.readTree(out.readLine()).get("event").asText());
+                OnceCalls.awaitSteps(database, 11, 2);
+                relay.cut();
+                relay.restore();
+                JsonNode done = json.readTree(out.readLine());
+                assertTrue(process.waitFor(HANG_GUARD_SECONDS, TimeUnit.SECONDS), "the client did not finish");
+                errors.join();
+                assertEquals(1, done.get("before").asInt());
+                assertEquals(2, done.get("first").asInt(), "the lost call resolved with its first run's result");
+                assertEquals(3, done.get("next").asInt(), "and did not run again: the next call is the third run");
+                assertEquals(3, OnceCalls.steps(database, 11));
+                assertTrue(json.convertValue(done.get("states"), List.class).contains("reconnecting"));
+                assertTrue(done.get("errors").isEmpty(), "no errors reached onError: " + done.get("errors"));
+            } finally {
+                process.destroyForcibly();
+            }
+        }
+    }
+
+    @Test
     void aNodeClientReconnectsResumesItsSubscriptionsAndReconcilesWhatChangedWhileAway() throws Exception {
         Process process = NodeTools.start(work, script("reconnect.mjs"));
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -265,7 +301,7 @@ class TypeScriptNodeEndToEndTest {
 
     @Test
     void afterEachErrorCodeTheClientReconnectsOrClosesAsTheRuleSays() throws Exception {
-        try (ErrorClosingServer stand = new ErrorClosingServer(); ErrorClosingServer future = new ErrorClosingServer(2)) {
+        try (ErrorClosingServer stand = new ErrorClosingServer(); ErrorClosingServer future = new ErrorClosingServer(3)) {
             NodeTools.Result result = NodeTools.run(work, List.of(node, work.resolve("scripts/after-error.mjs").toString(),
                     "--url", "ws://127.0.0.1:" + stand.port(), "--node-modules", NodeTools.NODE_MODULES.toString(),
                     "--codes", String.join(",", ErrorClosingServer.AFTER_ERROR.keySet()),
@@ -276,7 +312,7 @@ class TypeScriptNodeEndToEndTest {
             assertEquals(List.of("KICKED"), json.convertValue(summary.at("/reported/KICKED"), List.class),
                     "the error that closed the connection reached onError");
             String refusal = summary.get("versionRefusal").asText();
-            assertTrue(refusal.startsWith("PROTOCOL: ") && refusal.contains("protocol version 2"),
+            assertTrue(refusal.startsWith("PROTOCOL: ") && refusal.contains("protocol version 3"),
                     "a first connect to a server of another protocol version fails with PROTOCOL: " + refusal);
         }
     }

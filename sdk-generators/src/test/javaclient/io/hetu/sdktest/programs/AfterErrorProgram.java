@@ -75,7 +75,7 @@ public final class AfterErrorProgram implements Function<Map<String, Object>, Ma
         summary.put("silentConnect", silent.getMessage());
         // A server of another protocol version: its WELCOME is refused, the client closes with PROTOCOL.
         HetuError version = failure(HetuClient.connect((String) args.get("newerUrl")), HetuError.class,
-                "a connect to a server of protocol version 2");
+                "a connect to a server of protocol version 3");
         summary.put("newerVersion", version.code() + ": " + version.getMessage());
         summary.put("outcomes", outcomes);
         summary.put("reported", reported);

@@ -4,7 +4,7 @@
 import { cancelTimer, defaultWebSocket, startTimer, warn, type SocketEvent, type WebSocketConstructor, type WebSocketLike } from './platform.js';
 import { Subscription, SubscriptionState, type RowType } from './subscription.js';
 import {
-  CALL, DONE, ERROR, HELLO, KIND_DELETE, KIND_INSERT, MAX_CHANGES, PING, PONG, QUERY, QUERY_DESCENDING, QUERY_HAS_HIGH,
+  CALL_ONCE, DONE, ERROR, HELLO, KIND_DELETE, KIND_INSERT, MAX_CHANGES, PING, PONG, QUERY, QUERY_DESCENDING, QUERY_HAS_HIGH,
   QUERY_HAS_LOW, QUERY_HIGH_INCLUSIVE, QUERY_LOW_INCLUSIVE, QUERY_NO_LIMIT, REJECTED, RESULT, SELECT, SUBSCRIBED,
   UNSUBSCRIBE, UPDATE, VERSION, WELCOME, reconnectsAfter,
 } from './protocol.js';
@@ -14,7 +14,9 @@ import { Reader, WireError, Writer } from './wire.js';
  * A call the server refused (REJECTED): the app's own code from `ctx.reject`, or one of the protocol's codes
  * (`HetuProtocol.REJECTION_CODES`: `PERMISSION`, `BAD_ARGUMENTS`, `CONFLICT`, `UNIQUE`, `INTERNAL`, `UNAVAILABLE`,
  * ...). The client adds
- * `DISCONNECTED`: the connection was lost before the reply came, so the call may or may not have run.
+ * `DISCONNECTED`: the connection was lost before the reply came and the call could not be sent again safely (no
+ * login callback, the connection closed for good, or more than 32 calls were sent after it), so it may or may not
+ * have run.
  */
 export class HetuRejection extends Error {
   readonly code: string;
@@ -85,8 +87,26 @@ export interface QueryRange<K> {
   readonly descending?: boolean;
 }
 
+/**
+ * A call in flight. `callId` is its CALL_ONCE id, `number` its place among this connection's calls, `retryable` whether
+ * it was sent under a login callback, so that after a reconnect and login it can be sent again with the same id.
+ */
+interface CallPending {
+  readonly kind: 'call';
+  readonly read: (reader: Reader) => unknown;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+  readonly callId: bigint;
+  readonly number: number;
+  readonly retryable: boolean;
+  readonly body: Uint8Array;
+}
+
+/** The server remembers each user's last 32 calls by the low 5 bits of their ids (docs/PROTOCOL.md). */
+const CALL_SLOTS = 32;
+
 type Pending =
-  | { readonly kind: 'call'; readonly read: (reader: Reader) => unknown; readonly resolve: (value: unknown) => void; readonly reject: (error: Error) => void }
+  | CallPending
   | { readonly kind: 'subscribe'; readonly state: SubscriptionState<unknown>; readonly identity: number }
   | { readonly kind: 'unsubscribe'; readonly resolve: () => void };
 
@@ -126,6 +146,13 @@ export class HetuConnection {
   private seq = 0n;
   private resume: (() => Promise<unknown>) | undefined;
   private readonly pending = new Map<number, Pending>();
+  /** Calls in flight when the socket was lost, sent again with their ids once the login callback has run. */
+  private retrying: CallPending[] = [];
+  /** The high half of every call id: random, so that ids of different clients differ. */
+  private readonly callIdBase = BigInt(1 + Math.floor(Math.random() * 0x7fffffff)) << 32n;
+  /** The low half of the next call id: counted up from a random start. */
+  private callCounter = Math.floor(Math.random() * 0x100000000);
+  private callsSent = 0;
   private readonly pongs = new Map<bigint, () => void>();
   /** Every subscription not yet ended, to subscribe again after a reconnect. */
   private readonly live = new Set<SubscriptionState<unknown>>();
@@ -211,11 +238,21 @@ export class HetuConnection {
     const body = args.finish();
     return new Promise<T>((resolve, reject) => {
       this.whenOpen(() => {
-        const request = this.requestId();
-        this.pending.set(request, { kind: 'call', read: readResult, resolve: resolve as (value: unknown) => void, reject });
-        this.send(new Writer().u8(CALL).u32(request).u16(systemId).raw(body).finish());
+        const callId = this.callIdBase | BigInt(this.callCounter);
+        this.callCounter = (this.callCounter + 1) % 0x100000000;
+        const frameBody = new Writer().u16(systemId).raw(body).finish();
+        this.sendCall({
+          kind: 'call', read: readResult, resolve: resolve as (value: unknown) => void, reject, callId,
+          number: ++this.callsSent, retryable: this.resume !== undefined, body: frameBody,
+        });
       }, reject);
     });
+  }
+
+  /** Sends a call as CALL_ONCE (docs/PROTOCOL.md, calls that run once): a first time, or again with its id. */
+  private sendCall(call: CallPending): void {
+    const request = this.requestIdFor(call);
+    this.send(new Writer().u8(CALL_ONCE).u32(request).u64(call.callId).raw(call.body).finish());
   }
 
   /** Subscribes to the row with this id. */
@@ -662,9 +699,11 @@ export class HetuConnection {
   /** After a reconnect: log in again, renew every subscription (reconciling its cache), then release waiting work. */
   private async resumeSession(generation: number): Promise<void> {
     this.resuming = true;
+    let loggedIn = false;
     try {
       if (this.resume !== undefined) {
         await this.resume();
+        loggedIn = true;
       }
     } catch (error) {
       if (generation === this.generation) {
@@ -675,6 +714,17 @@ export class HetuConnection {
     }
     if (generation !== this.generation || !this.greeted) {
       return;
+    }
+    // The calls lost with the socket go again under the same user, with their ids: each runs at most once.
+    const retrying = this.retrying;
+    this.retrying = [];
+    for (const call of retrying) {
+      if (loggedIn) {
+        this.sendCall(call);
+      } else {
+        call.reject(new HetuRejection('DISCONNECTED', 'the connection was lost and the login after the reconnect failed; '
+          + 'the call may or may not have run'));
+      }
     }
     for (const state of [...this.live]) {
       if (state.active) {
@@ -700,7 +750,7 @@ export class HetuConnection {
     this.held = undefined;
     this.socket = undefined;
     this.stopPinging();
-    this.failPending(error);
+    this.failPending(error, true);
     const first = this.firstConnect;
     if (first !== undefined) {
       this.firstConnect = undefined;
@@ -729,16 +779,30 @@ export class HetuConnection {
     }, delay * (0.5 + Math.random() / 2));
   }
 
-  /** Calls in flight may or may not have run: they reject. Subscriptions in flight are renewed on resume. */
-  private failPending(error: HetuError): void {
+  /**
+   * The socket is gone. A call in flight may or may not have run: with `keepCalls` (a reconnect follows) one sent under
+   * a login callback and among the last 32 calls waits to be sent again with its id; any other rejects. Subscriptions
+   * in flight are renewed on resume.
+   */
+  private failPending(error: HetuError, keepCalls: boolean): void {
     const pending = [...this.pending.values()];
     this.pending.clear();
     this.byServerId.clear();
+    const calls = [...this.retrying];
+    this.retrying = [];
     for (const entry of pending) {
       if (entry.kind === 'call') {
-        entry.reject(new HetuRejection('DISCONNECTED', `${error.message}; the call may or may not have run`));
+        calls.push(entry);
       } else if (entry.kind === 'unsubscribe') {
         entry.resolve();
+      }
+    }
+    calls.sort((a, b) => a.number - b.number);
+    for (const call of calls) {
+      if (keepCalls && call.retryable && this.callsSent - call.number < CALL_SLOTS) {
+        this.retrying.push(call);
+      } else {
+        call.reject(new HetuRejection('DISCONNECTED', `${error.message}; the call may or may not have run`));
       }
     }
     for (const state of this.live) {
@@ -766,7 +830,7 @@ export class HetuConnection {
     const first = this.firstConnect;
     this.firstConnect = undefined;
     first?.reject(ended);
-    this.failPending(ended);
+    this.failPending(ended, false);
     for (const state of [...this.snapshotWaiters.keys()]) {
       this.settle(state, ended);
     }

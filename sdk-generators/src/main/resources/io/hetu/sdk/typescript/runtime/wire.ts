@@ -130,7 +130,9 @@ export class Writer {
   }
 
   raw(bytes: Uint8Array): this {
-    this.buffer.set(bytes, this.reserve(bytes.length));
+    // reserve() may replace the buffer: take the offset first, then copy into the buffer it left.
+    const at = this.reserve(bytes.length);
+    this.buffer.set(bytes, at);
     return this;
   }
 

@@ -11,7 +11,7 @@ public final class HetuProtocol {
     private HetuProtocol() {}
 
     /** The protocol version this SDK speaks: HELLO sends it, WELCOME must carry it. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** Client to server: the handshake. */
     public static final int HELLO = 0x01;
@@ -30,6 +30,9 @@ public final class HetuProtocol {
 
     /** Client to server: asks for a PONG. */
     public static final int PING = 0x06;
+
+    /** Client to server: calls a system at most once per user and call id. */
+    public static final int CALL_ONCE = 0x07;
 
     /** Server to client: the handshake succeeded. */
     public static final int WELCOME = 0x81;
@@ -160,5 +163,6 @@ public final class HetuProtocol {
             "INTERNAL",
             "UNAVAILABLE",
             "UNKNOWN_OUTCOME",
-            "RATE_LIMITED");
+            "RATE_LIMITED",
+            "ALREADY_RAN");
 }
