@@ -8,8 +8,6 @@ public final class Protocol {
 
     /** The newest protocol version, which the SDKs speak. */
     public static final int VERSION = 2;
-    /** The oldest version a server still accepts: version 1 is version 2 without CALL_ONCE. */
-    public static final int OLDEST_VERSION = 1;
 
     public static final byte HELLO = 0x01;
     public static final byte CALL = 0x02;

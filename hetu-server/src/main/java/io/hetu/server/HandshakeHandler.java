@@ -20,6 +20,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class HandshakeHandler extends ChannelInboundHandlerAdapter {
 
+    /** The oldest protocol version the server still speaks: version 1 is version 2 without CALL_ONCE. */
+    static final int OLDEST_VERSION = 1;
+
     private final Connection connection;
     private final App app;
     private final Limits limits;
@@ -59,8 +62,8 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void hello(ChannelHandlerContext ctx, ClientMessage.Hello hello) {
-        if (hello.version() < Protocol.OLDEST_VERSION || hello.version() > Protocol.VERSION) {
-            connection.close(Codes.VERSION, "this server speaks protocol versions " + Protocol.OLDEST_VERSION
+        if (hello.version() < OLDEST_VERSION || hello.version() > Protocol.VERSION) {
+            connection.close(Codes.VERSION, "this server speaks protocol versions " + OLDEST_VERSION
                     + " to " + Protocol.VERSION + ", the client sent " + hello.version()
                     + "; use an SDK generated for this server", Protocol.CLOSE_HANDSHAKE);
             return;

@@ -70,19 +70,27 @@ class OnceCallsTest {
     }
 
     private Message once(int request, long callId, String system) {
-        return new Message(Protocol.CALL_ONCE).i32(request).i64(callId).u16(system(system));
+        return once(app, request, callId, system);
     }
 
-    /** A version 2 client of {@code server}, logged in as {@code user} (kicking another connection of it). */
+    static Message once(App app, int request, long callId, String system) {
+        return new Message(Protocol.CALL_ONCE).i32(request).i64(callId).u16(TestSystems.id(app, system));
+    }
+
     private TestClient player(HetuServer on, long user) throws Exception {
+        return player(app, on, user);
+    }
+
+    /** A version 2 client of {@code on}, logged in as {@code user} (kicking another connection of it). */
+    static TestClient player(App app, HetuServer on, long user) throws Exception {
         TestClient client = TestClient.greeted(on.port(), app.schemaHash(), 2);
-        client.send(new Message(Protocol.CALL).i32(0).u16(system("login")).i64(user).u8(1));
+        client.send(new Message(Protocol.CALL).i32(0).u16(TestSystems.id(app, "login")).i64(user).u8(1));
         client.next(Protocol.RESULT);
         return client;
     }
 
     /** The i32 value of a RESULT (after type, request id and seq). */
-    private static int value(ByteBuffer result) {
+    static int value(ByteBuffer result) {
         assertEquals(Protocol.RESULT, result.get(0), () -> "expected RESULT, got " + describe(result));
         return result.getInt(13);
     }
@@ -100,8 +108,8 @@ class OnceCallsTest {
         return TestClient.readStr(frame.duplicate().order(frame.order()).position(5));
     }
 
-    /** The reply (RESULT or REJECTED) to each request id, whatever order they arrive in. */
-    private static ByteBuffer reply(TestClient client) throws InterruptedException {
+    /** The next reply (RESULT or REJECTED). */
+    static ByteBuffer reply(TestClient client) throws InterruptedException {
         while (true) {
             ByteBuffer frame = client.next();
             if (frame.get(0) == Protocol.RESULT || frame.get(0) == Protocol.REJECTED) {
@@ -111,7 +119,11 @@ class OnceCallsTest {
     }
 
     private int counter(long user) {
-        return database.transact(0, tx -> {
+        return counter(database, user);
+    }
+
+    static int counter(Database database, long user) {
+        return database.transact(10, tx -> {
             var row = tx.getBy(io.hetu.server.fixtures.MarkerTable.OWNER, COUNTER + user);
             return row == null ? 0 : row.value();
         });
@@ -241,33 +253,42 @@ class OnceCallsTest {
     @Test
     void theSameCallsRacingOnTwoServersOfOneStoreRunOnceEach() throws Exception {
         HetuServer second = serve();
-        try (TestClient a = player(server, 9); TestClient b = player(second, 9)) {
+        try {
+            race(app, server, second, database);
+        } finally {
+            second.close();
+        }
+    }
+
+    /**
+     * Two clients of user 9, one on each server, send the same calls at once, a batch of the user's
+     * 32 slots at a time: each call runs once, and both hear the same result for it.
+     */
+    static void race(App app, HetuServer one, HetuServer other, Database database) throws Exception {
+        try (TestClient a = player(app, one, 9); TestClient b = player(app, other, 9)) {
             Map<Long, Integer> seen = new HashMap<>();
             long id = 5_000;
             for (int batch = 0; batch < 20; batch++) {
-                // One batch fills the user's 32 slots once: both clients send the same 32 ids.
                 for (int i = 0; i < OnceCalls.SLOTS; i++) {
-                    a.send(once(i, id + i, "count"));
-                    b.send(once(i, id + i, "count"));
+                    a.send(once(app, i, id + i, "count"));
+                    b.send(once(app, i, id + i, "count"));
                 }
                 for (TestClient client : new TestClient[] {a, b}) {
                     for (int i = 0; i < OnceCalls.SLOTS; i++) {
                         ByteBuffer reply = reply(client);
                         long callId = id + reply.getInt(1);
                         int value = value(reply);
-                        Integer other = seen.putIfAbsent(callId, value);
-                        assertTrue(other == null || other == value,
-                                "call " + callId + " answered " + other + " on one server and " + value + " on the other");
+                        Integer other2 = seen.putIfAbsent(callId, value);
+                        assertTrue(other2 == null || other2 == value,
+                                "call " + callId + " answered " + other2 + " on one server and " + value + " on the other");
                     }
                 }
                 id += OnceCalls.SLOTS;
             }
             assertEquals(20 * OnceCalls.SLOTS, seen.size());
-            assertEquals(20 * OnceCalls.SLOTS, counter(9), "every call ran exactly once");
+            assertEquals(20 * OnceCalls.SLOTS, counter(database, 9), "every call ran exactly once");
             assertEquals(20 * OnceCalls.SLOTS, seen.values().stream().distinct().count(),
                     "each run saw its own count");
-        } finally {
-            second.close();
         }
     }
 

@@ -103,7 +103,7 @@ class ServerTest {
 
     @Test
     void bothVersionsAreWelcomedInTheirOwnVersion() throws Exception {
-        for (int version = Protocol.OLDEST_VERSION; version <= Protocol.VERSION; version++) {
+        for (int version = HandshakeHandler.OLDEST_VERSION; version <= Protocol.VERSION; version++) {
             try (TestClient client = TestClient.connect(server.port())) {
                 client.hello(version, app.schemaHash());
                 ByteBuffer welcome = client.next(Protocol.WELCOME);
