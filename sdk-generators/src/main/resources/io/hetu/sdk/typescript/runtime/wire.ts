@@ -130,7 +130,9 @@ export class Writer {
   }
 
   raw(bytes: Uint8Array): this {
-    this.buffer.set(bytes, this.reserve(bytes.length));
+    // Reserve first: it may replace the buffer, and the bytes go into the one it leaves.
+    const at = this.reserve(bytes.length);
+    this.buffer.set(bytes, at);
     return this;
   }
 
