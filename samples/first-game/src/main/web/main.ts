@@ -174,6 +174,22 @@ function showRound(round: Subscription<RoundRow>): void {
   roundText.textContent = `Round ${current.number}: ${left} s left`;
 }
 
+/**
+ * A login token for this tab's player from the server's development login (auth.devLogin, which
+ * mvn -Pplay package turns on): GET <endpoint>/dev-token?user=N. A live game gets its tokens from
+ * its login service or identity provider instead.
+ */
+async function devToken(endpoint: string): Promise<string> {
+  const address = `${endpoint.replace(/^ws/, 'http')}/dev-token?user=${me}`;
+  const response = await fetch(address);
+  if (!response.ok) {
+    const reason = response.status === 404 ? 'the server hands out no development tokens (auth.devLogin is off)'
+      : (await response.text()).trim();
+    throw new Error(`no login token from ${address}: ${response.status}, ${reason}`);
+  }
+  return response.text();
+}
+
 async function play(): Promise<void> {
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
   const url = new URLSearchParams(location.search).get('server') ?? `${scheme}://${location.host}/hetu`;
@@ -187,8 +203,9 @@ async function play(): Promise<void> {
       show('failed', 'Disconnected. Reload the page to play again.');
     }
   });
-  // Logs in now and again after every reconnect, before the subscriptions resume.
-  await client.login((c) => c.systems.login(me));
+  // Logs in now and again after every reconnect, before the subscriptions resume, each time with a
+  // fresh token: one that expired while the tab was away is replaced.
+  await client.login(async (c) => c.systems.login(await devToken(url)));
   players = await client.position.queryByOwner({ limit: 1000 });
   players.onInsert(redraw);
   players.onUpdate(redraw);

@@ -1,12 +1,13 @@
 // A first-game player written against the generated C# SDK (compiled with mcs -langversion:7.2, run on Mono)
 // by FirstGameSdksIT.
 //
-//   mono MonoClient.exe <server url> <user id>
+//   mono MonoClient.exe <server url> <login token>
 //
-// The same script as node-client.mjs: it connects, checks that MoveTo is refused before logging in, logs in (again
-// after every reconnect, through SessionStart), subscribes to every player's Position (owner 1..999) and follows
-// the test's commands on stdin (move, expect, await-login, finish), printing one JSON object per line. A failed
-// check prints {"event":"fail"} and exits 1. The waits have a hang guard only.
+// The same script as node-client.mjs: it connects, checks that MoveTo is refused before logging in and that a login
+// with a token that is not one is refused, logs in with the token (again after every reconnect, through
+// SessionStart), subscribes to every player's Position (owner 1..999) and follows the test's commands on stdin
+// (move, expect, await-login, finish), printing one JSON object per line. A failed check prints {"event":"fail"}
+// and exits 1. The waits have a hang guard only.
 //
 // Callbacks go through a HetuQueueDispatcher that the main thread drains while it waits, as a game loop would: the
 // caches and the events are only ever touched by the main thread.
@@ -36,7 +37,7 @@ public static class MonoClient
     {
         try
         {
-            return Run(args[0], long.Parse(args[1], CultureInfo.InvariantCulture));
+            return Run(args[0], args[1]);
         }
         catch (Exception e)
         {
@@ -45,7 +46,7 @@ public static class MonoClient
         }
     }
 
-    private static int Run(string url, long user)
+    private static int Run(string url, string token)
     {
         var reader = new Thread(() =>
         {
@@ -93,10 +94,22 @@ public static class MonoClient
                         "message", e.Message));
             }
 
+            // The server verifies the token: one that is not a signed token logs nobody in.
+            try
+            {
+                Wait(client.Ssw.Login("not a token"), "the forged login");
+                return Fail("a login with a forged token was accepted");
+            }
+            catch (HetuRejectionException e)
+            {
+                Emit(Json.Object("event", "rejected", "call", "login", "kind", e.GetType().Name, "code", e.Code,
+                        "message", e.Message));
+            }
+
             // Logs in now, and through SessionStart after every reconnect before the subscriptions resume.
             Func<Task> login = async () =>
             {
-                await client.Ssw.Login(user).ConfigureAwait(false);
+                await client.Ssw.Login(token).ConfigureAwait(false);
                 var count = Interlocked.Increment(ref logins);
                 Emit(Json.Object("event", "login", "count", count));
             };

@@ -1,10 +1,10 @@
 // A first-game player written against the generated TypeScript SDK, run on Node with `ws` by FirstGameSdksIT.
 //
-//   node node-client.mjs <compiled SDK dist/index.js> <node_modules holding ws> <server url> <user id>
+//   node node-client.mjs <compiled SDK dist/index.js> <node_modules holding ws> <server url> <login token>
 //
-// It connects, checks that moveTo is refused before logging in, logs in (again after every reconnect, through the
-// SDK's login hook), subscribes to every player's Position (owner 1..999) and then follows the test's commands,
-// one per line on stdin:
+// It connects, checks that moveTo is refused before logging in and that a login with a token that is not one is
+// refused, logs in with the token (again after every reconnect, through the SDK's login hook), subscribes to every
+// player's Position (owner 1..999) and then follows the test's commands, one per line on stdin:
 //   move <x> <y>          call moveTo(x, y)                                    -> {"event":"moved"}
 //   expect <owner> <x> <y> wait until the cache holds that owner's row at x, y -> {"event":"saw"}
 //   await-login <n>       wait until logged in n times and the connection open -> {"event":"ready"}
@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
-const [sdkIndex, nodeModules, url, userArgument] = process.argv.slice(2);
+const [sdkIndex, nodeModules, url, token] = process.argv.slice(2);
 const HANG_GUARD_MS = 45_000;
 
 function emit(object) {
@@ -43,7 +43,6 @@ async function until(condition, what) {
 
 const { connect, HetuRejection } = await import(pathToFileURL(sdkIndex).href);
 const WebSocket = createRequire(join(nodeModules, 'resolve-from-here.js'))('ws');
-const user = BigInt(userArgument);
 
 const errors = [];
 const states = [];
@@ -77,9 +76,20 @@ try {
   emit({ event: 'rejected', call: 'moveTo', kind: error.name, code: error.code, message: error.message });
 }
 
+// The server verifies the token: one that is not a signed token logs nobody in.
+try {
+  await client.systems.login('not a token');
+  fail('a login with a forged token was accepted');
+} catch (error) {
+  if (!(error instanceof HetuRejection)) {
+    fail(`the forged login failed with something other than a HetuRejection: ${error?.stack ?? error}`);
+  }
+  emit({ event: 'rejected', call: 'login', kind: error.name, code: error.code, message: error.message });
+}
+
 // The SDK runs this now and again after every reconnect, before the subscriptions resume.
 await client.login(async (c) => {
-  await c.systems.login(user);
+  await c.systems.login(token);
   logins++;
   emit({ event: 'login', count: logins });
 });

@@ -145,7 +145,8 @@ public final class HetuServer implements AutoCloseable {
                         pipeline.addLast("address-limit", addressLimit);
                         pipeline.addLast("stats", statsRoute);
                         pipeline.addLast("admin", adminRoute);
-                        pipeline.addLast("routes", new HttpRoutes(config.path(), manifest, web, config.origins()));
+                        pipeline.addLast("routes", new HttpRoutes(config.path(), manifest, web, config.origins(),
+                                config.auth()));
                         // The protocol (docs/ARCHITECTURE.md, the path of a call): handlers that share
                         // one Connection; the handshake handler leaves after WELCOME.
                         Connection connection = new Connection(HetuServer.this, connectionIds.incrementAndGet());
@@ -184,6 +185,10 @@ public final class HetuServer implements AutoCloseable {
         LOG.info("HeTu serving {} component(s) and {} system(s) at {}://{}:{}{} ({} transport)", app.tables().size(),
                 app.systems().size(), tls == null ? "ws" : "wss", config.host(), port(), config.path(),
                 epoll ? "epoll" : "nio");
+        if (config.auth().devLogin()) {
+            LOG.warn("auth.devLogin is on: anyone can log in as any user with a token from GET {}/dev-token?user=N; "
+                    + "it must be off in production", config.path());
+        }
     }
 
     /** Starts serving; runs the app's server-start hooks first. */

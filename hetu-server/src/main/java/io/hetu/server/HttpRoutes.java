@@ -1,5 +1,7 @@
 package io.hetu.server;
 
+import io.hetu.server.auth.AuthConfig;
+import io.hetu.server.auth.DevTokens;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,13 +16,15 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
 /**
  * Plain HTTP requests on the game port: the schema manifest for tools at
- * {@code GET <path>/schema.json}; the app's browser client ({@link WebFiles}) at every other path;
+ * {@code GET <path>/schema.json}; with {@code auth.devLogin}, a development token for any user at
+ * {@code GET <path>/dev-token?user=N}; the app's browser client ({@link WebFiles}) at every other path;
  * WebSocket upgrades to the endpoint (its query string is ignored) pass through to the WebSocket
  * handlers once they are valid RFC 6455 upgrades from an allowed origin; anything else is 404.
  * A request that is malformed or over the header limits is answered and the connection closed.
@@ -36,13 +40,16 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final WebFiles web;
     private final List<String> origins;
+    /** The settings development tokens are signed with, or null: {@code auth.devLogin} is off. */
+    private final AuthConfig devLogin;
 
-    HttpRoutes(String path, byte[] manifest, WebFiles web, List<String> origins) {
+    HttpRoutes(String path, byte[] manifest, WebFiles web, List<String> origins, AuthConfig auth) {
         super(false);
         this.path = path;
         this.manifest = manifest;
         this.web = web;
         this.origins = origins;
+        this.devLogin = auth.devLogin() ? auth : null;
     }
 
     @Override
@@ -72,6 +79,8 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             WebFiles.WebFile file;
             if (read && route.equals(path + "/schema.json")) {
                 respond(ctx, request, HttpResponseStatus.OK, "application/json", manifest);
+            } else if (read && devLogin != null && route.equals(path + "/dev-token")) {
+                devToken(ctx, request);
             } else if (read && (file = web.find(route)) != null) {
                 serve(ctx, request, file);
             } else {
@@ -82,6 +91,39 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
         } finally {
             request.release();
+        }
+    }
+
+    /** A development token for {@code ?user=N}: no roles, so never an admin; 400 unless N is one user id. */
+    private void devToken(ChannelHandlerContext ctx, FullHttpRequest request) {
+        List<String> users;
+        try {
+            users = new QueryStringDecoder(request.uri()).parameters().getOrDefault("user", List.of());
+        } catch (IllegalArgumentException badEncoding) {
+            users = List.of();
+        }
+        long user = users.size() == 1 && users.getFirst().matches("[1-9][0-9]{0,18}") ? parseUser(users.getFirst()) : 0;
+        if (user <= 0) {
+            String given = users.isEmpty() ? "none" : "'" + String.join("', '", users) + "'";
+            respond(ctx, request, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8", ("A development token "
+                    + "needs one user id, a whole number from 1: " + path + "/dev-token?user=42. The user given: "
+                    + (given.length() > 80 ? given.substring(0, 80) + "..." : given) + ".\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        String token = DevTokens.sign(devLogin, user, List.of(), DevTokens.DEV_LOGIN_TTL);
+        FullHttpResponse response = response(request, HttpResponseStatus.OK, "text/plain; charset=utf-8",
+                token.getBytes(StandardCharsets.UTF_8));
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+        send(ctx, request, response);
+    }
+
+    /** The user id, or 0 when it does not fit in a long. */
+    private static long parseUser(String digits) {
+        try {
+            return Long.parseLong(digits);
+        } catch (NumberFormatException tooLarge) {
+            return 0;
         }
     }
 

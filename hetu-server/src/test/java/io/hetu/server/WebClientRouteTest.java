@@ -64,7 +64,7 @@ class WebClientRouteTest {
     }
 
     /** A request written by hand, so that nothing normalises its path on the way. */
-    private static String raw(HetuServer server, String requestLine) throws IOException {
+    static String raw(HetuServer server, String requestLine) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", server.port())) {
             OutputStream out = socket.getOutputStream();
             out.write((requestLine + "\r\nHost: localhost\r\nConnection: close\r\n\r\n")

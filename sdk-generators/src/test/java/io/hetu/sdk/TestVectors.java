@@ -141,6 +141,9 @@ public final class TestVectors {
         arguments("login", "id", List.of(bigint(7)), w -> w.writeI64(7));
         arguments("moveTo", "tenth", List.of(number(0.1f), number(-0.0f)), w -> w.writeF32(0.1f).writeF32(-0.0f));
         arguments("refuse", "code", List.of(NODES.textNode("NOT_ENOUGH_GOLD")), w -> w.writeString("NOT_ENOUGH_GOLD"));
+        // Longer than a writer's first buffer (a login token is): the writer grows while it writes the string.
+        String token = "eyJhbGciOiJIUzI1NiJ9." + "x".repeat(150) + ".signature";
+        arguments("refuse", "longer than a first buffer", List.of(NODES.textNode(token)), w -> w.writeString(token));
         arguments("removeGadget", "negative", List.of(bigint(-1)), w -> w.writeI64(-1));
         arguments("split", "multi-byte", List.of(NODES.textNode("a b ç🎮")), w -> w.writeString("a b ç🎮"));
         byte[] data = {9, 8, (byte) 0xfe};

@@ -13,10 +13,14 @@ import java.util.Date;
 import java.util.List;
 
 /**
- * HS256 tokens signed with the server's own secret, for development and tests ({@code hetu token}).
+ * HS256 tokens signed with the server's own secret, for development and tests ({@code hetu token}, and
+ * {@code GET <path>/dev-token} with {@code auth.devLogin}).
  * A live game gets its tokens from its login service or identity provider instead.
  */
 public final class DevTokens {
+
+    /** How long a token from {@code GET <path>/dev-token} ({@code auth.devLogin}) is valid. */
+    public static final Duration DEV_LOGIN_TTL = Duration.ofHours(24);
 
     private DevTokens() {}
 

@@ -1,6 +1,8 @@
 package io.hetu.server.cli;
 
+import io.hetu.server.AdminConfig;
 import io.hetu.server.HetuServer;
+import io.hetu.server.ServerConfig;
 import io.hetu.server.app.App;
 import io.hetu.storage.Database;
 import io.hetu.storage.spi.BackendProvider;
@@ -84,6 +86,11 @@ public final class HetuCli {
                 description = "Write a snapshot after this many seconds with commits (default 0: not by time).")
         Long snapshotEverySeconds;
 
+        @Option(names = "--dev-login", description = "Hand out a login token for any user at "
+                + "GET <path>/dev-token?user=N (auth.devLogin; needs auth.secret). For development only: anyone can "
+                + "then log in as anyone.")
+        boolean devLogin;
+
         @Option(names = "--config", description = "A YAML file with the same keys (see docs/CONFIGURATION.md).")
         Path config;
 
@@ -99,6 +106,7 @@ public final class HetuCli {
             override(settings, "fsync", fsync);
             override(settings, "snapshot.everyCommits", snapshotEveryCommits == null ? null : snapshotEveryCommits.toString());
             override(settings, "snapshot.everySeconds", snapshotEverySeconds == null ? null : snapshotEverySeconds.toString());
+            override(settings, "auth.devLogin", devLogin ? "true" : null);
             return serve(settings);
         }
 
@@ -114,12 +122,15 @@ public final class HetuCli {
                 throw new CommandLine.ParameterException(new CommandLine(this),
                         "no app given: pass --app <jar or classes folder> (or set app in --config / HETU_APP)");
             }
+            // A setting that is wrong stops the start before the app is loaded and the data opened.
+            ServerConfig serverConfig = settings.serverConfig();
+            AdminConfig adminConfig = settings.adminConfig();
             ClassLoader loader = appLoader(appPath);
             App loaded = App.load(loader, settings.get("namespace"));
             Database database = openDatabase(settings, loaded);
             HetuServer server;
             try {
-                server = HetuServer.start(loaded, database, settings.serverConfig(), settings.adminConfig());
+                server = HetuServer.start(loaded, database, serverConfig, adminConfig);
             } catch (Exception e) {
                 database.close();
                 throw e;
@@ -136,7 +147,7 @@ public final class HetuCli {
                 }
                 stopped.countDown();
             }, "hetu-shutdown"));
-            boolean tls = settings.serverConfig().tlsCertificate() != null;
+            boolean tls = serverConfig.tlsCertificate() != null;
             String address = displayHost(settings.get("host")) + ":" + server.port();
             System.out.println("HeTu is serving on " + (tls ? "wss://" : "ws://") + address + settings.get("path"));
             if (server.servesWebClient()) {

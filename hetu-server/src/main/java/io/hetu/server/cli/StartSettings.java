@@ -57,6 +57,7 @@ final class StartSettings {
         DEFAULTS.put("auth.userClaim", auth.userClaim());
         DEFAULTS.put("auth.rolesClaim", auth.rolesClaim());
         DEFAULTS.put("auth.adminRole", auth.adminRole());
+        DEFAULTS.put("auth.devLogin", Boolean.toString(auth.devLogin()));
         DEFAULTS.put("admin.secret", null);
         DEFAULTS.put("metrics.enabled", "true");
         DEFAULTS.put("metrics.public", "false");
@@ -224,6 +225,7 @@ final class StartSettings {
     AuthConfig authConfig() {
         return new AuthConfig(values.get("auth.secret"), values.get("auth.jwks"), values.get("auth.issuer"),
                 values.get("auth.audience"), Duration.ofSeconds(integer("auth.clockSkewSeconds")),
-                values.get("auth.userClaim"), values.get("auth.rolesClaim"), values.get("auth.adminRole"));
+                values.get("auth.userClaim"), values.get("auth.rolesClaim"), values.get("auth.adminRole"),
+                bool("auth.devLogin"));
     }
 }

@@ -1,6 +1,7 @@
 package io.hetu.server.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,5 +136,30 @@ class StartSettingsTest {
         cli.getSubcommands().get("token").setErr(new java.io.PrintWriter(out, true));
         assertEquals(2, cli.execute("token", "--user", "42", "--ttl", "forever", "--secret", secret));
         assertTrue(out.toString().contains("--ttl must be"), out.toString());
+    }
+
+    @Test
+    void devLoginIsAnAuthSettingThatNeedsASecret() throws Exception {
+        assertFalse(new StartSettings().authConfig().devLogin(), "off by default");
+        StartSettings fromEnvironment = new StartSettings();
+        fromEnvironment.applyEnvironment(Map.of("HETU_AUTH_SECRET", "a secret for development logins, long enough",
+                "HETU_AUTH_DEV_LOGIN", "true"));
+        assertTrue(fromEnvironment.serverConfig().auth().devLogin());
+
+        Path yaml = dir.resolve("dev.yml");
+        Files.writeString(yaml, "auth:\n  devLogin: sometimes\n");
+        StartSettings fromFile = new StartSettings();
+        fromFile.applyFile(yaml);
+        IllegalArgumentException notABoolean = assertThrows(IllegalArgumentException.class, fromFile::authConfig);
+        assertTrue(notABoolean.getMessage().contains("'auth.devLogin' must be true or false"), notABoolean.getMessage());
+
+        // hetu start --dev-login without a secret stops before it loads the app (which is not there).
+        Assumptions.assumeTrue(System.getenv("HETU_AUTH_SECRET") == null, "HETU_AUTH_SECRET is set in this shell");
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = HetuCli.commandLine();
+        cli.getSubcommands().get("start").setErr(new java.io.PrintWriter(err, true));
+        assertEquals(2, cli.execute("start", "--app", dir.resolve("no-app").toString(), "--dev-login"), err.toString());
+        assertTrue(err.toString().startsWith("hetu start: auth.devLogin is on but auth.secret is not set")
+                && err.toString().contains("HETU_AUTH_SECRET") && !err.toString().contains("\tat "), err.toString());
     }
 }

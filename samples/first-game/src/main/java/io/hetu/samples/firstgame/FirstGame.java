@@ -9,10 +9,10 @@ public final class FirstGame {
 
     private FirstGame() {}
 
-    /** Anyone may log in as any player: a demo. A real game checks a token here. */
+    /** Logs in as the player a signed token names; UNAUTHENTICATED unless it verifies. */
     @GameSystem(namespace = "ssw", permission = Permission.EVERYBODY)
-    public static void login(SystemContext ctx, long userId) {
-        ctx.elevate(userId, true);
+    public static void login(SystemContext ctx, String token) {
+        ctx.login(ctx.verifyToken(token), true);    // this connection is now that player
     }
 
     /** Moves the caller's dot, creating it on the first move. */

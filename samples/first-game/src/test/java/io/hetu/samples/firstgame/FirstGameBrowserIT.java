@@ -23,9 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The first game as a player meets it: the real server ({@code java -jar hetu.jar start --app first-game.jar})
- * serves the browser client that hetu:web compiled into the app, and two players in two Chromium browser contexts
- * (driven by playwright-core, {@code two-players.mjs}) see each other; one walks with the arrow key and S, and the
- * other sees its dot move there. Screenshots of both pages are kept in {@code target/browser-test/}.
+ * serves the browser client that hetu:web compiled into the app, with the development logins of
+ * {@code mvn -Pplay package} ({@code hetu-dev.yml}), and two players in two Chromium browser contexts (driven by
+ * playwright-core, {@code two-players.mjs}) log in with tokens their pages fetch from {@code /hetu/dev-token} and see
+ * each other; one walks with the arrow key and S, and the other sees its dot move there; that one's WebSocket is
+ * cut, its page fetches a new token as it reconnects, and it walks on. Screenshots of both pages are kept in {@code target/browser-test/}.
  *
  * <p>Skips loudly without node, Chromium or playwright-core; with {@code HETU_REQUIRE_TOOLS=1} it fails instead.
  */
@@ -56,11 +58,14 @@ class FirstGameBrowserIT {
 
         Path screenshots = Files.createDirectories(Path.of(GameServer.property("hetu.browser.artifacts")));
         int port = GameServer.freePort();
+        // The settings of mvn -Pplay package: development logins, which the page logs in with.
         GameServer server = GameServer.start(Files.createDirectories(work.resolve("data")), port,
-                work.resolve("server.log"));
+                work.resolve("server.log"), "--config", GameServer.property("hetu.dev.config"));
         try {
             server.awaitServing(port);
             String game = "http://127.0.0.1:" + port;
+            assertTrue(Files.readString(work.resolve("server.log")).lines().anyMatch(line -> line.contains("WARN")
+                    && line.contains("auth.devLogin is on")), "the server warns that anyone can log in as anyone");
 
             // The page, its script and the SDK it imports come from the app jar, through the game port.
             HttpClient http = HttpClient.newHttpClient();
@@ -123,6 +128,13 @@ class FirstGameBrowserIT {
                     "both players are in the same round: " + rounds);
             assertTrue(rounds.get("ann").get("text").asText().matches("Round \\d+: \\d+ s left"),
                     "the page shows the round and its countdown: " + rounds);
+            String annToken = "{\"path\":\"/hetu/dev-token?user=101\",\"status\":200}";
+            assertEquals("[" + annToken + "," + annToken + "]", done.get("tokens").get("101").toString(),
+                    "player 101's page fetched a token to log in, and a new one as it reconnected after the cut");
+            assertEquals("[{\"path\":\"/hetu/dev-token?user=202\",\"status\":200}]",
+                    done.get("tokens").get("202").toString(), "player 202's page fetched one token");
+            assertTrue(done.get("bobSawAfterCut").get("x").asDouble() < end.get("x").asDouble() - 2,
+                    "logged in again after the cut, player 101 walked left: " + done);
             assertEquals(0, done.get("problems").size(), "no page or console errors: " + done.get("problems"));
             assertTrue(Files.size(screenshots.resolve("first-game-player-202.png")) > 1000, "a screenshot was kept");
         } finally {

@@ -13,18 +13,21 @@ import io.hetu.samples.firstgame.client.HetuRejection;
 import io.hetu.samples.firstgame.client.PositionRow;
 import io.hetu.samples.firstgame.client.RoundRow;
 import io.hetu.samples.firstgame.client.Subscription;
+import io.hetu.server.auth.AuthConfig;
+import io.hetu.server.auth.DevTokens;
 import io.hetu.test.Await;
 import io.hetu.test.HetuTest;
 import io.hetu.test.TestServer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
 
 /**
  * The first game played by test clients (the generated Java SDK) against the game served
- * in-process by the test kit: logins, moves, what each player sees and does not see, the round
- * clock under a clock the tests move, lost connections.
+ * in-process by the test kit: logins with tokens, moves, what each player sees and does not
+ * see, the round clock under a clock the tests move, lost connections.
  */
 @HetuTest(start = "2030-06-01T12:00:00Z")
 class FirstGameKitTest {
@@ -33,7 +36,7 @@ class FirstGameKitTest {
 
     private static HetuClient player(TestServer server, String name, long id) {
         HetuClient client = server.connect(name, HetuClient::connect);
-        client.login(c -> c.systems().login(id)).join();
+        client.login(c -> c.systems().login(server.token(id))).join();
         return client;
     }
 
@@ -107,11 +110,19 @@ class FirstGameKitTest {
     }
 
     @Test
-    void aLoginWithIdZeroIsRefused(TestServer server) {
-        HetuClient client = server.connect("zero", HetuClient::connect);
-        CompletionException refused = assertThrows(CompletionException.class,
-                () -> client.systems().login(0).join());
-        assertEquals("BAD_ARGUMENTS", rejection(refused));
+    void aLoginWithoutAValidTokenIsRefusedAndLogsNobodyIn(TestServer server) {
+        HetuClient client = server.connect("forger", HetuClient::connect);
+        String otherSecret = DevTokens.sign(AuthConfig.hs256("a secret that is not this server's, long enough"),
+                101, List.of("admin"), Duration.ofHours(1));
+        for (String token : List.of("", "not a token", otherSecret, server.token(0))) {
+            CompletionException refused = assertThrows(CompletionException.class,
+                    () -> client.systems().login(token).join(), token);
+            assertEquals("UNAUTHENTICATED", rejection(refused), token);
+        }
+        CompletionException move = assertThrows(CompletionException.class,
+                () -> client.systems().moveTo(1f, 1f).join());
+        assertEquals("PERMISSION", rejection(move), "still not logged in");
+        assertNull(stored(server, 101));
     }
 
     @Test

@@ -17,7 +17,7 @@ class FirstGameRestartTest {
     @Test
     void afterARestartThePlayersAreWhereTheyWereAndClientsCarryOn(TestServer server) throws Exception {
         HetuClient ann = server.connect("ann", HetuClient::connect);
-        ann.login(c -> c.systems().login(101L)).join();
+        ann.login(c -> c.systems().login(server.token(101))).join();
         Subscription<PositionRow> seen = ann.position().queryByOwner().join();
         ann.systems().moveTo(33f, 44f).join();
         server.restart();
@@ -26,7 +26,7 @@ class FirstGameRestartTest {
         Await.until("the move after the restart", () -> seen.rows().values().stream()
                 .filter(p -> p.owner() == 101 && p.x() == 35f).findFirst().orElse(null));
         HetuClient bob = server.connect("bob", HetuClient::connect);
-        bob.login(c -> c.systems().login(202L)).join();
+        bob.login(c -> c.systems().login(server.token(202))).join();
         assertEquals(new PositionRow(35f, 44f, 101), bob.position().selectByOwner(101).join().rows().values()
                 .iterator().next());
     }

@@ -34,10 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * {@link FirstGameServerIT} does.
  *
  * <p>Each client prints what it observes as JSON lines and does what this test tells it on stdin, so the test
- * decides the order: both are refused {@code moveTo} before logging in, log in (Node as user 1, Mono as user 2) and
- * subscribe to every position (owner 1..999); each sees the other's move; the server is stopped with SIGTERM and
- * started again on the same port and data; both reconnect, log in again and resume their subscriptions on their
- * own, and each again sees the other's next move, as an update of the row that survived the restart.
+ * decides the order: both are refused {@code moveTo} before logging in and a login with a forged token, log in with
+ * tokens signed with the server's secret (Node as user 1, Mono as user 2) and subscribe to every position (owner
+ * 1..999); each sees the other's move; the server is stopped with SIGTERM and started again on the same port and
+ * data; both reconnect, log in again and resume their subscriptions on their own, and each again sees the other's
+ * next move, as an update of the row that survived the restart.
  *
  * <p>Skips loudly without node, mono, mcs or the npm tools (tsc, ws); with {@code HETU_REQUIRE_TOOLS=1} it fails
  * instead.
@@ -70,9 +71,9 @@ class FirstGameSdksIT {
             server.awaitServing(port);
 
             try (Client node = Client.start("node", work, List.of(tools.node(), nodeClient.toString(), sdkIndex.toString(),
-                    tools.nodeModules().toString(), url, "1"));
+                    tools.nodeModules().toString(), url, GameServer.token(1)));
                     Client mono = Client.start("mono", work, List.of(tools.mono(), "--debug", monoClient.toString(), url,
-                            "2"))) {
+                            GameServer.token(2)))) {
 
                 // Before logging in, a USER system refuses each of them, with the SDK's typed rejection.
                 JsonNode nodeRefused = node.await("rejected");
@@ -81,6 +82,12 @@ class FirstGameSdksIT {
                 assertEquals("HetuRejection", nodeRefused.get("kind").asText());
                 assertEquals("PERMISSION", monoRefused.get("code").asText(), monoRefused.toString());
                 assertEquals("HetuRejectionException", monoRefused.get("kind").asText());
+                // The server verifies the login's token: one that is not a signed token is refused, typed.
+                for (Client client : List.of(node, mono)) {
+                    JsonNode forged = client.await("rejected");
+                    assertEquals("login", forged.get("call").asText(), forged.toString());
+                    assertEquals("UNAUTHENTICATED", forged.get("code").asText(), forged.toString());
+                }
                 assertEquals(1, node.await("login").get("count").asInt());
                 assertEquals(1, mono.await("login").get("count").asInt());
                 assertEquals(0, node.await("subscribed").get("rows").size(), "a fresh data dir: nobody is on the map");

@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The real thing: {@code java -jar hetu.jar start --app first-game.jar} in its own process, two
- * players over WebSockets, one moves, the other sees it; then SIGTERM stops it cleanly and the
- * move survives a restart.
+ * players over WebSockets, each logged in with a signed token; one moves, the other sees it; then
+ * SIGTERM stops it cleanly and the move survives a restart.
  */
 class FirstGameServerIT {
 
@@ -46,8 +47,8 @@ class FirstGameServerIT {
         try {
             int port = awaitPort(server);
             try (Player alice = new Player(port, hash); Player bob = new Player(port, hash)) {
-                alice.call(1, login, buffer(8).putLong(1));
-                bob.call(1, login, buffer(8).putLong(2));
+                alice.call(1, login, token(1));
+                bob.call(1, login, token(2));
                 bob.call(2, moveTo, buffer(8).putFloat(3f).putFloat(4f));
 
                 // Alice subscribes to every player's position (owner 1..999), then Bob moves.
@@ -72,7 +73,7 @@ class FirstGameServerIT {
         try {
             int port = awaitPort(restarted);
             try (Player carol = new Player(port, hash)) {
-                carol.call(1, login, buffer(8).putLong(3));
+                carol.call(1, login, token(3));
                 ByteBuffer select = buffer(4 + 2 + 1 + 1 + 8).putInt(1).putShort((short) 0).put((byte) 1)
                         .put((byte) 0).putLong(2);
                 carol.send((byte) 0x03, select);
@@ -96,14 +97,15 @@ class FirstGameServerIT {
     }
 
     private static Process start(Path data) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
         log = Files.createTempFile("first-game-server", ".log");
-        return new ProcessBuilder(java, "-jar", System.getProperty("hetu.server.jar"), "start",
-                "--app", System.getProperty("hetu.app.jar"), "--db", "embedded:" + data, "--host", "127.0.0.1",
-                "--port", "0")
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
+        return GameServer.startProcess(List.of("--app", GameServer.property("hetu.app.jar"), "--db", "embedded:" + data,
+                "--host", "127.0.0.1", "--port", "0"), log);
+    }
+
+    /** The login's argument: the token, a string (u32 length, then UTF-8). */
+    private static ByteBuffer token(long user) {
+        byte[] token = GameServer.token(user).getBytes(StandardCharsets.UTF_8);
+        return buffer(4 + token.length).putInt(token.length).put(token);
     }
 
     /** The server's output goes to a file, read here until the banner names the port. */

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.hetu.server.auth.AuthConfig;
+import io.hetu.server.auth.DevTokens;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -11,6 +13,8 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -21,12 +25,14 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real first-game server for the end-to-end tests: {@code java -jar hetu.jar start --app first-game.jar} on a
- * data dir and a fixed port, its output in a file.
+ * data dir and a fixed port, verifying tokens signed with {@link #TOKEN_SECRET}, its output in a file.
  */
 final class GameServer {
 
     /** Guards against a hung process; not a performance expectation. */
     static final long HANG_GUARD_SECONDS = 90;
+    /** The HS256 secret of the servers these tests start; {@link #token} signs with it. */
+    static final String TOKEN_SECRET = "the first game's end-to-end tests' token secret, for tests only";
     private static final Pattern SERVING = Pattern.compile("HeTu is serving on ws://[^:/]+:(\\d+)/hetu");
 
     private final Process process;
@@ -38,15 +44,30 @@ final class GameServer {
         this.log = log;
     }
 
-    static GameServer start(Path data, int port, Path log) throws IOException {
+    /** Starts the server with these further options of {@code hetu start}. */
+    static GameServer start(Path data, int port, Path log, String... options) throws IOException {
+        List<String> command = new ArrayList<>(List.of("--app", property("hetu.app.jar"), "--db", "embedded:" + data,
+                "--host", "127.0.0.1", "--port", String.valueOf(port)));
+        command.addAll(List.of(options));
+        return new GameServer(startProcess(command, log), log);
+    }
+
+    /**
+     * {@code java -jar hetu.jar start} with these options, its output to {@code log}; it verifies login tokens
+     * signed with {@link #TOKEN_SECRET} (given as {@code HETU_AUTH_SECRET}, as a live server is given its own).
+     */
+    static Process startProcess(List<String> options, Path log) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
-        Process process = new ProcessBuilder(java, "-jar", property("hetu.server.jar"), "start",
-                "--app", property("hetu.app.jar"), "--db", "embedded:" + data, "--host", "127.0.0.1",
-                "--port", String.valueOf(port))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
-                .start();
-        return new GameServer(process, log);
+        List<String> command = new ArrayList<>(List.of(java, "-jar", property("hetu.server.jar"), "start"));
+        command.addAll(options);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("HETU_AUTH_SECRET", TOKEN_SECRET);
+        return builder.start();
+    }
+
+    /** A login token for {@code user} that the end-to-end tests' servers accept, as a login service would sign it. */
+    static String token(long user) {
+        return DevTokens.sign(AuthConfig.hs256(TOKEN_SECRET), user, List.of(), Duration.ofHours(1));
     }
 
     void awaitServing(int port) throws Exception {

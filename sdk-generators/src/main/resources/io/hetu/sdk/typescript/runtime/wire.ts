@@ -130,7 +130,7 @@ export class Writer {
   }
 
   raw(bytes: Uint8Array): this {
-    // reserve() may replace the buffer: take the offset first, then copy into the buffer it left.
+    // Reserve first: it may replace the buffer, and the bytes go into the one it leaves.
     const at = this.reserve(bytes.length);
     this.buffer.set(bytes, at);
     return this;
