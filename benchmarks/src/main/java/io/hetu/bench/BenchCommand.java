@@ -78,6 +78,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + "server CPU and retries.")
     String stats;
 
+    @Option(names = "--once", description = "Each calling connection logs in (as its own user) and sends its calls "
+            + "as CALL_ONCE, whose outcomes the server remembers: the cost of calls that run once.")
+    boolean once;
+
     @Option(names = "--json", description = "Print the result as one JSON object, for scripts. The exit code is "
             + "0 when there were no errors (and transfer kept the total), 1 otherwise, 2 when the run failed.")
     boolean json;
@@ -90,7 +94,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchSettings settings;
         try {
             settings = new BenchSettings(url, stats, Workload.of(workload), connections, inFlight, threads, warmup,
-                    duration, zipf, rate, range);
+                    duration, zipf, rate, range, once);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }

@@ -26,6 +26,8 @@ final class BenchConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
 
     /** The request id of a single call outside the workload ({@link #callOnce}). */
     private static final int ONE_OFF = Integer.MAX_VALUE;
+    /** The request id of the login that comes before the workload with {@code --once}. */
+    private static final int LOGIN = Integer.MAX_VALUE - 1;
     /** Latencies are recorded up to a minute, with two significant digits. */
     private static final long MAX_LATENCY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
@@ -56,6 +58,10 @@ final class BenchConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
     private long paced;
     private ScheduledFuture<?> pacer;
     private CompletableFuture<ByteBuf> oneOff;
+    /** With {@code --once}: the call ids, a random high half per connection and a counter. */
+    private final long callIdBase;
+    private int callCounter;
+    private final long user;
 
     BenchConnection(LoadRun run, Role role, int wireId, int inFlight, long seed, int subscribeFrom) {
         this.run = run;
@@ -65,6 +71,8 @@ final class BenchConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
         this.freeSlots = new int[inFlight];
         this.random = new SplittableRandom(seed);
         this.subscribeFrom = subscribeFrom;
+        this.callIdBase = (1 + random.nextLong(Integer.MAX_VALUE)) << 32;
+        this.user = seed + 2;
         for (int slot = 0; slot < inFlight; slot++) {
             freeSlots[free++] = inFlight - 1 - slot;
         }
@@ -174,6 +182,12 @@ final class BenchConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
     // ---------------------------------------------------------------- the protocol
 
     private void welcomed(ChannelHandlerContext context) {
+        if (role != Role.SUBSCRIBER && run.settings.once()) {
+            ByteBuf login = context.alloc().buffer(16);
+            login.writeByte(Protocol.CALL).writeIntLE(LOGIN).writeShortLE(run.loginSystem).writeLongLE(user);
+            context.writeAndFlush(new BinaryWebSocketFrame(login));
+            return;
+        }
         if (role != Role.SUBSCRIBER) {
             ready.complete(null);
             return;
@@ -186,8 +200,13 @@ final class BenchConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
     }
 
     private void send(int slot) {
-        ByteBuf out = ctx.alloc().buffer(32);
-        out.writeByte(Protocol.CALL).writeIntLE(slot).writeShortLE(wireId);
+        ByteBuf out = ctx.alloc().buffer(40);
+        if (run.settings.once()) {
+            out.writeByte(Protocol.CALL_ONCE).writeIntLE(slot).writeLongLE(callIdBase | (callCounter++ & 0xFFFFFFFFL))
+                    .writeShortLE(wireId);
+        } else {
+            out.writeByte(Protocol.CALL).writeIntLE(slot).writeShortLE(wireId);
+        }
         run.workload.writeArguments(out, random, run.accounts, run.pushKeys);
         sentAt[slot] = System.nanoTime();
         ctx.write(new BinaryWebSocketFrame(out), ctx.voidPromise());
@@ -195,6 +214,14 @@ final class BenchConnection extends SimpleChannelInboundHandler<WebSocketFrame> 
 
     private void replied(ByteBuf in, int at, boolean rejected) {
         int slot = in.getIntLE(at + 1);
+        if (slot == LOGIN) {
+            if (rejected) {
+                fail("the login before --once was refused: " + shortString(in, at + 5));
+            } else {
+                ready.complete(null);
+            }
+            return;
+        }
         if (slot == ONE_OFF) {
             oneOff.complete(in.retainedSlice(at + 13, in.writerIndex() - at - 13));
             return;

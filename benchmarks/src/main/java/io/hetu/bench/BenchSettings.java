@@ -14,9 +14,11 @@ package io.hetu.bench;
  * @param zipfAlpha the skew of the transfer workload's account picks (0: uniform)
  * @param pushRate updates per second the push workload's writer makes
  * @param pushRange rows in each push subscriber's range
+ * @param once whether each calling connection logs in and sends CALL_ONCE, which the server remembers
  */
 public record BenchSettings(String url, String statsUrl, Workload workload, int connections, int inFlight,
-        int threads, double warmupSeconds, double seconds, double zipfAlpha, int pushRate, int pushRange) {
+        int threads, double warmupSeconds, double seconds, double zipfAlpha, int pushRate, int pushRange,
+        boolean once) {
 
     public BenchSettings {
         if (connections < 1 || inFlight < 1 || threads < 1) {
@@ -27,6 +29,9 @@ public record BenchSettings(String url, String statsUrl, Workload workload, int 
         }
         if (warmupSeconds < 0 || !(seconds > 0)) {
             throw new IllegalArgumentException("--warmup must be >= 0 and --duration > 0 seconds");
+        }
+        if (once && workload == Workload.ECHO) {
+            throw new IllegalArgumentException("--once needs a HeTu server: the echo server has no login");
         }
         if (zipfAlpha < 0) {
             throw new IllegalArgumentException("--zipf must be >= 0 (0 is uniform), was " + zipfAlpha);

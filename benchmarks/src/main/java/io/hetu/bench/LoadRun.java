@@ -47,6 +47,8 @@ public final class LoadRun {
     final int pushKeys;
     final int pushRange;
     final double pushRate;
+    /** The bench app's login, which {@code --once} connections call first; -1 without it. */
+    final int loginSystem;
     int rowSize;
     int stampOffset;
     /** The measured interval, in {@code System.nanoTime()}; set before the connections start. */
@@ -61,6 +63,7 @@ public final class LoadRun {
         this.pushRange = settings.pushRange();
         this.pushKeys = settings.connections() * settings.pushRange();
         this.pushRate = settings.pushRate();
+        this.loginSystem = settings.once() ? target.systemId("login") : -1;
     }
 
     /**

@@ -114,7 +114,8 @@ final class CallHandler extends ChannelInboundHandlerAdapter {
                 attempts++;
                 context.begin(tx);
                 writer.truncate(resultAt);
-                if (callId != 0 && onceCalls.replay(tx, user, callId, writer)) {
+                long slotRow = callId == 0 ? OnceCalls.EMPTY_SLOT : onceCalls.replay(tx, user, callId, writer);
+                if (slotRow == OnceCalls.REPLAYED) {
                     return;
                 }
                 reader.reset(call.message(), argumentsAt, argumentsLength);
@@ -123,7 +124,7 @@ final class CallHandler extends ChannelInboundHandlerAdapter {
                 // A call that wrote nothing can run again harmlessly; one that logs in is not the same
                 // user's call any more.
                 if (callId != 0 && tx.hasWrites() && !context.changesSession()) {
-                    onceCalls.remember(tx, user, callId,
+                    onceCalls.remember(tx, slotRow, user, callId,
                             writer.segment().asSlice(resultAt, writer.size() - resultAt));
                 }
             });

@@ -168,7 +168,7 @@ public final class GameTimeBenchmark {
             if (load) {
                 String url = "ws://127.0.0.1:" + server.port() + "/hetu";
                 BenchSettings settings = new BenchSettings(url, null, Workload.HELLO, 16, 8, 1, 2, seconds, 0, 0,
-                        0);
+                        0, false);
                 BenchResult result = LoadRun.run(settings, null);
                 if (result.errors() > 0 || result.calls() == 0) {
                     throw new IllegalStateException("the hello-world load failed: " + result.toJson());

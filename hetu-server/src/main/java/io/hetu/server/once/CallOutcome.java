@@ -5,7 +5,6 @@ import io.hetu.annotations.Index;
 import io.hetu.annotations.MaxLength;
 import io.hetu.annotations.Permission;
 import io.hetu.annotations.Unique;
-import java.time.Instant;
 
 /**
  * The outcome of a committed CALL_ONCE, kept so that the same call sent again (after a lost
@@ -17,7 +16,9 @@ import java.time.Instant;
  * @param slot the user and slot mixed into one key
  * @param user the caller
  * @param callId the client's call id
- * @param at when the call committed, by the server's clock: rows older than the retention go
+ * @param minute the minute the call committed in (minutes since the epoch, by the server's clock):
+ *     rows older than the retention go. A minute, not an instant, so that a slot reused within the
+ *     same minute keeps its place in the index
  * @param kept whether {@code result} holds the call's result (else it was longer than {@link #MAX_RESULT_BYTES})
  * @param result the RESULT's value bytes
  */
@@ -26,10 +27,10 @@ public record CallOutcome(
         @Unique long slot,
         long user,
         long callId,
-        @Index Instant at,
+        @Index long minute,
         boolean kept,
         @MaxLength(CallOutcome.MAX_RESULT_BYTES) byte[] result) {
 
     /** The longest result kept; a retried call with a longer one is told it ran, without its result. */
-    public static final int MAX_RESULT_BYTES = 256;
+    public static final int MAX_RESULT_BYTES = 128;
 }

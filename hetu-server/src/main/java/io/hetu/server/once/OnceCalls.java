@@ -73,43 +73,63 @@ public final class OnceCalls implements AutoCloseable {
         return x ^ (x >>> 33);
     }
 
+    /** What {@link #replay} returns when the call already committed and its result was written. */
+    public static final long REPLAYED = Long.MIN_VALUE;
+    /** What {@link #replay} returns when the call's slot holds no outcome. */
+    public static final long EMPTY_SLOT = -1;
+
     /**
      * If {@code user}'s call {@code callId} already committed, writes its result to {@code result}
-     * and returns true.
+     * and returns {@link #REPLAYED}; otherwise returns the id of the slot's row (another call's
+     * outcome), or {@link #EMPTY_SLOT}, for {@link #remember}.
      *
      * @throws Rejection {@code ALREADY_RAN} when it committed with a result too long to keep
      */
-    public boolean replay(Transaction tx, long user, long callId, WireWriter result) {
+    public long replay(Transaction tx, long user, long callId, WireWriter result) {
         CallOutcomeRow row = tx.getBy(CallOutcomeTable.SLOT, slot(user, callId));
-        if (row == null || row.user() != user || row.callId() != callId) {
-            return false;
+        if (row == null) {
+            return EMPTY_SLOT;
+        }
+        if (row.user() != user || row.callId() != callId) {
+            return tx.id(row);
         }
         if (!row.kept()) {
             throw new Rejection(Codes.ALREADY_RAN, "call " + Long.toUnsignedString(callId) + " already ran at "
-                    + row.at() + "; its result was longer than the " + CallOutcome.MAX_RESULT_BYTES
+                    + Instant.ofEpochSecond(row.minute() * 60) + "; its result was longer than the " + CallOutcome.MAX_RESULT_BYTES
                     + " bytes the server keeps, so read its effect back instead");
         }
         byte[] bytes = row.result();
         result.writeRaw(bytes, 0, bytes.length);
-        return true;
+        return REPLAYED;
     }
 
-    /** Remembers, in {@code tx}, that {@code user}'s call {@code callId} committed with these result bytes. */
-    public void remember(Transaction tx, long user, long callId, MemorySegment result) {
-        long size = result.byteSize();
-        boolean kept = size <= CallOutcome.MAX_RESULT_BYTES;
-        tx.upsert(CallOutcomeTable.SLOT, slot(user, callId)).user(user).callId(callId).at(clock.instant())
-                .kept(kept).result(kept ? result.toArray(ValueLayout.JAVA_BYTE) : new byte[0]);
+    /**
+     * Remembers, in {@code tx}, that {@code user}'s call {@code callId} committed with these result
+     * bytes, in the slot row {@link #replay} found ({@code slotRow}).
+     */
+    public void remember(Transaction tx, long slotRow, long user, long callId, MemorySegment result) {
+        boolean kept = result.byteSize() <= CallOutcome.MAX_RESULT_BYTES;
+        CallOutcomeRow row = slotRow == EMPTY_SLOT
+                ? tx.insert(CallOutcomeTable.TABLE).slot(slot(user, callId))
+                : tx.update(CallOutcomeTable.TABLE, slotRow);
+        row.user(user).callId(callId).minute(minute()).kept(kept)
+                .result(kept ? result.toArray(ValueLayout.JAVA_BYTE) : NOTHING);
     }
 
-    /** Deletes the outcomes older than the retention; returns how many. */
+    private static final byte[] NOTHING = new byte[0];
+
+    private long minute() {
+        return Math.floorDiv(clock.millis(), 60_000L);
+    }
+
+    /** Deletes the outcomes older than the retention (to the minute); returns how many. */
     public int sweep(Database database) {
-        Instant before = clock.instant().minus(RETENTION);
+        long before = minute() - RETENTION.toMinutes();
         int total = 0;
         while (true) {
             int deleted = database.transact(3, tx -> {
                 List<Long> old = new ArrayList<>();
-                tx.forEach(CallOutcomeTable.AT, KeyRange.lessThan(before), SWEEP_BATCH, false, row -> old.add(tx.id(row)));
+                tx.forEach(CallOutcomeTable.MINUTE, KeyRange.lessThan(before), SWEEP_BATCH, false, row -> old.add(tx.id(row)));
                 for (long id : old) {
                     tx.delete(CallOutcomeTable.TABLE, id);
                 }

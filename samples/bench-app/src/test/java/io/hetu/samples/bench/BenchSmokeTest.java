@@ -66,7 +66,11 @@ class BenchSmokeTest {
     }
 
     private static BenchResult run(String target, Workload workload, double zipf) throws Exception {
-        return LoadRun.run(new BenchSettings(target, null, workload, 4, 4, 1, 0.2, 1, zipf, 500, 10), null);
+        return run(target, workload, zipf, false);
+    }
+
+    private static BenchResult run(String target, Workload workload, double zipf, boolean once) throws Exception {
+        return LoadRun.run(new BenchSettings(target, null, workload, 4, 4, 1, 0.2, 1, zipf, 500, 10, once), null);
     }
 
     private static void assertWorked(BenchResult result) throws Exception {
@@ -108,6 +112,18 @@ class BenchSmokeTest {
     }
 
     @Test
+    void getUpdateOnceLogsInAndWritesWithoutErrors() throws Exception {
+        long before = onceOutcomes();
+        assertWorked(run(url, Workload.GET_UPDATE, 0, true));
+        assertTrue(onceOutcomes() > before, "the server remembered the calls' outcomes");
+    }
+
+    private static long onceOutcomes() {
+        return database.transact(10, tx -> (long) tx.range(io.hetu.server.once.CallOutcomeTable.MINUTE,
+                io.hetu.schema.KeyRange.all(), Integer.MAX_VALUE, false).size());
+    }
+
+    @Test
     void skewedTransfersKeepTheTotal() throws Exception {
         BenchResult result = run(url, Workload.TRANSFER, 1.5);
         assertWorked(result);
@@ -133,7 +149,7 @@ class BenchSmokeTest {
     void helpDocumentsEveryOption() {
         String help = new CommandLine(new BenchCommand()).getUsageMessage();
         for (String option : new String[] {"--url", "--workload", "--connections", "--in-flight", "--duration",
-                "--warmup", "--threads", "--zipf", "--rate", "--range", "--stats", "--json", "--quiet"}) {
+                "--warmup", "--threads", "--zipf", "--rate", "--range", "--stats", "--once", "--json", "--quiet"}) {
             assertTrue(help.contains(option), option + " in\n" + help);
         }
     }
