@@ -80,12 +80,25 @@ namespace __HETU_NAMESPACE__
         private long seq;
         /// <summary>Counts the identity switches made with <see cref="LoginAsync"/>: a snapshot asked for before the latest one is stale.</summary>
         private int identity;
+        /// <summary>The server remembers each user's last 32 calls by the low 5 bits of their ids (docs/PROTOCOL.md).</summary>
+        private const long CallSlots = 32;
+        /// <summary>Calls in flight when the link was lost, sent again with their ids once SessionStart has run on the next; guarded by <see cref="gate"/>.</summary>
+        private List<OnceCall> retrying = new List<OnceCall>();
+        /// <summary>The high half of every call id: random and not 0, so that ids of different clients differ.</summary>
+        private readonly ulong callIdBase;
+        /// <summary>The low half of the next call id, counted up from a random start; guarded by <see cref="gate"/>, as is <see cref="callsSent"/>.</summary>
+        private uint callCounter;
+        private long callsSent;
 
         public HetuConnection(Uri uri, string schemaHash, HetuOptions options)
         {
             this.uri = uri;
             this.schemaHash = schemaHash;
             this.options = options ?? new HetuOptions();
+            // Random on every runtime, WebGL players included, where two new Random() made at once may not differ.
+            var random = Guid.NewGuid().ToByteArray();
+            callIdBase = (ulong)(BitConverter.ToUInt32(random, 0) % 0x7FFFFFFFu + 1) << 32;
+            callCounter = BitConverter.ToUInt32(random, 10);
         }
 
         public HetuConnectionState State
@@ -110,7 +123,9 @@ namespace __HETU_NAMESPACE__
 
         /// <summary>
         /// Runs after every handshake (the first and each reconnect) before the subscriptions are
-        /// re-sent: restore the session here, for example by calling the login system again.
+        /// re-sent: restore the session here, for example by calling the login system again. Once it
+        /// has run after a reconnect, the calls made under it that were in flight when the connection
+        /// was lost are sent again with their ids (see <see cref="CallAsync"/>).
         /// </summary>
         public Func<HetuConnection, Task> SessionStart { get; set; }
 
@@ -134,19 +149,42 @@ namespace __HETU_NAMESPACE__
             }
         }
 
-        /// <summary>Calls a system by id; the generated methods use this.</summary>
+        /// <summary>
+        /// Calls a system by id; the generated methods use this. Every call goes as CALL_ONCE with an id of its own
+        /// (docs/PROTOCOL.md, "Calls that run once"): one made while a <see cref="SessionStart"/> is set that is in
+        /// flight when the connection is lost is sent again with that id after the reconnect and SessionStart, so it
+        /// runs at most once and completes with its outcome. Without a SessionStart, when the connection closes for
+        /// good, when SessionStart fails after the reconnect, or when more than 32 calls were sent after it, it fails
+        /// with a <see cref="HetuConnectionException"/> of code DISCONNECTED instead: it may or may not have run.
+        /// </summary>
         public async Task<T> CallAsync<T>(int systemId, Action<HetuWriter> writeArguments, Func<HetuReader, T> readResult)
         {
-            var frame = new HetuWriter();
-            var request = NextRequest();
-            frame.WriteU8(HetuProtocol.Call);
-            frame.WriteU32(request);
-            frame.WriteU16((ushort)systemId);
-            writeArguments(frame);
-            var reply = new CallReply<T>(readResult);
+            var body = new HetuWriter();
+            body.WriteU16((ushort)systemId);
+            writeArguments(body);
+            var call = new CallReply<T>(readResult, body.ToArray());
             var current = await ReadyAsync().ConfigureAwait(false);
-            await Request(current, request, reply, frame).ConfigureAwait(false);
-            return await reply.Completion.Task.ConfigureAwait(false);
+            lock (gate)
+            {
+                call.CallId = callIdBase | callCounter;
+                callCounter = unchecked(callCounter + 1);
+                call.Number = ++callsSent;
+                call.Retryable = SessionStart != null;
+            }
+            await SendCall(current, call).ConfigureAwait(false);
+            return await call.Completion.Task.ConfigureAwait(false);
+        }
+
+        /// <summary>Sends a call as CALL_ONCE (docs/PROTOCOL.md, "Calls that run once"): a first time, or again with its id.</summary>
+        private Task SendCall(Link current, OnceCall call)
+        {
+            var request = NextRequest();
+            var frame = new HetuWriter();
+            frame.WriteU8(HetuProtocol.CallOnce);
+            frame.WriteU32(request);
+            frame.WriteU64(call.CallId);
+            frame.WriteRaw(call.Body);
+            return Request(current, request, call, frame);
         }
 
         /// <summary>
@@ -232,7 +270,7 @@ namespace __HETU_NAMESPACE__
             return await PingOn(await ReadyAsync().ConfigureAwait(false)).ConfigureAwait(false);
         }
 
-        /// <summary>Closes the connection for good; calls in flight fail with <see cref="HetuConnectionException"/>.</summary>
+        /// <summary>Closes the connection for good; calls in flight, and those waiting to be sent again, fail with <see cref="HetuConnectionException"/>.</summary>
         public async Task CloseAsync()
         {
             Link current;
@@ -356,27 +394,89 @@ namespace __HETU_NAMESPACE__
             RaiseState(HetuConnectionState.Connected);
             Detach(Task.Run(() => PingLoop(opened)));
             var sessionStart = SessionStart;
+            var loggedIn = false;
+            Exception loginFailure = null;
             if (sessionStart != null)
             {
                 startingSession.Value = true;
                 try
                 {
                     await sessionStart(this).ConfigureAwait(false);
+                    loggedIn = true;
                 }
                 catch (Exception e)
                 {
-                    RaiseError(new HetuException("SessionStart failed: " + e.Message, e));
+                    loginFailure = e;
+                    // One that ends after its link was lost is stale: the next link runs SessionStart again.
+                    bool stale;
+                    lock (gate) stale = link != opened;
+                    if (!stale) RaiseError(new HetuException("SessionStart failed: " + e.Message, e));
                 }
                 finally
                 {
                     startingSession.Value = false;
                 }
             }
+            SendAgain(opened, loggedIn, loginFailure);
             foreach (var subscription in resume) SendSubscribe(opened, subscription);
             lock (gate)
             {
                 if (link == opened) usable.TrySetResult(opened);
             }
+        }
+
+        /// <summary>
+        /// After SessionStart on a new link: the calls lost with the previous one go again under the same user, with
+        /// their ids, so that each runs at most once; when SessionStart failed (or there is none) they fail.
+        /// </summary>
+        private void SendAgain(Link opened, bool loggedIn, Exception loginFailure)
+        {
+            List<OnceCall> again;
+            lock (gate)
+            {
+                // Lost again during SessionStart: they wait for the next link.
+                if (link != opened) return;
+                again = retrying;
+                retrying = new List<OnceCall>();
+            }
+            foreach (var call in again)
+            {
+                if (loggedIn) Detach(SendCall(opened, call));
+                else call.Fail(new HetuConnectionException("DISCONNECTED", "the connection was lost and the login after the "
+                        + "reconnect " + (loginFailure == null ? "did not run (no SessionStart)" : "failed")
+                        + "; the call may or may not have run", loginFailure));
+            }
+        }
+
+        /// <summary>
+        /// Calls lost with a link: while a reconnect follows, one made under a SessionStart and among the last 32 calls
+        /// waits (with those already waiting, in the order they were made) to be sent again with its id; any other fails.
+        /// </summary>
+        private void KeepOrFail(List<OnceCall> lost, Exception failure)
+        {
+            var failed = new List<OnceCall>();
+            lock (gate)
+            {
+                var calls = new List<OnceCall>(retrying);
+                calls.AddRange(lost);
+                calls.Sort((a, b) => a.Number.CompareTo(b.Number));
+                retrying = new List<OnceCall>();
+                var keep = state == HetuConnectionState.Reconnecting;
+                foreach (var call in calls)
+                {
+                    if (keep && call.Retryable && callsSent - call.Number < CallSlots) retrying.Add(call);
+                    else failed.Add(call);
+                }
+            }
+            foreach (var call in failed) call.Lost(failure);
+        }
+
+        /// <summary>A reply that will not come: a call goes to <see cref="KeepOrFail"/>, the rest are told.</summary>
+        private void Lose(IReply reply, Exception failure)
+        {
+            var call = reply as OnceCall;
+            if (call != null) KeepOrFail(new List<OnceCall> { call }, failure);
+            else reply.Lost(failure);
         }
 
         /// <summary>Why <paramref name="current"/> ended, from how its transport ended and the ERROR the server sent, if any.</summary>
@@ -550,7 +650,14 @@ namespace __HETU_NAMESPACE__
                 current.Pending.Clear();
                 current.Pings.Clear();
             }
-            foreach (var reply in replies) reply.Lost(failure);
+            var calls = new List<OnceCall>();
+            foreach (var reply in replies)
+            {
+                var call = reply as OnceCall;
+                if (call != null) calls.Add(call);
+                else reply.Lost(failure);
+            }
+            KeepOrFail(calls, failure);
             foreach (var ping in pings) ping.TrySetException(failure);
             current.Welcomed.TrySetException(failure);
             current.Transport.Abort();
@@ -605,10 +712,13 @@ namespace __HETU_NAMESPACE__
         {
             HetuSubscription[] ended;
             Link current;
+            List<OnceCall> kept;
             lock (gate)
             {
                 if (state == HetuConnectionState.Closed) return;
                 state = HetuConnectionState.Closed;
+                kept = retrying;
+                retrying = new List<OnceCall>();
                 ready.TrySetException(reason);
                 usable.TrySetException(reason);
                 // Observe the faults so unawaited ready tasks do not surface as unobserved.
@@ -620,6 +730,7 @@ namespace __HETU_NAMESPACE__
                 link = null;
             }
             lifetime.Cancel();
+            foreach (var call in kept) call.Lost(reason);
             foreach (var subscription in ended) Post(() => subscription.Fail(reason));
             RaiseState(HetuConnectionState.Closed);
             if (current != null && abort) current.Transport.Abort();
@@ -683,17 +794,22 @@ namespace __HETU_NAMESPACE__
             return reply.Completion.Task;
         }
 
-        /// <summary>Registers the reply and sends; a failed send fails the reply and drops the socket. Never faults.</summary>
+        /// <summary>
+        /// Registers the reply and sends; a failed send drops the socket and fails the reply (a call's loss is
+        /// decided with the link's, which may send it again). Never faults.
+        /// </summary>
         private async Task Request(Link current, uint request, IReply reply, HetuWriter frame)
         {
+            bool lost;
             lock (current.Pending)
             {
-                if (current.Lost)
-                {
-                    reply.Lost(new HetuConnectionException(null, "the connection was lost"));
-                    return;
-                }
-                current.Pending[request] = reply;
+                lost = current.Lost;
+                if (!lost) current.Pending[request] = reply;
+            }
+            if (lost)
+            {
+                Lose(reply, new HetuConnectionException(null, "the connection was lost"));
+                return;
             }
             try
             {
@@ -701,9 +817,13 @@ namespace __HETU_NAMESPACE__
             }
             catch (Exception e)
             {
-                bool owned;
-                lock (current.Pending) owned = current.Pending.Remove(request);
-                if (owned) reply.Lost(e);
+                // A call stays in flight: the loss of the link, which the abort brings, decides whether it goes again.
+                if (!(reply is OnceCall))
+                {
+                    bool owned;
+                    lock (current.Pending) owned = current.Pending.Remove(request);
+                    if (owned) reply.Lost(e);
+                }
                 current.Transport.Abort();
             }
         }
@@ -764,11 +884,40 @@ namespace __HETU_NAMESPACE__
             return new HetuRejectionException(code, message);
         }
 
-        private sealed class CallReply<T> : IReply
+        /// <summary>
+        /// A call in flight: <see cref="CallId"/> is its CALL_ONCE id, <see cref="Number"/> its place among this
+        /// connection's calls, <see cref="Retryable"/> whether it was made under a SessionStart, so that after a
+        /// reconnect and SessionStart it can be sent again with the same id; <see cref="Body"/> holds its system id
+        /// and arguments. The three fields are set under the connection's gate before it is first sent.
+        /// </summary>
+        private abstract class OnceCall : IReply
+        {
+            protected OnceCall(byte[] body)
+            {
+                Body = body;
+            }
+
+            public readonly byte[] Body;
+            public ulong CallId;
+            public long Number;
+            public bool Retryable;
+
+            public abstract void Reply(HetuConnection connection, Link current, byte type, HetuReader reader);
+
+            /// <summary>Fails the call: it will not be sent again.</summary>
+            public abstract void Fail(Exception error);
+
+            public void Lost(Exception failure)
+            {
+                Fail(new HetuConnectionException("DISCONNECTED", "the connection was lost; the call may or may not have run", failure));
+            }
+        }
+
+        private sealed class CallReply<T> : OnceCall
         {
             private readonly Func<HetuReader, T> read;
 
-            public CallReply(Func<HetuReader, T> read)
+            public CallReply(Func<HetuReader, T> read, byte[] body) : base(body)
             {
                 this.read = read;
                 Completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -776,7 +925,7 @@ namespace __HETU_NAMESPACE__
 
             public TaskCompletionSource<T> Completion { get; private set; }
 
-            public void Reply(HetuConnection connection, Link current, byte type, HetuReader reader)
+            public override void Reply(HetuConnection connection, Link current, byte type, HetuReader reader)
             {
                 if (type == HetuProtocol.Rejected)
                 {
@@ -797,9 +946,9 @@ namespace __HETU_NAMESPACE__
                 }
             }
 
-            public void Lost(Exception failure)
+            public override void Fail(Exception error)
             {
-                Completion.TrySetException(new HetuConnectionException("the connection was lost; the call may or may not have run", failure));
+                Completion.TrySetException(error);
             }
         }
 

@@ -34,8 +34,11 @@ namespace __HETU_NAMESPACE__
 
     /// <summary>
     /// The connection failed or closed. <see cref="Code"/> is the server's ERROR code (SCHEMA,
-    /// VERSION, KICKED, IDLE, ...) when it sent one, else null. A call in flight when the
-    /// connection dropped fails with this exception: it may or may not have run.
+    /// VERSION, KICKED, IDLE, ...) when it sent one, or one of the client's own: CLOSED, TIMEOUT,
+    /// and DISCONNECTED, which fails a call in flight when the connection dropped that could not be
+    /// sent again safely (made without a SessionStart, the connection closed for good, SessionStart
+    /// failed after the reconnect, or more than 32 calls were sent after it): it may or may not have
+    /// run. Else null.
     /// </summary>
     public sealed class HetuConnectionException : HetuException
     {
@@ -45,6 +48,11 @@ namespace __HETU_NAMESPACE__
         }
 
         public HetuConnectionException(string message, Exception cause) : base(message, cause) { }
+
+        public HetuConnectionException(string code, string message, Exception cause) : base(message, cause)
+        {
+            Code = code;
+        }
 
         public string Code { get; private set; }
     }

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -55,9 +56,17 @@ public final class HetuConnection implements AutoCloseable {
 
     private sealed interface Pending permits CallPending, SubscribePending, UnsubscribePending {}
 
-    /** A call: reads its RESULT and returns what completes it, once the frame is known to be whole. */
-    private record CallPending(Function<WireReader, Runnable> read, Consumer<RuntimeException> fail)
-            implements Pending {}
+    /**
+     * A call: reads its RESULT and returns what completes it, once the frame is known to be whole. {@code callId} is
+     * its CALL_ONCE id, {@code number} its place among this connection's calls, {@code retryable} whether it was sent
+     * under a login callback, so that after a reconnect and login it can be sent again with the same id; {@code body}
+     * is its system id and arguments.
+     */
+    private record CallPending(Function<WireReader, Runnable> read, Consumer<RuntimeException> fail, long callId,
+            long number, boolean retryable, byte[] body) implements Pending {}
+
+    /** The server remembers each user's last 32 calls by the low 5 bits of their ids (docs/PROTOCOL.md). */
+    private static final int CALL_SLOTS = 32;
 
     private record SubscribePending(Subscription<?> state, int identity) implements Pending {}
 
@@ -127,6 +136,13 @@ public final class HetuConnection implements AutoCloseable {
     private volatile long seq;
     private Supplier<? extends CompletionStage<?>> resume;
     private final Map<Long, Pending> pending = new HashMap<>();
+    /** Calls in flight when the socket was lost, sent again with their ids once the login callback has run. */
+    private List<CallPending> retrying = new ArrayList<>();
+    /** The high half of every call id: random and not 0, so that ids of different clients differ. */
+    private final long callIdBase = (1 + ThreadLocalRandom.current().nextLong(0x7FFF_FFFFL)) << 32;
+    /** The low half of the next call id (unsigned): counted up from a random start. */
+    private int callCounter = ThreadLocalRandom.current().nextInt();
+    private long callsSent;
     private final java.util.ArrayDeque<Received> receivedLog = new java.util.ArrayDeque<>();
     private final Map<Long, CompletableFuture<Void>> pongs = new HashMap<>();
     /** Every subscription not yet ended, to subscribe again after a reconnect. */
@@ -212,7 +228,9 @@ public final class HetuConnection implements AutoCloseable {
      * Runs {@code login} now and again after every reconnect, before the subscriptions are renewed, so that they
      * resume under the same session. Completes with what the first run completes with, once every live subscription
      * has been subscribed again under the new session and its cache reconciled (listeners fire for the difference):
-     * from then on no cache holds a row that only the previous identity could read.
+     * from then on no cache holds a row that only the previous identity could read. After a reconnect, once it has run
+     * again, the calls that were in flight when the connection was lost are sent again with their ids (see
+     * {@link #call}), before the subscriptions are renewed.
      */
     public <T> CompletableFuture<T> login(Supplier<? extends CompletionStage<T>> login) {
         CompletableFuture<T> result = new CompletableFuture<>();
@@ -245,25 +263,37 @@ public final class HetuConnection implements AutoCloseable {
     /**
      * Calls system {@code systemId}: the arguments are encoded at once (so that a bad one throws here), sent when the
      * connection is open, and the future completes with the decoded result, or fails with a {@link HetuRejection}
-     * when the server refuses (or {@code DISCONNECTED} when the connection is lost first) or a {@link HetuError} when
-     * the connection closes for good.
+     * when the server refuses or a {@link HetuError} when the connection closes for good. Every call goes as CALL_ONCE
+     * with an id of its own (docs/PROTOCOL.md, "Calls that run once"): one in flight when the connection is lost is sent
+     * again with that id after the reconnect and the login callback ({@link #login}), so it runs at most once and
+     * completes with its outcome. Without a login callback, when the connection closes for good, when the login after
+     * the reconnect fails, or when more than 32 calls were sent after it, it fails with {@code DISCONNECTED} instead:
+     * it may or may not have run.
      */
     public <T> CompletableFuture<T> call(int systemId, Consumer<WireWriter> writeArguments,
             Function<WireReader, T> readResult) {
         WireWriter arguments = new WireWriter();
         writeArguments.accept(arguments);
-        byte[] body = Arrays.copyOf(arguments.array(), arguments.size());
+        byte[] body = frame(w -> w.writeI16((short) systemId).writeRaw(arguments.array(), 0, arguments.size()));
         CompletableFuture<T> result = new CompletableFuture<>();
         Consumer<RuntimeException> fail = result::completeExceptionally;
+        Function<WireReader, Runnable> read = reader -> {
+            T value = readResult.apply(reader);
+            return () -> result.complete(value);
+        };
         post(() -> whenOpen(() -> {
-            long request = requestIdFor(new CallPending(reader -> {
-                T value = readResult.apply(reader);
-                return () -> result.complete(value);
-            }, fail));
-            send(frame(w -> w.writeI8((byte) HetuProtocol.CALL).writeI32((int) request).writeI16((short) systemId)
-                    .writeRaw(body, 0, body.length)));
+            long callId = callIdBase | Integer.toUnsignedLong(callCounter++);
+            sendCall(new CallPending(read, fail, callId, ++callsSent, resume != null, body));
         }, fail), fail);
         return result;
+    }
+
+    /** Sends a call as CALL_ONCE (docs/PROTOCOL.md, "Calls that run once"): a first time, or again with its id. */
+    private void sendCall(CallPending call) {
+        long request = requestIdFor(call);
+        byte[] body = call.body();
+        send(frame(w -> w.writeI8((byte) HetuProtocol.CALL_ONCE).writeI32((int) request).writeI64(call.callId())
+                .writeRaw(body, 0, body.length)));
     }
 
     /** Subscribes to the row with this id. */
@@ -924,6 +954,7 @@ public final class HetuConnection implements AutoCloseable {
     /** After a reconnect: log in again, renew every subscription (reconciling its cache), then release waiting work. */
     private void resumeSession(int socketGeneration) {
         resuming = true;
+        boolean withLogin = resume != null;
         CompletionStage<?> relogin;
         try {
             relogin = resume == null ? CompletableFuture.completedFuture(null) : resume.get();
@@ -940,6 +971,17 @@ public final class HetuConnection implements AutoCloseable {
             }
             if (!greeted) {
                 return;
+            }
+            // The calls lost with the socket go again under the same user, with their ids: each runs at most once.
+            List<CallPending> again = retrying;
+            retrying = new ArrayList<>();
+            for (CallPending call : again) {
+                if (withLogin && error == null) {
+                    sendCall(call);
+                } else {
+                    call.fail().accept(new HetuRejection("DISCONNECTED", "the connection was lost and the login "
+                            + "after the reconnect failed; the call may or may not have run"));
+                }
             }
             for (Subscription<?> state : new ArrayList<>(live)) {
                 if (state.active()) {
@@ -969,7 +1011,7 @@ public final class HetuConnection implements AutoCloseable {
         }
         cancelHandshakeTimer();
         stopPinging();
-        failPending(error);
+        failPending(error, true);
         CompletableFuture<HetuConnection> first = firstConnect;
         if (first != null) {
             firstConnect = null;
@@ -1012,22 +1054,34 @@ public final class HetuConnection implements AutoCloseable {
     }
 
     /**
-     * Calls in flight may or may not have run: they fail. PINGs in flight will not be answered: they fail.
-     * Subscriptions in flight are renewed on resume.
+     * The socket is gone. A call in flight may or may not have run: with {@code keepCalls} (a reconnect follows) one
+     * sent under a login callback and among the last 32 calls waits to be sent again with its id; any other fails
+     * with {@code DISCONNECTED}. PINGs in flight will not be answered: they fail. Subscriptions in flight are renewed
+     * on resume.
      */
-    private void failPending(HetuError error) {
+    private void failPending(HetuError error, boolean keepCalls) {
         List<Pending> entries = new ArrayList<>(pending.values());
         pending.clear();
         pongs.values().forEach(pong -> pong.completeExceptionally(error));
         pongs.clear();
         byServerId.clear();
         retired.clear();
+        List<CallPending> calls = new ArrayList<>(retrying);
+        retrying = new ArrayList<>();
         for (Pending entry : entries) {
             if (entry instanceof CallPending call) {
-                call.fail().accept(new HetuRejection("DISCONNECTED", error.getMessage()
-                        + "; the call may or may not have run"));
+                calls.add(call);
             } else if (entry instanceof UnsubscribePending unsubscribe) {
                 unsubscribe.done().run();
+            }
+        }
+        calls.sort(Comparator.comparingLong(CallPending::number));
+        for (CallPending call : calls) {
+            if (keepCalls && call.retryable() && callsSent - call.number() < CALL_SLOTS) {
+                retrying.add(call);
+            } else {
+                call.fail().accept(new HetuRejection("DISCONNECTED", error.getMessage()
+                        + "; the call may or may not have run"));
             }
         }
         for (Subscription<?> state : live) {
@@ -1062,7 +1116,7 @@ public final class HetuConnection implements AutoCloseable {
         if (first != null) {
             first.completeExceptionally(ended);
         }
-        failPending(ended);
+        failPending(ended, false);
         for (Subscription<?> state : new ArrayList<>(snapshotWaiters.keySet())) {
             settle(state, ended);
         }

@@ -4,7 +4,9 @@ package __HETU_PACKAGE__;
  * A call or subscription the server refused (REJECTED): the app's own code from {@code ctx.reject}, or one of the
  * protocol's codes ({@link HetuProtocol#REJECTION_CODES}: {@code PERMISSION}, {@code BAD_ARGUMENTS},
  * {@code CONFLICT}, {@code UNIQUE}, {@code INTERNAL}, {@code UNAVAILABLE}, ...). The client adds
- * {@code DISCONNECTED}: the connection was lost before the reply came, so the call may or may not have run.
+ * {@code DISCONNECTED}: the connection was lost before the reply came and the call could not be sent again safely (no
+ * login callback, the connection closed for good, the login after the reconnect failed, or more than 32 calls were
+ * sent after it), so it may or may not have run.
  * The connection stays open after a rejection.
  */
 public final class HetuRejection extends RuntimeException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.hetu.sdk.ErrorClosingServer;
 import io.hetu.sdk.LargeCommit;
+import io.hetu.sdk.OnceCalls;
 import io.hetu.sdk.fixtures.GadgetRow;
 import io.hetu.sdk.fixtures.GadgetTable;
 import io.hetu.sdk.fixtures.Mood;
@@ -15,7 +16,9 @@ import io.hetu.server.ServerConfig;
 import io.hetu.server.app.App;
 import io.hetu.storage.Database;
 import io.hetu.storage.embedded.Embedded;
+import io.hetu.test.Link;
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -124,30 +127,10 @@ class CSharpMonoEndToEndTest {
             }
         });
         int port = server.port();
-        Process process = new ProcessBuilder(mono, "--debug", exe.toString(), url()).directory(dir.toFile())
-                .redirectErrorStream(true).start();
-        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        StringBuilder out = new StringBuilder();
-        Thread reader = Thread.ofVirtual().start(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    synchronized (out) {
-                        out.append(line).append('\n');
-                    }
-                    lines.add(line);
-                }
-            } catch (java.io.IOException ignored) {
-                // the process ended
-            }
-        });
-        try {
-            // Hang guards only: the client says READY once subscribed.
-            for (String line = ""; !line.equals("READY"); ) {
-                line = lines.poll(120, TimeUnit.SECONDS);
-                assertTrue(line != null && !line.startsWith("FAIL") && !line.startsWith("SUMMARY"),
-                        "the client did not get ready:\n" + out);
-            }
+        String output;
+        try (Running client = new Running(List.of(mono, "--debug", exe.toString(), url()))) {
+            // The client says READY once subscribed.
+            client.awaitLine("READY", "the client did not get ready");
             server.close();
             server = null;
             database.run(0, tx -> {
@@ -156,16 +139,35 @@ class CSharpMonoEndToEndTest {
                 tx.upsert(GadgetTable.OWNER, 4L).level(40).name("new");
             });
             server = HetuServer.start(app, database, ServerConfig.defaults().withHost("127.0.0.1").withPort(port));
-            assertTrue(process.waitFor(180, TimeUnit.SECONDS), "the client did not finish:\n" + out);
-            reader.join();
-        } finally {
-            process.destroyForcibly();
+            output = client.finish();
+            assertEquals(0, client.process.exitValue(), output);
         }
-        String output = out.toString();
         assertFalse(output.contains("FAIL"), output);
         assertTrue(output.contains("SUMMARY checks=16 failures=0"), output);
         assertTrue(output.contains("ok inserted while away") && output.contains("ok spot subscription resumed"), output);
-        assertEquals(0, process.exitValue(), output);
+    }
+
+    @Test
+    void aCallWhoseReplyIsLostWithTheConnectionIsSentAgainAndRunsOnce() throws Exception {
+        String mono = CSharpSdkFixture.tool("mono");
+        Path exe = build("OnceProgram");
+        String output;
+        try (Link relay = Link.to(server.port());
+                Running client = new Running(List.of(mono, "--debug", exe.toString(),
+                        "ws://127.0.0.1:" + relay.port() + "/hetu"))) {
+            client.awaitLine("READY", "the client did not get ready");
+            relay.holdReplies();
+            client.write("go");
+            client.awaitLine("SENT", "the client did not send the call");
+            OnceCalls.awaitSteps(database, 11, 2);
+            relay.cut();
+            relay.restore();
+            output = client.finish();
+            assertEquals(0, client.process.exitValue(), output);
+        }
+        assertFalse(output.contains("FAIL"), output);
+        assertTrue(output.contains("SUMMARY checks=6 failures=0"), output);
+        assertEquals(3, OnceCalls.steps(database, 11), "the lost call ran once:\n" + output);
     }
 
     @Test
@@ -185,9 +187,10 @@ class CSharpMonoEndToEndTest {
     void afterEachErrorCodeTheClientReconnectsOrClosesAsTheRuleSays() throws Exception {
         String mono = CSharpSdkFixture.tool("mono");
         Path exe = build("AfterErrorProgram");
-        try (ErrorClosingServer stand = new ErrorClosingServer()) {
+        try (ErrorClosingServer stand = new ErrorClosingServer(); ErrorClosingServer dropping = new ErrorClosingServer()) {
             CSharpSdkFixture.Result result = CSharpSdkFixture.run(dir, List.of(mono, "--debug", exe.toString(),
-                    "ws://127.0.0.1:" + stand.port(), String.join(",", ErrorClosingServer.AFTER_ERROR.keySet())));
+                    "ws://127.0.0.1:" + stand.port(), String.join(",", ErrorClosingServer.AFTER_ERROR.keySet()),
+                    "ws://127.0.0.1:" + dropping.port() + "/NONE"));
             String out = result.output();
             assertEquals(0, result.exitCode(), out);
             Map<String, String> outcomes = new LinkedHashMap<>();
@@ -196,6 +199,67 @@ class CSharpMonoEndToEndTest {
                 outcomes.put(line.group(1), line.group(2));
             }
             assertEquals(ErrorClosingServer.AFTER_ERROR, outcomes, out);
+            assertTrue(out.contains("IN_FLIGHT DISCONNECTED\n"),
+                    "a call in flight when the connection dropped, without a SessionStart, failed:\n" + out);
+        }
+    }
+
+    /** A program running on Mono, its output read line by line as it comes. */
+    private final class Running implements AutoCloseable {
+
+        final Process process;
+        private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        private final StringBuilder out = new StringBuilder();
+        private final Thread reader;
+
+        Running(List<String> command) throws IOException {
+            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            reader = Thread.ofVirtual().start(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        synchronized (out) {
+                            out.append(line).append('\n');
+                        }
+                        lines.add(line);
+                    }
+                } catch (IOException ignored) {
+                    // the process ended
+                }
+            });
+        }
+
+        /** Waits for the line {@code expected}; fails at a FAIL or SUMMARY line first. Hang guards only. */
+        void awaitLine(String expected, String failure) throws InterruptedException {
+            for (String line = ""; !line.equals(expected); ) {
+                line = lines.poll(120, TimeUnit.SECONDS);
+                assertTrue(line != null && !line.startsWith("FAIL") && !line.startsWith("SUMMARY"),
+                        failure + ":\n" + output());
+            }
+        }
+
+        /** Writes a line to the program's standard input. */
+        void write(String line) throws IOException {
+            process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            process.getOutputStream().flush();
+        }
+
+        /** Waits for the program to end; all it printed. */
+        String finish() throws InterruptedException {
+            assertTrue(process.waitFor(180, TimeUnit.SECONDS), "the client did not finish:\n" + output());
+            reader.join();
+            return output();
+        }
+
+        String output() {
+            synchronized (out) {
+                return out.toString();
+            }
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
         }
     }
 }

@@ -25,6 +25,13 @@ public static class Checks
         return failures == 0 ? 0 : 1;
     }
 
+    /// <summary>The task's result; guards against a hang only.</summary>
+    public static async Task<T> Within<T>(Task<T> task, string what)
+    {
+        if (await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(90))) != task) throw new TimeoutException(what);
+        return await task;
+    }
+
     public static void Check(bool ok, string what)
     {
         checks++;

@@ -13,13 +13,6 @@ public static class ReconnectProgram
         return Checks.Run(() => Run(args[0]));
     }
 
-    /// <summary>Guards against a hang only.</summary>
-    private static async Task<T> Within<T>(Task<T> task, string what)
-    {
-        if (await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(90))) != task) throw new TimeoutException(what);
-        return await task;
-    }
-
     private static async Task Run(string url)
     {
         var options = new HetuOptions { InitialBackoff = TimeSpan.FromMilliseconds(100), MaxBackoff = TimeSpan.FromSeconds(1) };

@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.hetu.sdk.ErrorClosingServer;
 import io.hetu.sdk.LargeCommit;
 import io.hetu.sdk.LiveServer;
+import io.hetu.sdk.OnceCalls;
 import io.hetu.sdk.fixtures.GadgetTable;
 import io.hetu.sdk.fixtures.Mood;
 import io.hetu.sdk.fixtures.SpotTable;
 import io.hetu.sdk.fixtures.StandingTable;
 import io.hetu.storage.Database;
+import io.hetu.test.Link;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -53,7 +55,7 @@ class JavaClientEndToEndTest {
     static void compileTheSdkAndThePrograms() throws Exception {
         List<Path> sources = new ArrayList<>(JavaSdkFixture.write(JavaSdkFixture.generate(), work.resolve("src")));
         sources.addAll(JavaSdkFixture.programs("E2eProgram", "ListsProgram", "ReconnectProgram", "SessionsProgram",
-                "LargeCommitProgram", "AfterErrorProgram"));
+                "LargeCommitProgram", "AfterErrorProgram", "OnceProgram"));
         JavaSdkFixture.compile(sources, work.resolve("classes"));
         programs = JavaSdkFixture.load(work.resolve("classes"));
     }
@@ -85,6 +87,24 @@ class JavaClientEndToEndTest {
         Function<Map<String, Object>, Map<String, Object>> main = (Function<Map<String, Object>, Map<String, Object>>)
                 programs.loadClass("io.hetu.sdktest.programs." + program).getConstructor().newInstance();
         return main.apply(args);
+    }
+
+    /** Runs the program on another thread, for a test that acts on what it signals while it runs. */
+    private static CompletableFuture<Map<String, Object>> start(String program, Map<String, Object> args) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return run(program, args);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    /** Waits for a program started with {@link #start} to complete {@code signal}; fails if it ends first. */
+    private static void awaitSignal(CompletableFuture<?> signal, CompletableFuture<?> done, String what)
+            throws Exception {
+        CompletableFuture.anyOf(signal, done).get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
+        assertTrue(signal.isDone(), what + ": " + done);
     }
 
     @SuppressWarnings("unchecked")
@@ -142,15 +162,8 @@ class JavaClientEndToEndTest {
         CompletableFuture<Void> ready = new CompletableFuture<>();
         CompletableFuture<Void> called = new CompletableFuture<>();
         Map<String, Object> args = Map.of("url", url(), "ready", ready, "called", called);
-        CompletableFuture<Map<String, Object>> done = CompletableFuture.supplyAsync(() -> {
-            try {
-                return run("ReconnectProgram", args);
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        CompletableFuture.anyOf(ready, done).get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
-        assertTrue(ready.isDone(), "the client got ready: " + done);
+        CompletableFuture<Map<String, Object>> done = start("ReconnectProgram", args);
+        awaitSignal(ready, done, "the client got ready");
 
         live.stop();
         called.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
@@ -174,6 +187,33 @@ class JavaClientEndToEndTest {
         assertTrue(states.size() >= 2 && states.getFirst().equals("RECONNECTING") && states.getLast().equals("OPEN"),
                 "the client went through reconnecting back to open: " + states);
         assertEquals(List.of(), get(summary, "errors"), "no errors reached onError");
+    }
+
+    @Test
+    void aCallWhoseReplyIsLostWithTheConnectionIsSentAgainAndRunsOnce() throws Exception {
+        try (Link relay = Link.to(live.port())) {
+            CompletableFuture<Integer> ready = new CompletableFuture<>();
+            CompletableFuture<Void> go = new CompletableFuture<>();
+            CompletableFuture<Void> sent = new CompletableFuture<>();
+            Map<String, Object> args = Map.of("url", "ws://127.0.0.1:" + relay.port() + live.config().path(),
+                    "ready", ready, "go", go, "sent", sent);
+            CompletableFuture<Map<String, Object>> done = start("OnceProgram", args);
+            awaitSignal(ready, done, "the client got ready");
+            relay.holdReplies();
+            go.complete(null);
+            awaitSignal(sent, done, "the client sent the call");
+            OnceCalls.awaitSteps(database, 11, 2);
+            relay.cut();
+            relay.restore();
+
+            Map<String, Object> summary = done.get(HANG_GUARD_SECONDS, TimeUnit.SECONDS);
+            assertEquals(1, (int) get(summary, "before"));
+            assertEquals(2, (int) get(summary, "first"), "the lost call completed with its first run's result");
+            assertEquals(3, (int) get(summary, "next"), "and did not run again: the next call is the third run");
+            assertEquals(3, OnceCalls.steps(database, 11));
+            assertTrue(((List<?>) get(summary, "states")).contains("RECONNECTING"), summary.toString());
+            assertEquals(List.of(), get(summary, "errors"), "no errors reached onError");
+        }
     }
 
     @Test
