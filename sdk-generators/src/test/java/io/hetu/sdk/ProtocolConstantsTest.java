@@ -36,15 +36,12 @@ class ProtocolConstantsTest {
 
     /** Numbers the server keeps elsewhere than in its Protocol class. */
     private static final Set<Number> NOT_IN_PROTOCOL = Set.of(Number.MAX_CHANGES, Number.QUERY_NO_LIMIT);
-    /** The server's own: the oldest version it answers in. An SDK speaks one version, {@code VERSION}. */
-    private static final Set<String> SERVER_ONLY = Set.of("OLDEST_VERSION");
 
     @Test
     void everyNumberIsTheServersConstantOfTheSameName() throws IllegalAccessException {
         Map<String, Long> server = new TreeMap<>();
         for (Field field : Protocol.class.getDeclaredFields()) {
-            if (Modifier.isStatic(field.getModifiers()) && Modifier.isPublic(field.getModifiers())
-                    && !SERVER_ONLY.contains(field.getName())) {
+            if (Modifier.isStatic(field.getModifiers()) && Modifier.isPublic(field.getModifiers())) {
                 server.put(field.getName(), unsigned(field.get(null)));
             }
         }
