@@ -56,6 +56,8 @@ public final class Codes {
     public static final String FRAME_TOO_LARGE = "FRAME_TOO_LARGE";
     /** More subscriptions than a connection may hold; {@link Protocol#CLOSE_LIMIT}. */
     public static final String TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS";
+    /** The server holds {@code limits.maxAnonymousConnections} connections not logged in; {@link Protocol#CLOSE_LIMIT}. */
+    public static final String TOO_MANY_ANONYMOUS = "TOO_MANY_ANONYMOUS";
     /** More rows across a connection's subscriptions than it may hold; {@link Protocol#CLOSE_LIMIT}. */
     public static final String TOO_MANY_ROWS = "TOO_MANY_ROWS";
     /** More requests than the request budget allows (a SELECT or QUERY takes 10); {@link Protocol#CLOSE_LIMIT}. */

@@ -113,11 +113,14 @@ final class Connection implements Subscriber {
         return version;
     }
 
-    /** HELLO was accepted: the connection joins the server's sessions and runs the OnConnect hooks. */
-    void greet(int version) {
+    /** HELLO was accepted: the connection joins the server's sessions, unless too many have not logged in. */
+    boolean greet(int version) {
+        if (!server.sessions().addAnonymous(this, server.limits().maxAnonymousConnections())) {
+            return false;
+        }
         this.version = version;
         greeted = true;
-        server.sessions().add(this);
+        return true;
     }
 
     /** The socket closed: the connection leaves its sessions and subscriptions, then OnDisconnect runs. */

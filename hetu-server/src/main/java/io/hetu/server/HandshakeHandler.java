@@ -74,7 +74,12 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                     + "(mvn hetu:generate) from this server's manifest", Protocol.CLOSE_HANDSHAKE);
             return;
         }
-        connection.greet(hello.version());
+        if (!connection.greet(hello.version())) {
+            int max = connection.server().limits().maxAnonymousConnections();
+            connection.close(Codes.TOO_MANY_ANONYMOUS, "the server holds " + max + " connections that have not "
+                    + "logged in (limits.maxAnonymousConnections); try again later", Protocol.CLOSE_LIMIT);
+            return;
+        }
         cancelTimer();
         // The app's OnConnect hooks run before WELCOME, so that one can refuse the connection.
         Rejection refused = connection.server().hooks().run(Hook.ON_CONNECT, connection.context());

@@ -16,12 +16,24 @@ import java.time.Duration;
  * @param idleTimeout how long a connection may send nothing
  * @param maxConnectionsPerAddress open connections from one remote address (loopback is not
  *     counted); the next one is refused with {@code 429} before its upgrade
+ * @param maxAnonymousConnections connections of this server that have not logged in (counted from
+ *     their HELLO until their login); one more is closed with {@code TOO_MANY_ANONYMOUS}
  */
 public record Limits(int maxFrameBytes, int maxOutboundBytes, int maxSubscriptions, int maxSubscribedRows,
-        int requestsPerSecond, Duration handshakeTimeout, Duration idleTimeout, int maxConnectionsPerAddress) {
+        int requestsPerSecond, Duration handshakeTimeout, Duration idleTimeout, int maxConnectionsPerAddress,
+        int maxAnonymousConnections) {
 
     /** Connections from one non-loopback address, by default. */
     public static final int DEFAULT_MAX_CONNECTIONS_PER_ADDRESS = 256;
+    /** Connections not logged in, by default: an idle connection costs about 22 KiB. */
+    public static final int DEFAULT_MAX_ANONYMOUS_CONNECTIONS = 10_000;
+
+    /** The limits with the default cap of anonymous connections. */
+    public Limits(int maxFrameBytes, int maxOutboundBytes, int maxSubscriptions, int maxSubscribedRows,
+            int requestsPerSecond, Duration handshakeTimeout, Duration idleTimeout, int maxConnectionsPerAddress) {
+        this(maxFrameBytes, maxOutboundBytes, maxSubscriptions, maxSubscribedRows, requestsPerSecond, handshakeTimeout,
+                idleTimeout, maxConnectionsPerAddress, DEFAULT_MAX_ANONYMOUS_CONNECTIONS);
+    }
 
     /** The limits with the default cap of connections per address. */
     public Limits(int maxFrameBytes, int maxOutboundBytes, int maxSubscriptions, int maxSubscribedRows,
@@ -37,6 +49,7 @@ public record Limits(int maxFrameBytes, int maxOutboundBytes, int maxSubscriptio
         positive("maxSubscribedRows", maxSubscribedRows);
         positive("requestsPerSecond", requestsPerSecond);
         positive("maxConnectionsPerAddress", maxConnectionsPerAddress);
+        positive("maxAnonymousConnections", maxAnonymousConnections);
         if (handshakeTimeout.isNegative() || handshakeTimeout.isZero() || idleTimeout.isNegative()
                 || idleTimeout.isZero()) {
             throw new IllegalArgumentException("timeouts must be positive");
@@ -50,7 +63,12 @@ public record Limits(int maxFrameBytes, int maxOutboundBytes, int maxSubscriptio
 
     public Limits withMaxConnectionsPerAddress(int newMax) {
         return new Limits(maxFrameBytes, maxOutboundBytes, maxSubscriptions, maxSubscribedRows, requestsPerSecond,
-                handshakeTimeout, idleTimeout, newMax);
+                handshakeTimeout, idleTimeout, newMax, maxAnonymousConnections);
+    }
+
+    public Limits withMaxAnonymousConnections(int newMax) {
+        return new Limits(maxFrameBytes, maxOutboundBytes, maxSubscriptions, maxSubscribedRows, requestsPerSecond,
+                handshakeTimeout, idleTimeout, maxConnectionsPerAddress, newMax);
     }
 
     private static void positive(String name, int value) {

@@ -51,6 +51,18 @@ final class SessionTable implements SessionRegistry {
         byConnection.put(connection.session().connectionId(), connection);
     }
 
+    /**
+     * Adds a connection that has not logged in, unless {@code max} such connections are open
+     * already (each logged-in user holds one connection here, so the others are anonymous).
+     */
+    synchronized boolean addAnonymous(Connection connection, int max) {
+        if (byConnection.size() - byUser.size() >= max) {
+            return false;
+        }
+        add(connection);
+        return true;
+    }
+
     synchronized void remove(Connection connection) {
         byConnection.remove(connection.session().connectionId());
         long user = connection.session().caller();

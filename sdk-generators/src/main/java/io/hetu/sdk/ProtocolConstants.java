@@ -148,6 +148,8 @@ public final class ProtocolConstants {
         FRAME_TOO_LARGE(Number.CLOSE_LIMIT, AfterError.CLOSE, "the same request would break the same limit"),
         TOO_MANY_SUBSCRIPTIONS(Number.CLOSE_LIMIT, AfterError.CLOSE, "re-subscribing everything would break it again"),
         TOO_MANY_ROWS(Number.CLOSE_LIMIT, AfterError.CLOSE, "re-subscribing everything would break it again"),
+        TOO_MANY_ANONYMOUS(Number.CLOSE_LIMIT, AfterError.RECONNECT,
+                "connections log in or leave; a later one gets in"),
         REFUSED(Number.CLOSE_REFUSED, AfterError.CLOSE,
                 "the app refused this client (banned, maintenance): the app says when to come back");
 

@@ -144,6 +144,7 @@ namespace SdkTest.Client
             { "FRAME_TOO_LARGE", HetuAfterError.Close }, // the same request would break the same limit
             { "TOO_MANY_SUBSCRIPTIONS", HetuAfterError.Close }, // re-subscribing everything would break it again
             { "TOO_MANY_ROWS", HetuAfterError.Close }, // re-subscribing everything would break it again
+            { "TOO_MANY_ANONYMOUS", HetuAfterError.Reconnect }, // connections log in or leave; a later one gets in
             { "REFUSED", HetuAfterError.Close }, // the app refused this client (banned, maintenance): the app says when to come back
         };
 

@@ -128,6 +128,7 @@ export const AFTER_ERROR: ReadonlyMap<string, AfterError> = new Map<string, Afte
   ['FRAME_TOO_LARGE', 'close'], // the same request would break the same limit
   ['TOO_MANY_SUBSCRIPTIONS', 'close'], // re-subscribing everything would break it again
   ['TOO_MANY_ROWS', 'close'], // re-subscribing everything would break it again
+  ['TOO_MANY_ANONYMOUS', 'reconnect'], // connections log in or leave; a later one gets in
   ['REFUSED', 'close'], // the app refused this client (banned, maintenance): the app says when to come back
 ]);
 

@@ -70,6 +70,7 @@ final class StartSettings {
         DEFAULTS.put("limits.handshakeTimeoutSeconds", Long.toString(limits.handshakeTimeout().toSeconds()));
         DEFAULTS.put("limits.idleTimeoutSeconds", Long.toString(limits.idleTimeout().toSeconds()));
         DEFAULTS.put("limits.maxConnectionsPerAddress", Integer.toString(limits.maxConnectionsPerAddress()));
+        DEFAULTS.put("limits.maxAnonymousConnections", Integer.toString(limits.maxAnonymousConnections()));
     }
 
     /** The defaults, then the settings file (when given), then the environment. */
@@ -211,7 +212,8 @@ final class StartSettings {
         Limits limits = new Limits(integer("limits.maxFrameBytes"), integer("limits.maxOutboundBytes"),
                 integer("limits.maxSubscriptions"), integer("limits.maxSubscribedRows"),
                 integer("limits.requestsPerSecond"), Duration.ofSeconds(integer("limits.handshakeTimeoutSeconds")),
-                Duration.ofSeconds(integer("limits.idleTimeoutSeconds")), integer("limits.maxConnectionsPerAddress"));
+                Duration.ofSeconds(integer("limits.idleTimeoutSeconds")), integer("limits.maxConnectionsPerAddress"),
+                integer("limits.maxAnonymousConnections"));
         String certificate = values.get("tls.certificate");
         String key = values.get("tls.key");
         String origins = values.get("origins");

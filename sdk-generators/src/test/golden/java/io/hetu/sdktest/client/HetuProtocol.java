@@ -142,6 +142,7 @@ public final class HetuProtocol {
             Map.entry("FRAME_TOO_LARGE", AfterError.CLOSE), // the same request would break the same limit
             Map.entry("TOO_MANY_SUBSCRIPTIONS", AfterError.CLOSE), // re-subscribing everything would break it again
             Map.entry("TOO_MANY_ROWS", AfterError.CLOSE), // re-subscribing everything would break it again
+            Map.entry("TOO_MANY_ANONYMOUS", AfterError.RECONNECT), // connections log in or leave; a later one gets in
             Map.entry("REFUSED", AfterError.CLOSE)); // the app refused this client (banned, maintenance): the app says when to come back
 
     /** Whether to connect again after a connection that ended with this ERROR code, or without one (null). */
