@@ -161,6 +161,20 @@ class TypeScriptNodeEndToEndTest {
     }
 
     @Test
+    void aRateLimitedSystemRefusesTheCallsPastItsBurstAndSaysWhenToCallAgain() throws Exception {
+        NodeTools.Result result = NodeTools.run(work, script("limits.mjs"));
+        assertEquals(0, result.exitCode(), "the Node client's checks failed:\n" + result.describe());
+        JsonNode summary = lastLine(result.stdout());
+        assertEquals(List.of(1, 2), json.convertValue(summary.get("results"), List.class));
+        assertEquals(List.of("RATE_LIMITED", "RATE_LIMITED", "RATE_LIMITED"),
+                json.convertValue(summary.get("codes"), List.class));
+        assertTrue(summary.get("message").asText().contains("limited allows 1 call(s) a second, 2 at once"),
+                summary.get("message").asText());
+        assertEquals(6, summary.get("after").asInt(), "after the wait it says, a call runs");
+        assertEquals("open", summary.get("state").asText(), "a rejection leaves the connection open");
+    }
+
+    @Test
     void aCallWhoseReplyIsLostWithTheConnectionIsSentAgainAndRunsOnce() throws Exception {
         try (Link relay = Link.to(live.port())) {
             List<String> command = new ArrayList<>(script("once.mjs"));
