@@ -19,6 +19,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AttributeKey;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -32,12 +33,16 @@ import org.slf4j.LoggerFactory;
  * The operator's HTTP routes on the game port: {@code GET /metrics} (Prometheus text format) and
  * {@code GET <path>/admin/backup} (a hot backup, streamed as {@link BackupStream}). Both need
  * {@code Authorization: Bearer <admin secret>}, except {@code /metrics} when it is configured
- * public. Other requests pass on; a connection asking to become a WebSocket removes this handler.
+ * public. Other requests pass on; a connection asking to become a WebSocket removes this handler,
+ * and one that carries an {@code Authorization} header becomes an operator's connection when it is
+ * the admin secret ({@link #OPERATOR}), or is refused (401, 403) when it is not.
  */
 @ChannelHandler.Sharable
 final class AdminRoute extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminRoute.class);
+    /** Set on a channel whose WebSocket upgrade carried the admin secret: its session is an operator's. */
+    static final AttributeKey<Boolean> OPERATOR = AttributeKey.valueOf("hetu.operator");
     static final String METRICS = "/metrics";
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -66,6 +71,14 @@ final class AdminRoute extends ChannelInboundHandlerAdapter {
         boolean metricsRoute = route.equals(METRICS) && config.metricsEnabled();
         if (!metricsRoute && !route.equals(backupRoute)) {
             if (request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+                if (request.headers().contains(HttpHeaderNames.AUTHORIZATION)) {
+                    // An operator's connection (hetu call, hetu query): the secret or nothing.
+                    if (!authorized(ctx, request)) {
+                        request.release();
+                        return;
+                    }
+                    ctx.channel().attr(OPERATOR).set(true);
+                }
                 ctx.pipeline().remove(this);
             }
             ctx.fireChannelRead(message);

@@ -74,6 +74,9 @@ final class HandshakeHandler extends ChannelInboundHandlerAdapter {
                     + "(mvn hetu:generate) from this server's manifest", Protocol.CLOSE_HANDSHAKE);
             return;
         }
+        if (Boolean.TRUE.equals(ctx.channel().attr(AdminRoute.OPERATOR).get())) {
+            connection.session().operator();
+        }
         if (!connection.greet(hello.version())) {
             int max = connection.server().limits().maxAnonymousConnections();
             connection.close(Codes.TOO_MANY_ANONYMOUS, "the server holds " + max + " connections that have not "

@@ -28,7 +28,7 @@ import picocli.CommandLine;
 @Command(name = "hetu", mixinStandardHelpOptions = true, version = "HeTu for Java 0.1.0",
         description = "A game-server engine in which the database and the server are one.",
         subcommands = {HetuCli.Start.class, TokenCommand.class, Operate.Backup.class, Operate.Restore.class,
-                Operate.Verify.class})
+                Operate.Verify.class, Inspect.Call.class, Inspect.Query.class})
 public final class HetuCli {
 
     public static void main(String[] args) {

@@ -30,6 +30,11 @@ final class Operate {
         Path secretFile;
 
         AdminClient client() throws Exception {
+            return new AdminClient(server, secret());
+        }
+
+        /** The admin secret, from --secret-file or HETU_ADMIN_SECRET. */
+        String secret() throws Exception {
             String secret;
             if (secretFile != null) {
                 secret = Files.readString(secretFile).strip();
@@ -40,7 +45,7 @@ final class Operate {
                             + " (the server's admin.secret)");
                 }
             }
-            return new AdminClient(server, secret.strip());
+            return secret.strip();
         }
     }
 

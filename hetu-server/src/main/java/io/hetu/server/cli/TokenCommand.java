@@ -51,13 +51,14 @@ final class TokenCommand implements Callable<Integer> {
         if (admin) {
             granted.add(auth.adminRole());
         }
-        System.out.println(DevTokens.sign(auth, user, granted, duration(ttl)));
+        System.out.println(DevTokens.sign(auth, user, granted, duration(ttl, "--ttl")));
         return 0;
     }
 
-    static Duration duration(String text) {
+    /** A duration such as 90s, 30m, 24h or 7d, given with {@code option}. */
+    static Duration duration(String text, String option) {
         if (!text.matches("[1-9][0-9]{0,8}[smhd]")) {
-            throw new IllegalArgumentException("--ttl must be a number and a unit (s, m, h, d), such as 24h; was '"
+            throw new IllegalArgumentException(option + " must be a number and a unit (s, m, h, d), such as 24h; was '"
                     + text + "'");
         }
         long amount = Long.parseLong(text.substring(0, text.length() - 1));

@@ -630,7 +630,8 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
             if (attachment instanceof SessionState state) {
                 for (SubscriberState owner : subscribers.values()) {
                     if (owner.subscriber.session() == state.session()) {
-                        reevaluate(owner, new Viewer(state.caller(), state.admin(), Map.copyOf(state.values())));
+                        reevaluate(owner, new Viewer(state.caller(), state.admin(), state.session().isOperator(),
+                                Map.copyOf(state.values())));
                     }
                 }
             }

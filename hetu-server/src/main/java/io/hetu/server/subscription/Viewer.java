@@ -8,9 +8,9 @@ import java.util.Map;
  * engine filters with this copy, not with the live session, so that a connection's rows change
  * visibility only at {@link Subscriptions#sessionChanged}, together, at one seq.
  */
-record Viewer(long caller, boolean admin, Map<String, Object> values) {
+record Viewer(long caller, boolean admin, boolean operator, Map<String, Object> values) {
 
     static Viewer of(Session session) {
-        return new Viewer(session.caller(), session.isAdmin(), Map.copyOf(session.values()));
+        return new Viewer(session.caller(), session.isAdmin(), session.isOperator(), Map.copyOf(session.values()));
     }
 }

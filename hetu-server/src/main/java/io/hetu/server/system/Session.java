@@ -14,6 +14,7 @@ public final class Session {
     private final long connectionId;
     private volatile long caller;
     private volatile boolean admin;
+    private volatile boolean operator;
     private final Map<String, Object> values = new ConcurrentHashMap<>();
 
     public Session(long connectionId) {
@@ -48,6 +49,20 @@ public final class Session {
     /** The logged-in user id, or 0. */
     public long caller() {
         return caller;
+    }
+
+    /**
+     * Makes this the session of an operator's connection (one that proved the admin secret): an
+     * administrator that reads every component's rows, whatever their permission.
+     */
+    public void operator() {
+        operator = true;
+        admin = true;
+    }
+
+    /** Whether this is an operator's connection: see {@link #operator()}. */
+    public boolean isOperator() {
+        return operator;
     }
 
     public boolean isAdmin() {
