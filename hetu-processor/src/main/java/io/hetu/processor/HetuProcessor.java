@@ -88,11 +88,92 @@ public final class HetuProcessor extends AbstractProcessor {
             collector.collect(element).ifPresentOrElse(this::accept, () -> errors = true);
         }
         processSystems(round);
-        if (round.processingOver() && !errors && !round.errorRaised()
-                && !"false".equals(processingEnv.getOptions().get(MANIFEST_OPTION))) {
-            writeManifest();
+        if (round.processingOver() && !errors && !round.errorRaised()) {
+            warnAboutLonelyNamespaces();
+            if (!"false".equals(processingEnv.getOptions().get(MANIFEST_OPTION))) {
+                writeManifest();
+            }
         }
         return false;
+    }
+
+    /**
+     * A system's namespace that no component of the compilation has, or a component's that no system has, is most
+     * often a typo ({@code "sws"} for {@code "ssw"}), which would otherwise build silently. Only when the compilation
+     * has both components and systems: a module of systems alone (or components alone) is a choice, not a typo.
+     */
+    private void warnAboutLonelyNamespaces() {
+        List<SystemModel> systems = dispatchers.stream().flatMap(d -> d.systems().stream())
+                .filter(s -> s.hook() == SystemHook.CALL || s.hook() == SystemHook.TICK).toList();
+        if (components.isEmpty() || systems.isEmpty()) {
+            return;
+        }
+        Set<String> componentSpaces = components.stream().map(ComponentModel::namespace)
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        Set<String> systemSpaces = systems.stream().map(SystemModel::namespace)
+                .collect(Collectors.toCollection(java.util.TreeSet::new));
+        for (String namespace : systemSpaces) {
+            if (!componentSpaces.contains(namespace)) {
+                SystemModel first = systems.stream().filter(x -> x.namespace().equals(namespace)).findFirst()
+                        .orElseThrow();
+                warn(WarningCode.NAMESPACE_WITHOUT_COMPONENTS, first.element(), lonely("system " + first.name(),
+                        namespace, "component", componentSpaces,
+                        "the system apart from its components (in the C# SDK, for --namespace)",
+                        WarningCode.NAMESPACE_WITHOUT_COMPONENTS, "the method or its class"));
+            }
+        }
+        for (String namespace : componentSpaces) {
+            if (!systemSpaces.contains(namespace)) {
+                ComponentModel first = components.stream().filter(x -> x.namespace().equals(namespace)).findFirst()
+                        .orElseThrow();
+                warn(WarningCode.NAMESPACE_WITHOUT_SYSTEMS, first.element(), lonely("component " + first.name(),
+                        namespace, "system", systemSpaces, "the component apart from its systems (in the C# SDK)",
+                        WarningCode.NAMESPACE_WITHOUT_SYSTEMS, "the record"));
+            }
+        }
+    }
+
+    /** The message of a namespace warning: what is alone, where the others are, what to do. */
+    private static String lonely(String what, String namespace, String others, Set<String> theirs, String apart,
+            WarningCode code, String where) {
+        return what + " is in namespace '" + namespace + "', which no " + others + " of this build has; the " + others
+                + "s are in " + quoted(theirs) + ". A misspelt namespace still builds, and groups " + apart
+                + ": fix the spelling, or if the namespace is meant, add @SuppressWarnings(\"" + code.code()
+                + "\") to " + where;
+    }
+
+    /**
+     * The element as this round knows it: one kept from an earlier round no longer has a source file in the last
+     * round, so a message on it would point nowhere.
+     */
+    private Element current(Element seen) {
+        TypeElement type = (TypeElement) (seen instanceof TypeElement t ? t : seen.getEnclosingElement());
+        TypeElement now = processingEnv.getElementUtils().getTypeElement(type.getQualifiedName());
+        if (now == null) {
+            return seen;
+        }
+        if (seen instanceof TypeElement) {
+            return now;
+        }
+        return ElementFilter.methodsIn(now.getEnclosedElements()).stream()
+                .filter(m -> m.getSimpleName().contentEquals(seen.getSimpleName())).findFirst()
+                .map(Element.class::cast).orElse(seen);
+    }
+
+    private static String quoted(Set<String> namespaces) {
+        return namespaces.stream().map(n -> "'" + n + "'").collect(Collectors.joining(", "));
+    }
+
+    /** A warning on {@code element}, unless it or a class enclosing it suppresses the code. */
+    private void warn(WarningCode code, Element seen, String message) {
+        Element element = current(seen);
+        for (Element e = element; e != null; e = e.getEnclosingElement()) {
+            SuppressWarnings suppressed = e.getAnnotation(SuppressWarnings.class);
+            if (suppressed != null && List.of(suppressed.value()).contains(code.code())) {
+                return;
+            }
+        }
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.WARNING, code.format(message), element);
     }
 
     private void accept(ComponentModel model) {

@@ -31,12 +31,29 @@ import java.util.function.Function;
  * <p>Names are PascalCase here; a language derives its own spelling from them. A manifest that contradicts itself
  * (an index on a column that does not exist, a type it does not define) is refused with a clear error.
  *
- * @param components by wire id
- * @param systems by wire id
+ * <p>A component or system of permission {@code NONE} is server-only: no client may read the one or call the other,
+ * so the model offers neither, and no SDK has an API for them. The others keep their wire ids, which are positions in
+ * the manifest counting the server-only ones ({@link #wire}).
+ *
+ * @param components the ones a client may read, in wire id order
+ * @param systems the ones a client may call, in wire id order
  * @param namespaces sorted by name
+ * @param wire every component and system by wire id, server-only ones included
  */
 public record SdkModel(String schemaHash, List<Component> components, List<SystemCall> systems,
-        List<RecordType> records, List<EnumType> enums, List<Namespace> namespaces) {
+        List<RecordType> records, List<EnumType> enums, List<Namespace> namespaces, WireIds wire) {
+
+    /** The permission of a component or system no client may read or call. */
+    public static final String SERVER_ONLY = "NONE";
+
+    /**
+     * What the wire's ids stand for, by id, server-only components and systems included.
+     *
+     * @param componentNames {@code namespace.name} by component id
+     * @param rowSizes row sizes in bytes by component id
+     * @param systemNames {@code namespace.name} by system id
+     */
+    public record WireIds(List<String> componentNames, List<Integer> rowSizes, List<String> systemNames) {}
 
     /** The base name of the subscription to one row by its id, which every component offers. */
     public static final String SELECT_BY_ID = "SelectById";
@@ -233,17 +250,24 @@ public record SdkModel(String schemaHash, List<Component> components, List<Syste
                     + f.name()));
         }
 
+        // Names are qualified counting the server-only ones too, so that a permission change renames nothing.
         List<String> componentNames = qualifiedWhereNeeded(manifest.components(), ComponentDef::name,
                 ComponentDef::namespace);
         List<Component> components = new ArrayList<>();
         for (int id = 0; id < manifest.components().size(); id++) {
-            components.add(component(id, manifest.components().get(id), componentNames.get(id), manifest.enums()));
+            ComponentDef c = manifest.components().get(id);
+            if (!c.permission().equals(SERVER_ONLY)) {
+                components.add(component(id, c, componentNames.get(id), manifest.enums()));
+            }
         }
 
         List<String> systemNames = qualifiedWhereNeeded(manifest.systems(), SystemDef::name, SystemDef::namespace);
         List<SystemCall> systems = new ArrayList<>();
         for (int id = 0; id < manifest.systems().size(); id++) {
             SystemDef s = manifest.systems().get(id);
+            if (s.permission().equals(SERVER_ONLY)) {
+                continue;
+            }
             List<Param> params = new ArrayList<>();
             Set<String> taken = new HashSet<>(CODEC_PARAMETERS);
             for (ParamDef p : s.params()) {
@@ -274,8 +298,12 @@ public record SdkModel(String schemaHash, List<Component> components, List<Syste
         componentsByNamespace.forEach((ns, members) -> namespaces.add(new Namespace(ns, Names.pascal(ns),
                 List.copyOf(members), List.copyOf(systemsByNamespace.get(ns)))));
 
+        WireIds wire = new WireIds(
+                manifest.components().stream().map(c -> c.namespace() + "." + c.name()).toList(),
+                manifest.components().stream().map(ComponentDef::rowSize).toList(),
+                manifest.systems().stream().map(s -> s.namespace() + "." + s.name()).toList());
         return new SdkModel(manifest.schemaHash(), List.copyOf(components), List.copyOf(systems),
-                List.copyOf(records), List.copyOf(enums), List.copyOf(namespaces));
+                List.copyOf(records), List.copyOf(enums), List.copyOf(namespaces), wire);
     }
 
     /** The PascalCase names of the records and enums, by manifest name. */

@@ -117,6 +117,20 @@ class SdkModelTest {
     }
 
     @Test
+    void serverOnlyComponentsAndSystemsGetNoApiAndTheOthersKeepTheirWireIds() {
+        ComponentDef secret = new ComponentDef("Secret", "ops", "NONE", 64, 64, List.of(), List.of(), null);
+        SdkModel model = SdkModel.of(manifest(List.of(secret, component("Gold", "bag", List.of(), List.of(), null)),
+                List.of(new SystemDef("tidy", "ops", "NONE", List.of(), VOID),
+                        new SystemDef("buy", "bag", "USER", List.of(), VOID))));
+        assertEquals(List.of("1 Gold"), model.components().stream().map(c -> c.id() + " " + c.typeName()).toList());
+        assertEquals(List.of("1 Buy"), model.systems().stream().map(s -> s.id() + " " + s.flatName()).toList());
+        assertEquals(List.of("bag"), model.namespaces().stream().map(SdkModel.Namespace::name).toList(),
+                "a namespace of server-only members only is no group of any SDK");
+        assertEquals(List.of("ops.Secret", "bag.Gold"), model.wire().componentNames());
+        assertEquals(List.of("ops.tidy", "bag.buy"), model.wire().systemNames());
+    }
+
+    @Test
     void argumentsAvoidTheCodecsOwnNamesAndEachOther() {
         TypeRef i32 = new TypeRef("i32", false, null, null);
         SdkModel model = SdkModel.of(manifest(List.of(), List.of(new SystemDef("move", "game", "USER",
@@ -228,6 +242,12 @@ class SdkModelTest {
             offered++;
         }
         assertTrue(offered > 20, "the test app offers lookups, windows and systems: " + offered);
+        // The test app's server-only Ledger and audit: no row type, table or method anywhere.
+        for (String sdk : List.of(ts, cs, java)) {
+            assertFalse(sdk.contains("LedgerRow") || sdk.contains("LedgerTable") || sdk.contains("ledger()"),
+                    "no API for the NONE component Ledger");
+            assertFalse(sdk.contains("audit(") || sdk.contains("AuditAsync("), "no method for the NONE system audit");
+        }
         for (GeneratedFile file : csFiles) {
             if (!file.runtime() && file.path().endsWith(".cs")) {
                 assertFalse(file.content().matches("(?s).*public (sealed |static )?class .*"),

@@ -5,4 +5,5 @@ import io.hetu.annotations.Unique;
 
 /** The row of the get+update workload: found by its unique owner, its value bumped. */
 @Component(namespace = "benchredis")
+@SuppressWarnings("HETU-W302") // the Redis benchmark writes it directly, without systems
 public record Counter(@Unique long owner, long value) {}

@@ -327,7 +327,7 @@ public final class CSharpGenerator {
         code.open("public static partial class HetuSchema");
         code.line("public const string SchemaHash = " + literal(model.schemaHash()) + ";");
         code.blank();
-        code.line("/// <summary>Component ids: positions in the manifest's components.</summary>");
+        code.line("/// <summary>Component ids: positions in the manifest's components (server-only ones have none here).</summary>");
         code.open("public static partial class Components");
         Set<String> names = new HashSet<>();
         for (Component c : model.components()) {
@@ -336,7 +336,7 @@ public final class CSharpGenerator {
         }
         code.close();
         code.blank();
-        code.line("/// <summary>System ids: positions in the manifest's systems.</summary>");
+        code.line("/// <summary>System ids: positions in the manifest's systems (server-only ones have none here).</summary>");
         code.open("public static partial class Systems");
         names.clear();
         for (SystemCall s : model.systems()) {
@@ -345,17 +345,17 @@ public final class CSharpGenerator {
         }
         code.close();
         code.blank();
-        code.line("/// <summary>Wire names (namespace.name) by component id.</summary>");
-        code.line("public static readonly string[] ComponentNames = { " + String.join(", ", model.components()
-                .stream().map(c -> literal(c.qualifiedName())).toList()) + " };");
+        code.line("/// <summary>Wire names (namespace.name) by component id, server-only (NONE) ones included.</summary>");
+        code.line("public static readonly string[] ComponentNames = { " + String.join(", ", model.wire()
+                .componentNames().stream().map(CSharpCode::literal).toList()) + " };");
         code.blank();
-        code.line("/// <summary>Wire names (namespace.name) by system id.</summary>");
-        code.line("public static readonly string[] SystemNames = { " + String.join(", ", model.systems().stream()
-                .map(s -> literal(s.qualifiedName())).toList()) + " };");
+        code.line("/// <summary>Wire names (namespace.name) by system id, server-only (NONE) ones included.</summary>");
+        code.line("public static readonly string[] SystemNames = { " + String.join(", ", model.wire().systemNames()
+                .stream().map(CSharpCode::literal).toList()) + " };");
         code.blank();
         code.line("/// <summary>Row sizes in bytes by component id.</summary>");
-        code.line("public static readonly int[] RowSizes = { " + String.join(", ", model.components().stream()
-                .map(c -> String.valueOf(c.rowSize())).toList()) + " };");
+        code.line("public static readonly int[] RowSizes = { " + String.join(", ", model.wire().rowSizes().stream()
+                .map(String::valueOf).toList()) + " };");
         code.close();
         return wrap(List.of(), code.toString());
     }

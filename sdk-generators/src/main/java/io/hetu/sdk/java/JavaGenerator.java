@@ -621,13 +621,14 @@ public final class JavaGenerator {
         code.doc("The schema this SDK was generated from: the server refuses a client built for another.");
         code.line("public static final String SCHEMA_HASH = " + JavaCode.literal(model.schemaHash()) + ";");
         code.blank();
-        code.doc("The components by id on the wire.");
+        code.doc("The components a client may read, in wire id order (a row type's componentId is its id; server-only "
+                + "components have none).");
         code.line("public static final List<RowType<?>> COMPONENTS = " + listOf(model.components().stream()
                 .map(c -> rowName(c) + ".TYPE").toList()) + ";");
         code.blank();
-        code.doc("The systems' qualified names by id on the wire.");
-        code.line("public static final List<String> SYSTEMS = " + listOf(model.systems().stream()
-                .map(s -> JavaCode.literal(s.qualifiedName())).toList()) + ";");
+        code.doc("The systems' qualified names by id on the wire, server-only (NONE) ones included.");
+        code.line("public static final List<String> SYSTEMS = " + listOf(model.wire().systemNames().stream()
+                .map(JavaCode::literal).toList()) + ";");
         code.blank();
         code.line("private final HetuConnection connection;");
         code.line("private final Systems systems;");

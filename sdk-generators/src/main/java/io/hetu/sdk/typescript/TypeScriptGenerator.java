@@ -29,6 +29,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -569,13 +570,13 @@ public final class TypeScriptGenerator {
                 "SCHEMA_HASH", "COMPONENTS", "SYSTEMS", "HetuClient", "connect", "Systems"));
         StringBuilder out = new StringBuilder(header).append('\n');
         out.append("import { HetuConnection, type ConnectOptions } from './runtime/connection.js';\n");
-        List<String> properties = new ArrayList<>();
+        Map<Component, String> properties = new HashMap<>();
         for (Component component : model.components()) {
             String name = component.typeName();
             out.append("import { ").append(name).append("RowType, ").append(name).append("Table } from './components/")
                     .append(Names.camel(name)).append(".js';\n");
             String property = Names.camel(name);
-            properties.add(CLIENT_MEMBERS.contains(property) ? property + "Table" : property);
+            properties.put(component, CLIENT_MEMBERS.contains(property) ? property + "Table" : property);
             exported.addAll(List.of(name + "Row", "decode" + name + "Row", name + "RowType", name + "Table"));
         }
         out.append("import { Systems } from './systems.js';\n\n");
@@ -605,12 +606,12 @@ public final class TypeScriptGenerator {
 
         out.append("\n/** The schema this SDK was generated from: the server refuses a client built for another. */\n");
         out.append("export const SCHEMA_HASH = ").append(TsNames.quote(model.schemaHash())).append(";\n\n");
-        out.append("/** The components by id on the wire. */\n");
+        out.append("/** The components a client may read, in wire id order (a row type's componentId is its id). */\n");
         out.append("export const COMPONENTS = [").append(String.join(", ",
                 model.components().stream().map(c -> c.typeName() + "RowType").toList())).append("] as const;\n\n");
-        out.append("/** The systems' qualified names by id on the wire. */\n");
-        out.append("export const SYSTEMS = [").append(String.join(", ", model.systems().stream()
-                .map(s -> TsNames.quote(s.qualifiedName())).toList())).append("] as const;\n\n");
+        out.append("/** The systems' qualified names by id on the wire, server-only (NONE) ones included. */\n");
+        out.append("export const SYSTEMS = [").append(String.join(", ", model.wire().systemNames().stream()
+                .map(TsNames::quote).toList())).append("] as const;\n\n");
 
         out.append("/** A connected client: typed system calls, typed subscriptions per component. */\n");
         out.append("export class HetuClient {\n");
@@ -618,14 +619,14 @@ public final class TypeScriptGenerator {
         out.append("  readonly systems: Systems;\n");
         for (Component component : model.components()) {
             out.append("  /** Component ").append(component.qualifiedName()).append(". */\n");
-            out.append("  readonly ").append(properties.get(component.id())).append(": ").append(component.typeName())
+            out.append("  readonly ").append(properties.get(component)).append(": ").append(component.typeName())
                     .append("Table;\n");
         }
         out.append("\n  constructor(connection: HetuConnection) {\n");
         out.append("    this.connection = connection;\n");
         out.append("    this.systems = new Systems(connection);\n");
         for (Component component : model.components()) {
-            out.append("    this.").append(properties.get(component.id())).append(" = new ")
+            out.append("    this.").append(properties.get(component)).append(" = new ")
                     .append(component.typeName()).append("Table(connection);\n");
         }
         out.append("  }\n\n");

@@ -78,6 +78,13 @@ namespace __HETU_NAMESPACE__
         private int nextRequest;
         private long nextNonce;
         private long seq;
+        /// <summary>The highest seq a RESULT carried.</summary>
+        private long callSeq;
+        /// <summary>The link whose SUBSCRIBED and UPDATE frames the caches last applied, and the highest seq of those; guarded by <see cref="gate"/>.</summary>
+        private Link framedLink;
+        private long frameSeq = -1;
+        /// <summary>Who waits in <see cref="WhenSeenAsync(long)"/>; guarded by <see cref="gate"/>.</summary>
+        private readonly List<KeyValuePair<long, TaskCompletionSource<bool>>> seenWaiters = new List<KeyValuePair<long, TaskCompletionSource<bool>>>();
         /// <summary>Counts the identity switches made with <see cref="LoginAsync"/>: a snapshot asked for before the latest one is stale.</summary>
         private int identity;
         /// <summary>The server remembers each user's last 32 calls by the low 5 bits of their ids (docs/PROTOCOL.md).</summary>
@@ -113,6 +120,89 @@ namespace __HETU_NAMESPACE__
         public long Seq
         {
             get { return Interlocked.Read(ref seq); }
+        }
+
+        /// <summary>
+        /// The highest seq any RESULT on this connection carried: once a call has completed, at least the seq of its
+        /// commit (docs/PROTOCOL.md, "Seqs"), whichever thread reads it. Pass it to <see cref="WhenSeenAsync(long)"/>
+        /// to wait for the call's own pushes.
+        /// </summary>
+        public long LastCallSeq
+        {
+            get { return Interlocked.Read(ref callSeq); }
+        }
+
+        /// <summary><see cref="WhenSeenAsync(long)"/> of <see cref="LastCallSeq"/>: every call that has completed so far.</summary>
+        public Task WhenSeenAsync()
+        {
+            return WhenSeenAsync(LastCallSeq);
+        }
+
+        /// <summary>
+        /// Completes once every subscription's cache reflects every commit up to <paramref name="seq"/>: when the
+        /// dispatcher has applied a SUBSCRIBED or UPDATE of seq <paramref name="seq"/> or later from the current
+        /// connection and no subscription is still waiting for its snapshot, or at once when none is live. Caches are
+        /// updated and events raised before it completes (with a queued dispatcher, that is at <c>Drain()</c>).
+        /// The server sends a connection only the commits that change what it subscribes to, so after a call that
+        /// changed none of it this waits for the next frame that comes (a later change, a new subscription). Fails
+        /// with a <see cref="HetuConnectionException"/> when the connection closes for good.
+        /// </summary>
+        public Task WhenSeenAsync(long seq)
+        {
+            var seen = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            lock (gate)
+            {
+                if (state == HetuConnectionState.Closed)
+                {
+                    seen.TrySetException(new HetuConnectionException("CLOSED", "the connection is closed"));
+                    return seen.Task;
+                }
+                seenWaiters.Add(new KeyValuePair<long, TaskCompletionSource<bool>>(seq, seen));
+            }
+            Post(CheckSeen);
+            return seen.Task;
+        }
+
+        /// <summary>On the dispatcher, after a frame was applied: the current link's frames reached <paramref name="framed"/>.</summary>
+        private void Framed(Link current, long framed)
+        {
+            lock (gate)
+            {
+                if (framedLink != current)
+                {
+                    framedLink = current;
+                    frameSeq = framed;
+                }
+                else if (framed > frameSeq)
+                {
+                    frameSeq = framed;
+                }
+            }
+        }
+
+        /// <summary>Completes the <see cref="WhenSeenAsync(long)"/> waiters whose seq every cache now reflects.</summary>
+        private void CheckSeen()
+        {
+            var due = new List<TaskCompletionSource<bool>>();
+            lock (gate)
+            {
+                if (seenWaiters.Count == 0) return;
+                var subscribed = false;
+                foreach (var subscription in live)
+                {
+                    if (!subscription.IsActive) continue;
+                    if (link == null || subscription.BoundTo != link || subscription.Applied != subscription.Asked) return;
+                    subscribed = true;
+                }
+                var reached = framedLink == link ? frameSeq : -1;
+                seenWaiters.RemoveAll(waiter =>
+                {
+                    if (subscribed && waiter.Key > reached) return false;
+                    due.Add(waiter.Value);
+                    return true;
+                });
+            }
+            foreach (var seen in due) seen.TrySetResult(true);
         }
 
         /// <summary>Raised through the dispatcher when the state changes.</summary>
@@ -255,6 +345,7 @@ namespace __HETU_NAMESPACE__
                 if (!live.Remove(subscription)) return;
                 subscription.IsActive = false;
                 subscription.SnapshotSettled(int.MaxValue);
+                Post(CheckSeen);
                 current = link;
                 // Not yet SUBSCRIBED on this link: the SUBSCRIBED handler, which checks IsActive under this lock, unsubscribes.
                 if (current == null || subscription.BoundTo != current) return;
@@ -583,6 +674,8 @@ namespace __HETU_NAMESPACE__
                     if (change.Subscription.IsActive && !change.Retired) change.Subscription.ApplyChange(updateSeq, change.Kind, change.Id, change.Row);
                 }
                 AdvanceSeq(updateSeq);
+                Framed(current, updateSeq);
+                CheckSeen();
             });
         }
 
@@ -613,13 +706,23 @@ namespace __HETU_NAMESPACE__
 
         private void AdvanceSeq(long seen)
         {
+            Raise(ref seq, seen);
+        }
+
+        private void AdvanceCallSeq(long seen)
+        {
+            Raise(ref callSeq, seen);
+        }
+
+        private static void Raise(ref long field, long seen)
+        {
             long known;
             do
             {
-                known = Interlocked.Read(ref seq);
+                known = Interlocked.Read(ref field);
                 if (seen <= known) return;
             }
-            while (Interlocked.CompareExchange(ref seq, seen, known) != known);
+            while (Interlocked.CompareExchange(ref field, seen, known) != known);
         }
 
         private void LinkLost(Link current, Exception failure)
@@ -728,6 +831,8 @@ namespace __HETU_NAMESPACE__
                 live.Clear();
                 current = link;
                 link = null;
+                foreach (var waiter in seenWaiters) waiter.Value.TrySetException(reason);
+                seenWaiters.Clear();
             }
             lifetime.Cancel();
             foreach (var call in kept) call.Lost(reason);
@@ -776,8 +881,13 @@ namespace __HETU_NAMESPACE__
             frame.WriteU32(request);
             frame.WriteRaw(subscription.Body);
             int asked;
-            lock (gate) asked = identity;
-            Detach(Request(current, request, new SubscribeReply(subscription, asked), frame));
+            var ask = new object();
+            lock (gate)
+            {
+                asked = identity;
+                subscription.Asked = ask;
+            }
+            Detach(Request(current, request, new SubscribeReply(subscription, asked, ask), frame));
         }
 
         /// <summary>Ends server subscription <paramref name="subscriptionId"/> (UNSUBSCRIBE); what it sends before DONE is read and dropped.</summary>
@@ -933,7 +1043,7 @@ namespace __HETU_NAMESPACE__
                     return;
                 }
                 if (type != HetuProtocol.Result) throw new HetuProtocolException("message type 0x" + type.ToString("X2") + " answered a CALL");
-                reader.ReadI64();
+                connection.AdvanceCallSeq(reader.ReadI64());
                 try
                 {
                     var value = read == null ? default(T) : read(reader);
@@ -957,11 +1067,14 @@ namespace __HETU_NAMESPACE__
             private readonly HetuSubscription subscription;
             /// <summary>The connection's identity count when it was asked.</summary>
             private readonly int identity;
+            /// <summary>Which SUBSCRIBE of the subscription this answers.</summary>
+            private readonly object ask;
 
-            public SubscribeReply(HetuSubscription subscription, int identity)
+            public SubscribeReply(HetuSubscription subscription, int identity, object ask)
             {
                 this.subscription = subscription;
                 this.identity = identity;
+                this.ask = ask;
             }
 
             public void Reply(HetuConnection connection, Link current, byte type, HetuReader reader)
@@ -977,7 +1090,11 @@ namespace __HETU_NAMESPACE__
                         if (!retry) connection.live.Remove(subscription);
                     }
                     if (retry) connection.SendSubscribe(current, subscription);
-                    else connection.Post(() => subscription.Refused(rejection));
+                    else connection.Post(() =>
+                    {
+                        subscription.Refused(rejection);
+                        connection.CheckSeen();
+                    });
                     return;
                 }
                 if (type != HetuProtocol.Subscribed) throw new HetuProtocolException("message type 0x" + type.ToString("X2") + " answered a subscription");
@@ -1009,6 +1126,11 @@ namespace __HETU_NAMESPACE__
                     // on the server, dropping the updates that may come before DONE; a stale one still wanted is asked again.
                     Detach(connection.Retire(current, id));
                     if (wanted) connection.SendSubscribe(current, subscription);
+                    connection.Post(() =>
+                    {
+                        connection.Framed(current, snapshotSeq);
+                        connection.CheckSeen();
+                    });
                     return;
                 }
                 connection.Post(() =>
@@ -1016,6 +1138,9 @@ namespace __HETU_NAMESPACE__
                     subscription.ApplySnapshot(snapshotSeq, rows);
                     subscription.SnapshotSettled(identity);
                     connection.AdvanceSeq(snapshotSeq);
+                    lock (connection.gate) subscription.Applied = ask;
+                    connection.Framed(current, snapshotSeq);
+                    connection.CheckSeen();
                 });
             }
 

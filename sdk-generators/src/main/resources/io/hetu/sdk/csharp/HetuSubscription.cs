@@ -39,6 +39,10 @@ namespace __HETU_NAMESPACE__
         /// <summary>The link (socket) <see cref="Id"/> belongs to.</summary>
         internal object BoundTo { get; set; }
 
+        /// <summary>The latest SUBSCRIBE sent for it, and the one whose snapshot the cache holds (guarded by the connection's lock).</summary>
+        internal object Asked { get; set; }
+        internal object Applied { get; set; }
+
         /// <summary>A login waiting for this subscription's snapshot under its new session, and that login's identity count.</summary>
         private TaskCompletionSource<bool> renewal;
         private int renewalIdentity;

@@ -95,6 +95,8 @@ public final class HetuConnection implements AutoCloseable {
     /** The changes of a commit whose last UPDATE frame has not come yet. */
     private record Held(long seq, List<HeldChange> changes) {}
 
+    private record SeenWaiter(long seq, CompletableFuture<Void> seen) {}
+
     /** Work that waits for the connection to be open (after a reconnect and resume). */
     private record Waiting(Runnable run, Consumer<RuntimeException> fail) {}
 
@@ -134,6 +136,12 @@ public final class HetuConnection implements AutoCloseable {
     private ScheduledFuture<?> handshakeTimer;
     private volatile long connectionId;
     private volatile long seq;
+    /** The highest seq a RESULT carried. */
+    private volatile long callSeq;
+    /** The highest seq of a SUBSCRIBED or UPDATE applied from the current socket; -1 before the first. */
+    private long frameSeq = -1;
+    /** Who waits in {@link #whenSeen(long)}, by the seq each waits for. */
+    private final List<SeenWaiter> seenWaiters = new ArrayList<>();
     private Supplier<? extends CompletionStage<?>> resume;
     private final Map<Long, Pending> pending = new HashMap<>();
     /** Calls in flight when the socket was lost, sent again with their ids once the login callback has run. */
@@ -198,6 +206,75 @@ public final class HetuConnection implements AutoCloseable {
     /** The highest commit seq seen in a WELCOME, RESULT, SUBSCRIBED or UPDATE. */
     public long lastSeq() {
         return seq;
+    }
+
+    /**
+     * The highest seq any RESULT on this connection carried: once a call has completed, at least the seq of its
+     * commit (docs/PROTOCOL.md, "Seqs"), whichever thread reads it. Pass it to {@link #whenSeen(long)} to wait for the
+     * call's own pushes.
+     */
+    public long lastCallSeq() {
+        return callSeq;
+    }
+
+    /** {@link #whenSeen(long)} of {@link #lastCallSeq()}: every call that has completed so far. */
+    public CompletableFuture<Void> whenSeen() {
+        return whenSeen(callSeq);
+    }
+
+    /**
+     * Completes, on the client thread, once every subscription of this connection reflects every commit up to
+     * {@code seq}: when the connection has applied a SUBSCRIBED or UPDATE of seq {@code seq} or later since its socket
+     * opened and no subscription is still waiting for its snapshot, or at once when it holds no subscription. Caches
+     * are updated and listeners called before it completes.
+     *
+     * <p>The server sends a connection only the commits that change what it subscribes to, so after a call that
+     * changed none of it this waits for the next frame that comes (a later change, a new subscription). Fails with
+     * {@code CLOSED} (or the error that ended the connection) when the connection closes for good.
+     */
+    public CompletableFuture<Void> whenSeen(long seq) {
+        CompletableFuture<Void> seen = new CompletableFuture<>();
+        post(() -> {
+            if (state == ConnectionState.CLOSED) {
+                seen.completeExceptionally(closedError());
+                return;
+            }
+            seenWaiters.add(new SeenWaiter(seq, seen));
+            checkSeen();
+        }, seen::completeExceptionally);
+        return seen;
+    }
+
+    /** Completes the {@link #whenSeen(long)} waiters whose seq every subscription now reflects. */
+    private void checkSeen() {
+        if (seenWaiters.isEmpty()) {
+            return;
+        }
+        boolean subscribed = false;
+        for (Subscription<?> state : live) {
+            if (state.active()) {
+                if (state.serverId() < 0) {
+                    return;
+                }
+                subscribed = true;
+            }
+        }
+        List<SeenWaiter> due = new ArrayList<>();
+        for (java.util.Iterator<SeenWaiter> waiters = seenWaiters.iterator(); waiters.hasNext(); ) {
+            SeenWaiter waiter = waiters.next();
+            if (!subscribed || waiter.seq() <= frameSeq) {
+                waiters.remove();
+                due.add(waiter);
+            }
+        }
+        due.forEach(waiter -> waiter.seen().complete(null));
+    }
+
+    /** A SUBSCRIBED or UPDATE of this seq came on the current socket: every subscription held on it reflects it. */
+    private void framed(long newer) {
+        if (newer > frameSeq) {
+            frameSeq = newer;
+        }
     }
 
     /** Calls {@code listener} on every change of {@link #state()}; run the returned action to remove it. */
@@ -495,6 +572,7 @@ public final class HetuConnection implements AutoCloseable {
             long serverId = state.serverId();
             state.end(null);
             settle(state, null);
+            checkSeen();
             // Not yet subscribed on this socket: the SUBSCRIBED handler unsubscribes when it arrives.
             if (serverId < 0 || !greeted) {
                 done.complete(null);
@@ -758,6 +836,9 @@ public final class HetuConnection implements AutoCloseable {
                 long request = u32(reader, "RESULT's request id");
                 long resultSeq = reader.readI64("RESULT's seq");
                 advance(resultSeq);
+                if (resultSeq > callSeq) {
+                    callSeq = resultSeq;
+                }
                 note(resultSeq, "RESULT request " + request + " seq " + resultSeq);
                 CallPending call = take(request, CallPending.class, "call");
                 Runnable complete = call.read().apply(reader);
@@ -815,6 +896,7 @@ public final class HetuConnection implements AutoCloseable {
             return;
         }
         live.remove(state);
+        checkSeen();
         if (state.snapshotted()) {
             // A renewal (after a reconnect or a login) refused: the cache came from the previous session.
             state.applySnapshot(state.seq(), List.of());
@@ -844,6 +926,7 @@ public final class HetuConnection implements AutoCloseable {
         }
         reader.expectEnd("SUBSCRIBED");
         advance(snapshotSeq);
+        framed(snapshotSeq);
         byServerId.put(serverId, state);
         if (!state.active() || subscribe.identity() != identity) {
             // Cancelled while the request was in flight, or asked before a login changed the session: end it on the
@@ -852,11 +935,13 @@ public final class HetuConnection implements AutoCloseable {
             if (state.active()) {
                 sendSubscribe(state);
             }
+            checkSeen();
             return;
         }
         state.serverId(serverId);
         state.applySnapshot(snapshotSeq, rows);
         settle(state, null);
+        checkSeen();
     }
 
     private void update(WireReader reader, byte[] data) {
@@ -907,6 +992,8 @@ public final class HetuConnection implements AutoCloseable {
                 state.change(change.kind(), change.id(), change.bytes());
             }
         }
+        framed(updateSeq);
+        checkSeen();
     }
 
     private static long u32(WireReader reader, String what) {
@@ -1005,6 +1092,7 @@ public final class HetuConnection implements AutoCloseable {
         greeted = false;
         resuming = false;
         held = null;
+        frameSeq = -1;
         if (socket != null) {
             socket.webSocket.abort();
             socket = null;
@@ -1127,6 +1215,9 @@ public final class HetuConnection implements AutoCloseable {
         List<Waiting> work = waiting;
         waiting = new ArrayList<>();
         work.forEach(w -> w.fail().accept(ended));
+        List<SeenWaiter> seen = new ArrayList<>(seenWaiters);
+        seenWaiters.clear();
+        seen.forEach(waiter -> waiter.seen().completeExceptionally(ended));
         loop.shutdown();
         if (closing == null) {
             http.shutdownNow();

@@ -102,6 +102,19 @@ class CSharpMonoEndToEndTest {
     }
 
     @Test
+    void afterACallWhenSeenOfItsSeqCompletesOnceTheSubscriptionsHoldItsWrites() throws Exception {
+        Path exe = build("SeenProgram");
+        CSharpSdkFixture.Result result = CSharpSdkFixture.run(dir, List.of(CSharpSdkFixture.tool("mono"), "--debug",
+                exe.toString(), url()));
+        String out = result.output();
+        assertFalse(out.contains("FAIL"), out);
+        // Twenty moves, then that LastCallSeq grew, the fill, the wait, and CLOSED.
+        assertTrue(out.contains("SUMMARY checks=24 failures=0"), out);
+        assertTrue(out.contains("ok a write no subscription covers leaves WhenSeenAsync waiting"), out);
+        assertEquals(0, result.exitCode(), out);
+    }
+
+    @Test
     void aCommitOfSeveralUpdateFramesReachesTheAppAtOnce() throws Exception {
         server.close();
         server = HetuServer.start(app, database,

@@ -32,6 +32,13 @@ public static class Checks
         return await task;
     }
 
+    /// <summary>Waits for a task without a result; guards against a hang only.</summary>
+    public static async Task Within(Task task, string what)
+    {
+        if (await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(90))) != task) throw new TimeoutException(what);
+        await task;
+    }
+
     public static void Check(bool ok, string what)
     {
         checks++;

@@ -55,7 +55,7 @@ class JavaClientEndToEndTest {
     static void compileTheSdkAndThePrograms() throws Exception {
         List<Path> sources = new ArrayList<>(JavaSdkFixture.write(JavaSdkFixture.generate(), work.resolve("src")));
         sources.addAll(JavaSdkFixture.programs("E2eProgram", "ListsProgram", "ReconnectProgram", "SessionsProgram",
-                "LargeCommitProgram", "AfterErrorProgram", "OnceProgram"));
+                "LargeCommitProgram", "AfterErrorProgram", "OnceProgram", "SeenProgram"));
         JavaSdkFixture.compile(sources, work.resolve("classes"));
         programs = JavaSdkFixture.load(work.resolve("classes"));
     }
@@ -111,6 +111,21 @@ class JavaClientEndToEndTest {
     private static <T> T get(Map<String, Object> summary, String key) {
         assertTrue(summary.containsKey(key), "the program's summary has " + key + ": " + summary);
         return (T) summary.get(key);
+    }
+
+    @Test
+    void afterACallWhenSeenOfItsSeqCompletesOnceTheSubscriptionsHoldItsWrites() throws Exception {
+        Map<String, Object> summary = run("SeenProgram", Map.of("url", url()));
+        List<Long> seqs = get(summary, "seqs");
+        assertEquals(20, seqs.size());
+        for (int i = 1; i < seqs.size(); i++) {
+            assertTrue(seqs.get(i) > seqs.get(i - 1), "every move commits, so lastCallSeq grows: " + seqs);
+        }
+        assertEquals(3000, (int) get(summary, "filled"), "the whole commit is in the cache");
+        boolean pending = get(summary, "pendingWhileSubscribed");
+        assertTrue(pending, "a write no subscription covers leaves whenSeen waiting until nothing subscribed could change");
+        assertEquals("CLOSED", get(summary, "closedCode"));
+        assertEquals(List.of(), get(summary, "errors"));
     }
 
     @Test

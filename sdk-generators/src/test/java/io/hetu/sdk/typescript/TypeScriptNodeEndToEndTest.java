@@ -146,6 +146,23 @@ class TypeScriptNodeEndToEndTest {
     }
 
     @Test
+    void afterACallWhenSeenOfItsSeqResolvesOnceTheSubscriptionsHoldItsWrites() throws Exception {
+        NodeTools.Result result = NodeTools.run(work, script("seen.mjs"));
+        assertEquals(0, result.exitCode(), "the Node client's checks failed:\n" + result.describe());
+        JsonNode summary = lastLine(result.stdout());
+        List<Long> seqs = elements(summary.get("seqs")).map(n -> Long.parseLong(n.asText())).toList();
+        assertEquals(20, seqs.size());
+        for (int i = 1; i < seqs.size(); i++) {
+            assertTrue(seqs.get(i) > seqs.get(i - 1), "every move commits, so lastCallSeq grows: " + seqs);
+        }
+        assertEquals(3000, summary.get("filled").asInt(), "the whole commit is in the cache");
+        assertTrue(summary.get("pendingWhileSubscribed").asBoolean(),
+                "a write no subscription covers leaves whenSeen waiting until nothing subscribed could change");
+        assertEquals("CLOSED", summary.get("closedCode").asText());
+        assertEquals(List.of(), json.convertValue(summary.get("errors"), List.class));
+    }
+
+    @Test
     void aNodeClientFollowsALiveTopThreeAndAWholeSortedList() throws Exception {
         NodeTools.Result result = NodeTools.run(work, script("lists.mjs"));
         assertEquals(0, result.exitCode(), "the Node client's checks failed:\n" + result.describe());

@@ -144,6 +144,12 @@ export class HetuConnection {
   private pingTimer: unknown;
   private id = 0n;
   private seq = 0n;
+  /** The highest seq a RESULT carried. */
+  private callSeq = 0n;
+  /** The highest seq of a SUBSCRIBED or UPDATE applied from the current socket; -1 before the first. */
+  private frameSeq = -1n;
+  /** Who waits in {@link whenSeen}, in no particular order. */
+  private seenWaiters: Array<{ readonly seq: bigint; readonly resolve: () => void; readonly reject: (error: Error) => void }> = [];
   private resume: (() => Promise<unknown>) | undefined;
   private readonly pending = new Map<number, Pending>();
   /** Calls in flight when the socket was lost, sent again with their ids once the login callback has run. */
@@ -208,6 +214,58 @@ export class HetuConnection {
   /** The highest commit seq seen in a WELCOME, RESULT, SUBSCRIBED or UPDATE. */
   get lastSeq(): bigint {
     return this.seq;
+  }
+
+  /**
+   * The highest seq any RESULT on this connection carried: once a call has resolved, at least the seq of its
+   * commit (docs/PROTOCOL.md, "Seqs"). Pass it to {@link whenSeen} to wait for the call's own pushes.
+   */
+  get lastCallSeq(): bigint {
+    return this.callSeq;
+  }
+
+  /**
+   * Resolves once every subscription of this connection reflects every commit up to `seq` (by default
+   * {@link lastCallSeq}, so: every call that has resolved so far): when the connection has applied a SUBSCRIBED or
+   * UPDATE of seq `seq` or later since its socket opened and no subscription is still waiting for its snapshot, or at
+   * once when it holds no subscription. Caches are updated and events fired before it resolves.
+   *
+   * The server sends a connection only the commits that change what it subscribes to, so after a call that changed
+   * none of it this waits for the next frame that comes (a later change, a new subscription). Rejects when the
+   * connection closes for good.
+   */
+  whenSeen(seq: bigint = this.callSeq): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.currentState === 'closed') {
+        reject(new HetuError('CLOSED', 'the connection is closed'));
+        return;
+      }
+      this.seenWaiters.push({ seq, resolve, reject });
+      this.checkSeen();
+    });
+  }
+
+  /** Resolves the {@link whenSeen} waiters whose seq every subscription now reflects. */
+  private checkSeen(): void {
+    if (this.seenWaiters.length === 0) {
+      return;
+    }
+    let subscribed = false;
+    for (const state of this.live) {
+      if (state.active) {
+        if (state.serverId < 0) {
+          return;
+        }
+        subscribed = true;
+      }
+    }
+    const waiters = this.seenWaiters;
+    this.seenWaiters = waiters.filter((waiter) => subscribed && waiter.seq > this.frameSeq);
+    for (const waiter of waiters) {
+      if (!subscribed || waiter.seq <= this.frameSeq) {
+        waiter.resolve();
+      }
+    }
   }
 
   /** Calls `listener` on every change of {@link state}; returns a function that removes it. */
@@ -373,6 +431,7 @@ export class HetuConnection {
     const serverId = state.serverId;
     state.end(null);
     this.settle(state, null);
+    this.checkSeen();
     // Not yet subscribed on this socket: the SUBSCRIBED handler unsubscribes when it arrives.
     if (serverId < 0 || !this.greeted) {
       return Promise.resolve();
@@ -515,7 +574,11 @@ export class HetuConnection {
       }
       case RESULT: {
         const request = reader.u32();
-        this.advance(reader.i64());
+        const resultSeq = reader.i64();
+        this.advance(resultSeq);
+        if (resultSeq > this.callSeq) {
+          this.callSeq = resultSeq;
+        }
         const pending = this.take(request, 'call');
         const value = pending.read(reader);
         reader.expectEnd('RESULT');
@@ -542,6 +605,7 @@ export class HetuConnection {
           return;
         }
         this.live.delete(state);
+        this.checkSeen();
         if (state.snapshotted) {
           // A renewal (after a reconnect or a login) refused: the cache came from the previous session.
           state.applySnapshot(state.seq, []);
@@ -567,6 +631,7 @@ export class HetuConnection {
         }
         reader.expectEnd('SUBSCRIBED');
         this.advance(seq);
+        this.framed(seq);
         const state = pending.state;
         this.byServerId.set(serverId, state);
         if (!state.active || pending.identity !== this.identity) {
@@ -576,11 +641,13 @@ export class HetuConnection {
           if (state.active) {
             this.sendSubscribe(state);
           }
+          this.checkSeen();
           return;
         }
         state.serverId = serverId;
         state.applySnapshot(seq, rows);
         this.settle(state, null);
+        this.checkSeen();
         return;
       }
       case DONE: {
@@ -633,6 +700,8 @@ export class HetuConnection {
             state.change(kind, id, bytes);
           }
         }
+        this.framed(seq);
+        this.checkSeen();
         return;
       }
       case ERROR: {
@@ -667,6 +736,13 @@ export class HetuConnection {
     const request = this.requestId();
     this.pending.set(request, pending);
     return request;
+  }
+
+  /** A SUBSCRIBED or UPDATE of this seq came on the current socket: every subscription held on it reflects it. */
+  private framed(seq: bigint): void {
+    if (seq > this.frameSeq) {
+      this.frameSeq = seq;
+    }
   }
 
   private advance(seq: bigint): void {
@@ -748,6 +824,7 @@ export class HetuConnection {
     const error = this.serverError ?? closed;
     this.greeted = false;
     this.held = undefined;
+    this.frameSeq = -1n;
     this.socket = undefined;
     this.stopPinging();
     this.failPending(error, true);
@@ -844,6 +921,11 @@ export class HetuConnection {
       work.fail(ended);
     }
     this.pongs.clear();
+    const seenWaiters = this.seenWaiters;
+    this.seenWaiters = [];
+    for (const waiter of seenWaiters) {
+      waiter.reject(ended);
+    }
     if (error !== null && report) {
       this.warn(error);
     }
