@@ -1,5 +1,8 @@
 package io.hetu.server.cli;
 
+import io.hetu.storage.durability.LogArchive;
+import io.hetu.storage.durability.Durability;
+
 import io.hetu.server.AdminConfig;
 import io.hetu.server.HetuServer;
 import io.hetu.server.ServerConfig;
@@ -125,20 +128,34 @@ public final class HetuCli {
             // A setting that is wrong stops the start before the app is loaded and the data opened.
             ServerConfig serverConfig = settings.serverConfig();
             AdminConfig adminConfig = settings.adminConfig();
+            Path archiveFolder = settings.archive();
             ClassLoader loader = appLoader(appPath);
             App loaded = App.load(loader, settings.get("namespace"));
             Database database = openDatabase(settings, loaded);
             HetuServer server;
+            LogArchive archive = null;
             try {
+                if (archiveFolder != null) {
+                    archive = LogArchive.start(Durability.opened(adminConfig.dataDirectory()).orElseThrow(),
+                            archiveFolder);
+                    LOG.info("Shipping the log to {} (backup.archive)", archiveFolder);
+                }
                 server = HetuServer.start(loaded, database, serverConfig, adminConfig);
             } catch (Exception e) {
+                if (archive != null) {
+                    archive.close();
+                }
                 database.close();
                 throw e;
             }
+            LogArchive shipping = archive;
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("Stopping: closing connections, then flushing the log");
                 server.close();
+                if (shipping != null) {
+                    shipping.close();
+                }
                 try {
                     database.close();
                 } catch (StorageException e) {

@@ -2,6 +2,7 @@ package io.hetu.server.cli;
 
 import io.hetu.server.AdminClient;
 import io.hetu.storage.durability.Backups;
+import io.hetu.storage.durability.LogArchive;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +97,8 @@ final class Operate {
     @Command(name = "restore", mixinStandardHelpOptions = true,
             description = "Restore a backup into a new data directory, whole or up to a commit seq or a time.")
     static final class Restore implements Callable<Integer> {
-        @Option(names = "--from", required = true, description = "A backup, or a backup folder (its newest backup).")
+        @Option(names = "--from", required = true, description = "A backup, a backup folder (its newest backup), "
+                + "or a log archive (backup.archive: its base and every shipped segment).")
         Path from;
 
         @Option(names = "--data", required = true,
@@ -122,6 +124,19 @@ final class Operate {
                 throw new IllegalArgumentException("--data needs a directory, such as embedded:./data");
             }
             Path target = Path.of(directory);
+            if (LogArchive.isArchive(from)) {
+                if (point != null && point.time != null) {
+                    throw new IllegalArgumentException("--to-time works on a backup; restore the archive --to-seq, "
+                            + "or whole");
+                }
+                Bar copying = new Bar("restore", System.err);
+                long restored = Backups.restoreArchive(from, target, point != null && point.seq != null ? point.seq
+                        : Long.MAX_VALUE, copying);
+                copying.done();
+                System.out.println("Restored the archive " + from + " into " + target + ": commits up to seq "
+                        + restored + ", every checksum verified");
+                return 0;
+            }
             Backups.Backup found = Backups.find(from);
             Bar verifying = new Bar("verify", System.err);
             verifying.total(found.totalBytes());

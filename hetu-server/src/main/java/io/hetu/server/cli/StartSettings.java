@@ -59,6 +59,7 @@ final class StartSettings {
         DEFAULTS.put("auth.adminRole", auth.adminRole());
         DEFAULTS.put("auth.devLogin", Boolean.toString(auth.devLogin()));
         DEFAULTS.put("admin.secret", null);
+        DEFAULTS.put("backup.archive", null);
         DEFAULTS.put("metrics.enabled", "true");
         DEFAULTS.put("metrics.public", "false");
         Limits limits = Limits.defaults();
@@ -195,6 +196,22 @@ final class StartSettings {
     static Path dataDirectory(String db) {
         return db != null && db.startsWith("embedded:") && db.length() > "embedded:".length()
                 ? Path.of(db.substring("embedded:".length())) : null;
+    }
+
+    /**
+     * The folder the log is shipped to ({@code backup.archive}, docs/OPERATIONS.md), or null; only
+     * an {@code embedded:} store has a log to ship.
+     */
+    Path archive() {
+        String archive = values.get("backup.archive");
+        if (archive == null || archive.isBlank()) {
+            return null;
+        }
+        if (dataDirectory(values.get("db")) == null) {
+            throw new IllegalArgumentException("backup.archive ships the log of an embedded: store, but db is '"
+                    + values.get("db") + "'; back Redis up with its own persistence instead");
+        }
+        return Path.of(archive.strip());
     }
 
     /** Who may use the admin routes, and whether /metrics is served (docs/OPERATIONS.md). */

@@ -463,6 +463,92 @@ public final class Backups {
         return restored;
     }
 
+    /**
+     * Restores a log archive ({@link LogArchive}) into the new data directory {@code dataDir}: its
+     * newest base backup, verified, then the archived segments after it, up to {@code toSeq}
+     * ({@link Long#MAX_VALUE}: everything the archive holds). Every record's checksum is verified
+     * before the directory is renamed into place; returns the last seq restored.
+     *
+     * @throws CorruptLogException naming the archived segment and offset that fail, or a gap between segments
+     */
+    public static long restoreArchive(Path archive, Path dataDir, long toSeq, Progress progress) throws IOException {
+        Backup base = verify(archive.resolve(LogArchive.BASE), progress);
+        List<Path> shipped = LogArchive.segments(archive);
+        Path absolute = dataDir.toAbsolutePath();
+        Path staged = absolute.resolveSibling(absolute.getFileName() + ".archive");
+        if (Files.exists(staged)) {
+            deleteTree(staged); // left by an interrupted restore
+        }
+        long baseEnd = restore(base, staged, base.lastSeq(), progress);
+        try {
+            // A shipped segment replaces the base's copy of it (the base holds its last segment only up to its
+            // last seq); the ones before the base's last segment are in the base already. A gap or damage
+            // in what is copied is found by the log's own verification below, naming the file.
+            List<LogSegment> inBase = WalScanner.verify(staged, base.snapshotSeq()).segments();
+            long from = inBase.isEmpty() ? base.snapshotSeq() + 1 : inBase.getLast().firstSeq();
+            for (Path segment : shipped) {
+                long first = WalFormat.firstSeqOf(segment);
+                if (first < from || first > toSeq) {
+                    continue;
+                }
+                Files.copy(segment, staged.resolve(segment.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                Path marks = TimeMarks.of(segment);
+                if (Files.exists(marks)) {
+                    Files.copy(marks, staged.resolve(marks.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+                progress.copied(Files.size(segment));
+            }
+            WalScanner.Result log = WalScanner.verify(staged, base.snapshotSeq());
+            long last = Math.max(log.lastSeq(), base.snapshotSeq());
+            if (toSeq != Long.MAX_VALUE && toSeq > last) {
+                throw new IllegalArgumentException("the archive holds seqs " + base.snapshotSeq() + " to " + last
+                        + "; it cannot be restored to seq " + toSeq);
+            }
+            long target = Math.min(toSeq, last);
+            if (target < base.snapshotSeq()) {
+                throw new IllegalArgumentException("the archive's base starts at seq " + base.snapshotSeq()
+                        + "; it cannot be restored to seq " + toSeq);
+            }
+            // Cut the log right after record target: segments after it go, the one holding it ends there.
+            LogSegment holding = log.segments().stream().filter(segment -> segment.firstSeq() <= target)
+                    .reduce((a, b) -> b).orElse(null);
+            for (LogSegment segment : log.segments()) {
+                if (segment.firstSeq() > target) {
+                    Files.delete(segment.path());
+                    Files.deleteIfExists(TimeMarks.of(segment.path()));
+                } else if (segment == holding) {
+                    long end = endOfRecord(segment.path(), target);
+                    try (FileChannel channel = FileChannel.open(segment.path(), StandardOpenOption.WRITE)) {
+                        if (channel.size() > end) {
+                            channel.truncate(end);
+                        }
+                        channel.force(true);
+                    }
+                }
+            }
+            FileSync.directory(staged);
+            long restored = Math.max(WalScanner.verify(staged, base.snapshotSeq()).lastSeq(), base.snapshotSeq());
+            if (restored != target) {
+                throw new IOException("the restored log in " + staged + " ends at seq " + restored + ", not " + target);
+            }
+            if (Files.exists(absolute)) {
+                try (Stream<Path> children = Files.list(absolute)) {
+                    if (children.findAny().isPresent()) {
+                        throw new IllegalArgumentException(dataDir + " is not empty: a restore never writes over a"
+                                + " data directory; move it away or give another --data");
+                    }
+                }
+                Files.delete(absolute);
+            }
+            Files.move(staged, absolute, StandardCopyOption.ATOMIC_MOVE);
+            FileSync.directory(absolute.getParent());
+            return restored;
+        } catch (IOException | RuntimeException e) {
+            deleteTree(staged);
+            throw e;
+        }
+    }
+
     private static Entry entry(Backup backup, String name) throws CorruptBackupException {
         return backup.files().stream().filter(e -> e.name().equals(name)).findFirst()
                 .orElseThrow(() -> new CorruptBackupException(backup.dir().resolve(name), "the file is not in the index"));
