@@ -27,7 +27,8 @@ export function chart(title: string, unit: string, values: number[], seconds: nu
   caption.append(`${title}: `);
   const now = document.createElement('strong');
   now.textContent = `${format(latest)} ${unit}`;
-  caption.append(now, ` (peak ${format(peak)}, last ${Math.round(values.length / 60 * 10) / 10} min)`);
+  const span = values.length < 120 ? `${values.length} s` : `${Math.round(values.length / 60)} min`;
+  caption.append(now, ` (peak ${format(peak)} over the last ${span})`);
   const top = peak === 0 ? 1 : peak * 1.1;
   const picture = svg('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'img', 'aria-label': title });
   picture.append(svg('rect', { x: '0', y: '0', width: String(WIDTH), height: String(HEIGHT), class: 'plot' }));
