@@ -9,31 +9,24 @@
 // fetches a fresh token, logs in again, and 202 sees 101 walk left. Prints one JSON object per line of what it
 // observed; the last is {"event":"done", ...}. A failed check prints {"event":"fail"} and exits 1. Screenshots of
 // both pages go to the screenshot dir. The waits have a hang guard only; how long anything takes is not checked.
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const [nodeModules, chromiumPath, gameUrl, screenshots] = process.argv.slice(2);
 const HANG_GUARD_MS = 60_000;
-const { chromium } = createRequire(join(nodeModules, 'resolve-from-here.js'))('playwright-core');
-
-function emit(object) {
-  process.stdout.write(JSON.stringify(object) + '\n');
-}
+// Shared with the other browser tests: beside the test tools' node_modules.
+const { CHROMIUM_ARGS, emit, failure, playwright } = await import(pathToFileURL(join(nodeModules, '..',
+  'browser-run.mjs')).href);
+const { chromium } = playwright(nodeModules);
 
 let browser;
-async function fail(message) {
-  emit({ event: 'fail', message: String(message) });
-  await browser?.close().catch(() => {});
-  process.exit(1);
-}
-process.on('unhandledRejection', (error) => fail(`unhandled rejection: ${error?.stack ?? error}`));
+const fail = failure(() => browser);
 
 browser = await chromium.launch({
   executablePath: chromiumPath,
   headless: true,
   args: [
-    '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-quic',
+    ...CHROMIUM_ARGS,
     // Both pages keep running at full speed although only one can have the focus.
     '--disable-background-timer-throttling', '--disable-renderer-backgrounding',
     '--disable-backgrounding-occluded-windows',

@@ -1,7 +1,7 @@
 package io.hetu.maven;
 
-import io.hetu.maven.web.TypeScriptCompiler;
-import io.hetu.maven.web.WebBuilder;
+import io.hetu.web.TypeScriptCompiler;
+import io.hetu.web.WebBuilder;
 import java.io.File;
 import java.io.IOException;
 import org.apache.maven.plugin.AbstractMojo;

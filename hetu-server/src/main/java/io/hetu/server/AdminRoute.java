@@ -178,7 +178,7 @@ final class AdminRoute extends ChannelInboundHandlerAdapter {
         send(ctx, request, response(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static FullHttpResponse response(HttpResponseStatus status, String contentType, byte[] body) {
+    static FullHttpResponse response(HttpResponseStatus status, String contentType, byte[] body) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.wrappedBuffer(body));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
@@ -188,7 +188,7 @@ final class AdminRoute extends ChannelInboundHandlerAdapter {
     }
 
     /** Keeps the connection open for the next scrape when the client asks to. */
-    private static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
+    static void send(ChannelHandlerContext ctx, FullHttpRequest request, FullHttpResponse response) {
         boolean keepAlive = request != null && HttpUtil.isKeepAlive(request);
         response.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE
                 : HttpHeaderValues.CLOSE);
@@ -198,7 +198,7 @@ final class AdminRoute extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private static String routeOf(String uri) {
+    static String routeOf(String uri) {
         int query = uri.indexOf('?');
         return query >= 0 ? uri.substring(0, query) : uri;
     }

@@ -136,6 +136,7 @@ final class CallHandler extends ChannelInboundHandlerAdapter {
             return;
         } finally {
             server.stats().called(attempts);
+            connection.called();
         }
         // A call that wrote nothing saw at most the latest commit; its reply waits for that one.
         long dependsOn = seq != 0 ? seq : database.backend().lastSeq();

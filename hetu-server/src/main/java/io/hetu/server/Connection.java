@@ -51,6 +51,12 @@ final class Connection implements Subscriber {
     private volatile boolean closing;
     /** Whether the client agreed to permessage-deflate: pushes may then go out compressed. */
     private volatile boolean deflate;
+    /** When the connection was accepted, for the admin console. */
+    private final long openedMillis = System.currentTimeMillis();
+    /** Calls run, written on the event loop only; and their rate over the console's last second. */
+    private volatile long calls;
+    private volatile long callsLastSecond;
+    private long callsAtLastSample;
 
     Connection(HetuServer server, long connectionId) {
         this.server = server;
@@ -78,6 +84,31 @@ final class Connection implements Subscriber {
 
     Channel channel() {
         return channel;
+    }
+
+    long openedMillis() {
+        return openedMillis;
+    }
+
+    /** One more call ran (on the event loop). */
+    void called() {
+        calls++;
+    }
+
+    long calls() {
+        return calls;
+    }
+
+    /** Calls in the second before the last {@link #sampleCalls} (the console's sampler, once a second). */
+    long callsLastSecond() {
+        return callsLastSecond;
+    }
+
+    /** Takes the calls since the last sample as the last second's; the console's sampler only. */
+    void sampleCalls() {
+        long now = calls;
+        callsLastSecond = now - callsAtLastSample;
+        callsAtLastSample = now;
     }
 
     // ---------------------------------------------------------------- lifecycle

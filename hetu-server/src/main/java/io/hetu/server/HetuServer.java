@@ -84,6 +84,7 @@ public final class HetuServer implements AutoCloseable {
     /** The open WebSocket connections' channels, for the queued-bytes gauge. */
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private final AdminRoute adminRoute;
+    private final AdminConsole console;
     private final GameTime time;
     private final CallLimits callLimits = new CallLimits();
     private final OnceCalls onceCalls;
@@ -123,6 +124,7 @@ public final class HetuServer implements AutoCloseable {
         stats.gameTime(time);
         metrics.watch(time);
         StatsRoute statsRoute = new StatsRoute(config.path(), stats);
+        this.console = new AdminConsole(config.path(), admin, config.origins(), new ConsoleData(this, config, admin));
         AddressLimit addressLimit = new AddressLimit(limits.maxConnectionsPerAddress());
 
         ServerBootstrap bootstrap = new ServerBootstrap()
@@ -145,6 +147,7 @@ public final class HetuServer implements AutoCloseable {
                         pipeline.addLast("address-limit", addressLimit);
                         pipeline.addLast("stats", statsRoute);
                         pipeline.addLast("admin", adminRoute);
+                        pipeline.addLast("console", console);
                         pipeline.addLast("routes", new HttpRoutes(config.path(), manifest, web, config.origins(),
                                 config.auth()));
                         // The protocol (docs/ARCHITECTURE.md, the path of a call): handlers that share
@@ -312,6 +315,7 @@ public final class HetuServer implements AutoCloseable {
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         subscriptions.close();
         adminRoute.close();
+        console.close();
         database.removeChangeListener(metrics);
         metrics.close();
         LOG.info("HeTu server on port {} stopped", port());

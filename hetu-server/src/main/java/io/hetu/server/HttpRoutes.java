@@ -141,7 +141,9 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
         } else if (!isKey(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY))) {
             refuse(ctx, HttpResponseStatus.BAD_REQUEST, "Sec-WebSocket-Key must be 16 random bytes in base64.");
-        } else if (!origins.isEmpty() && (origin == null || !origins.contains(origin))) {
+        } else if (!origins.isEmpty() && (origin == null || !origins.contains(origin))
+                && !Boolean.TRUE.equals(ctx.channel().attr(AdminConsole.CONSOLE).get())) {
+            // (The admin console's upgrade had its origin checked against the server's own already.)
             refuse(ctx, HttpResponseStatus.FORBIDDEN, "Origin " + origin + " may not connect to this server.");
         } else {
             ctx.fireChannelRead(request.retain());

@@ -16,7 +16,12 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.hetu.server.time.Histogram;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -58,6 +63,10 @@ public final class ServerMetrics implements ChangeListener, DurabilityObserver, 
     private final AtomicLong snapshotSeq = new AtomicLong();
     final AtomicLong connections = new AtomicLong();
     final AtomicLong subscriptions = new AtomicLong();
+    /** Each system's call latencies since the start, for the admin console's percentiles. */
+    private final ConcurrentHashMap<String, Histogram> latencies = new ConcurrentHashMap<>();
+    /** Every call's latency since the console's sampler last took it ({@link #nextWindow}). */
+    private volatile Histogram window = new Histogram();
     /** The system whose CALL the event loop thread is handling, for {@link #attempts}. */
     private final ThreadLocal<String> calling = new ThreadLocal<>();
 
@@ -147,6 +156,42 @@ public final class ServerMetrics implements ChangeListener, DurabilityObserver, 
                 .tag("system", system).tag("outcome", outcome)
                 .description("Answered calls of a system by outcome: OK or the rejection code").register(registry))
                 .increment();
+        latencies.computeIfAbsent(system, s -> new Histogram()).record(nanos);
+        window.record(nanos);
+    }
+
+    /** What the admin console shows of one system: its calls, latency, conflict retries and outcomes. */
+    record SystemCounts(String system, long calls, long p50Nanos, long p99Nanos, long maxNanos, long conflicts,
+            Map<String, Long> outcomes) {}
+
+    /** Every system called since the start, by name. */
+    List<SystemCounts> systems() {
+        Map<String, Map<String, Long>> byOutcome = new TreeMap<>();
+        outcomes.forEach((key, counter) -> {
+            int split = key.indexOf('\0');
+            byOutcome.computeIfAbsent(key.substring(0, split), k -> new TreeMap<>())
+                    .put(key.substring(split + 1), (long) counter.count());
+        });
+        List<SystemCounts> systems = new ArrayList<>();
+        byOutcome.forEach((system, counts) -> {
+            Histogram latency = latencies.getOrDefault(system, new Histogram());
+            Counter retried = conflicts.get(system);
+            systems.add(new SystemCounts(system, latency.count(), latency.percentile(50), latency.percentile(99),
+                    latency.max(), retried == null ? 0 : (long) retried.count(), counts));
+        });
+        return systems;
+    }
+
+    /** The latencies of the calls answered since the last time this was called; a new window begins. */
+    Histogram nextWindow() {
+        Histogram last = window;
+        window = new Histogram();
+        return last;
+    }
+
+    /** Commits made durable and published since the start. */
+    long commits() {
+        return (long) commits.count();
     }
 
     /** The event loop starts or ends handling a CALL of {@code system} (null: ends). */

@@ -29,6 +29,8 @@ final class WebFiles {
 
     /** Where an app keeps its browser client. */
     static final String ROOT = "META-INF/hetu/web/";
+    /** Where the runtime keeps its admin console ({@link AdminConsole}), compiled by its build. */
+    static final String CONSOLE_ROOT = "META-INF/hetu/console/";
 
     /** How many bytes of files are kept in memory; bigger clients are read again per request. */
     private static final long CACHE_BYTES = 64L << 20;
@@ -57,11 +59,18 @@ final class WebFiles {
             Map.entry("woff2", "font/woff2"));
 
     private final ClassLoader loader;
+    private final String root;
     private final Map<String, WebFile> cache = new ConcurrentHashMap<>();
     private final AtomicLong cached = new AtomicLong();
 
     WebFiles(ClassLoader loader) {
+        this(loader, ROOT);
+    }
+
+    /** The files under {@code root} (a resource folder ending in {@code /}) of {@code loader}. */
+    WebFiles(ClassLoader loader, String root) {
         this.loader = loader;
+        this.root = root;
     }
 
     /** Whether the app has a browser client (an {@code index.html} at its root). */
@@ -72,6 +81,9 @@ final class WebFiles {
     /** The file a request path names (undecoded, without its query), or null. */
     WebFile find(String requestPath) {
         String name = resourceName(requestPath);
+        if (name != null) {
+            name = root + name.substring(ROOT.length());
+        }
         if (name == null) {
             return null;
         }

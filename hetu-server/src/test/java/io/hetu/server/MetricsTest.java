@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -252,13 +251,8 @@ class MetricsTest {
     static void requireParser() throws Exception {
         boolean present = Files.isExecutable(PYTHON) && new ProcessBuilder(PYTHON.toString(), "-c",
                 "import prometheus_client.parser").start().waitFor() == 0;
-        if (!present) {
-            String reason = "the Prometheus text parser is missing: apt-get install python3-prometheus-client";
-            if ("1".equals(System.getenv("HETU_REQUIRE_TOOLS"))) {
-                fail(reason + " (HETU_REQUIRE_TOOLS=1 makes a missing tool a failure)");
-            }
-            Assumptions.abort(reason);
-        }
+        ExternalTools.require(present, "the Prometheus text parser is missing: apt-get install "
+                + "python3-prometheus-client");
     }
 
     /** The sum of the samples of {@code name} whose labels include {@code labels} ("*" matches any value). */

@@ -317,6 +317,18 @@ public final class Subscriptions implements ChangeListener, AutoCloseable {
         }
     }
 
+    /** How many subscriptions each subscriber holds (those with none are absent), for the admin console. */
+    public java.util.Map<Subscriber, Integer> subscriptionCounts() {
+        lock.lock();
+        try {
+            java.util.Map<Subscriber, Integer> counts = new java.util.HashMap<>();
+            subscribers.forEach((subscriber, state) -> counts.put(subscriber, state.subscriptions.size()));
+            return counts;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Forgets every subscription of the connection and every frame not sent to it yet. */
     public void disconnected(Subscriber subscriber) {
         lock.lock();

@@ -15,6 +15,7 @@ import io.hetu.storage.spi.CommitRequest;
 import io.hetu.storage.spi.IndexOrder;
 import io.hetu.storage.spi.RowVisitor;
 import io.hetu.storage.spi.ScanRead;
+import io.hetu.storage.spi.TableStats;
 import io.hetu.system.ConflictException;
 import io.hetu.system.SchemaMismatchException;
 import io.hetu.system.StorageException;
@@ -763,6 +764,18 @@ public final class EmbeddedBackend implements Backend {
     /** Rows, bytes of row memory and bytes of index memory per table, for measurement. */
     public String memoryReport() {
         StringBuilder report = new StringBuilder();
+        List<TableStats> stats = tableStats();
+        for (int t = 0; t < tables.length; t++) {
+            report.append(descriptors.get(t).name()).append(": rows=").append(stats.get(t).rows())
+                    .append(" rowBytes=").append(stats.get(t).rowBytes())
+                    .append(" indexBytes=").append(stats.get(t).indexBytes()).append('\n');
+        }
+        return report.toString();
+    }
+
+    @Override
+    public List<TableStats> tableStats() {
+        List<TableStats> stats = new ArrayList<>(tables.length);
         for (int t = 0; t < tables.length; t++) {
             long indexBytes = 0;
             for (int i = 0; i < columns[t].length; i++) {
@@ -771,11 +784,9 @@ public final class EmbeddedBackend implements Backend {
                     indexBytes += unique[t][i].allocatedBytes();
                 }
             }
-            report.append(descriptors.get(t).name()).append(": rows=").append(tables[t].liveRows())
-                    .append(" rowBytes=").append(tables[t].allocatedBytes())
-                    .append(" indexBytes=").append(indexBytes).append('\n');
+            stats.add(new TableStats(tables[t].liveRows(), tables[t].allocatedBytes(), indexBytes));
         }
-        return report.toString();
+        return stats;
     }
 
     /** Bytes of row and index memory allocated for all tables. */

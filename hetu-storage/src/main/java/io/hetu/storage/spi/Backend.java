@@ -89,6 +89,15 @@ public interface Backend extends AutoCloseable {
     long lastSeq();
 
     /**
+     * Each table's rows and memory, in table-number order, read without stopping commits (so the
+     * numbers of different tables may be of different moments); empty when the backend cannot tell
+     * without reading every row (the default: Redis).
+     */
+    default List<TableStats> tableStats() {
+        return List.of();
+    }
+
+    /**
      * Runs {@code reads} (calls of {@link #read}, {@link #lookup} and {@link #scan}) against a
      * state that no commit changes while they run, and returns that state's seq: everything
      * committed up to it and nothing after. Commits wait meanwhile, so keep the reads short.

@@ -1,4 +1,4 @@
-package io.hetu.maven.web;
+package io.hetu.web;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -67,7 +67,7 @@ public final class TypeScriptCompiler implements AutoCloseable {
         ClassLoader loader = TypeScriptCompiler.class.getClassLoader();
         String version = webJarVersion(loader);
         String compiler = resource(loader, "META-INF/resources/webjars/typescript/" + version + "/lib/typescript.js");
-        String glue = resource(loader, "io/hetu/maven/web/compile.js");
+        String glue = resource(loader, "io/hetu/web/compile.js");
         // The JVM running Maven has no Graal compiler: the interpreter is fast enough for a build and
         // its warning about that is noise here.
         // Truffle finds the JavaScript language through the context class loader: inside a Maven

@@ -1,4 +1,4 @@
-package io.hetu.maven.web;
+package io.hetu.web;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

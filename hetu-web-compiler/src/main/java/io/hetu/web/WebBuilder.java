@@ -1,4 +1,4 @@
-package io.hetu.maven.web;
+package io.hetu.web;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
