@@ -657,6 +657,12 @@ public final class RedisBackend implements Backend {
      * and those the change feed delivered. Another instance's newer commit is known once it is
      * delivered or seen.
      */
+    /** Every server of the store commits to it. */
+    @Override
+    public boolean shared() {
+        return true;
+    }
+
     @Override
     public long lastSeq() {
         return Math.max(knownSeq.get(), feed.delivered());

@@ -1,6 +1,7 @@
 package io.hetu.server;
 
 import io.hetu.server.app.App;
+import io.hetu.server.login.SharedLogins;
 import io.hetu.server.once.OnceCalls;
 import io.hetu.server.subscription.SubscriptionLimits;
 import io.hetu.server.subscription.Subscriptions;
@@ -88,6 +89,7 @@ public final class HetuServer implements AutoCloseable {
     private final GameTime time;
     private final CallLimits callLimits = new CallLimits();
     private final OnceCalls onceCalls;
+    private final SharedLogins logins;
 
     private HetuServer(App app, Database database, ServerConfig config, AdminConfig admin, InstantSource clock)
             throws InterruptedException, SSLException {
@@ -107,6 +109,18 @@ public final class HetuServer implements AutoCloseable {
         this.time = new GameTime(app, database, clock, sessions, failures::report);
         this.onceCalls = new OnceCalls(clock);
         onceCalls.start(database);
+        this.logins = new SharedLogins(database, clock, new SharedLogins.Local() {
+            @Override
+            public boolean open(long connectionId) {
+                return sessions.open(connectionId);
+            }
+
+            @Override
+            public void kick(long user, long keep, String reason) {
+                sessions.kick(user, reason);
+            }
+        });
+        sessions.shared(logins);
         sessions.time(time);
         hooks.serverStart(sessions);
         time.start();
@@ -287,6 +301,11 @@ public final class HetuServer implements AutoCloseable {
         return callLimits;
     }
 
+    /** Logins shared with the other servers of the store (inactive on a store no other server shares). */
+    public SharedLogins sharedLogins() {
+        return logins;
+    }
+
     /** The memory of CALL_ONCE outcomes. */
     public OnceCalls onceCalls() {
         return onceCalls;
@@ -314,6 +333,7 @@ public final class HetuServer implements AutoCloseable {
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         subscriptions.close();
+        logins.close();
         adminRoute.close();
         console.close();
         database.removeChangeListener(metrics);

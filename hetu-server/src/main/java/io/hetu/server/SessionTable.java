@@ -1,6 +1,8 @@
 package io.hetu.server;
 
 import io.hetu.server.auth.TokenVerifier;
+import io.hetu.server.login.SharedLogins;
+import io.hetu.storage.Transaction;
 import io.hetu.server.system.Session;
 import io.hetu.server.system.SessionRegistry;
 import io.hetu.server.system.SessionValueRules;
@@ -22,6 +24,7 @@ final class SessionTable implements SessionRegistry {
     private final Map<Long, Connection> byUser = new HashMap<>();
 
     private volatile Timekeeper time = Timekeeper.SYSTEM_CLOCK;
+    private volatile SharedLogins shared;
 
     SessionTable(SessionValueRules valueRules, TokenVerifier tokens) {
         this.valueRules = valueRules;
@@ -30,6 +33,33 @@ final class SessionTable implements SessionRegistry {
 
     void time(Timekeeper timekeeper) {
         this.time = timekeeper;
+    }
+
+    /** Logins shared with the other servers of the store (docs/REDIS.md). */
+    void shared(SharedLogins logins) {
+        this.shared = logins;
+    }
+
+    @Override
+    public void loginShared(Transaction tx, Session session, long userId, boolean kick) {
+        SharedLogins logins = shared;
+        if (logins != null) {
+            logins.login(tx, session.connectionId(), userId, kick, session.caller());
+        }
+    }
+
+    /** Whether connection {@code connectionId} is open on this server. */
+    boolean open(long connectionId) {
+        return byConnection.containsKey(connectionId);
+    }
+
+    /** Closes this server's connection of {@code user} with KICKED (another server took the user over). */
+    synchronized void kick(long user, String reason) {
+        Connection holder = byUser.get(user);
+        if (holder != null) {
+            byUser.remove(user);
+            holder.close(Codes.KICKED, reason, Protocol.CLOSE_KICKED);
+        }
     }
 
     @Override
@@ -68,6 +98,10 @@ final class SessionTable implements SessionRegistry {
         long user = connection.session().caller();
         if (user != 0 && byUser.get(user) == connection) {
             byUser.remove(user);
+        }
+        SharedLogins logins = shared;
+        if (logins != null && user != 0) {
+            logins.disconnected(connection.session().connectionId(), user);
         }
     }
 

@@ -3,6 +3,8 @@ package io.hetu.server.app;
 import io.hetu.annotations.Permission;
 import io.hetu.manifest.SchemaManifest;
 import io.hetu.schema.TableDescriptor;
+import io.hetu.server.login.ServerLeaseTable;
+import io.hetu.server.login.UserLoginTable;
 import io.hetu.server.once.CallOutcomeTable;
 import io.hetu.server.time.ScheduledCallTable;
 import io.hetu.system.Hook;
@@ -74,6 +76,8 @@ public final class App {
         // The server's own component, after the app's so that the app's keep their ids.
         tables.add(ScheduledCallTable.TABLE);
         tables.add(CallOutcomeTable.TABLE);
+        tables.add(UserLoginTable.TABLE);
+        tables.add(ServerLeaseTable.TABLE);
         Map<String, SystemDispatcher> dispatchers = new HashMap<>();
         List<Entry> systems = new ArrayList<>();
         for (SchemaManifest.Dispatch dispatch : manifest.systemDispatch()) {

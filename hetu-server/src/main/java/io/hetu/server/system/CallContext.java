@@ -77,6 +77,9 @@ public final class CallContext extends ForwardingRepository implements SystemCon
             throw new Rejection(Codes.ALREADY_LOGGED_IN, "another connection is logged in as user " + pendingCaller
                     + "; log in with kick to take the user over");
         }
+        if (pendingCaller != 0) {
+            registry.loginShared(tx, session, pendingCaller, pendingKick);
+        }
         Map<String, Object> values = new HashMap<>(session.values());
         if (pendingValues != null) {
             pendingValues.forEach((key, value) -> {

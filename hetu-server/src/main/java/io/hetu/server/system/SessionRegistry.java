@@ -25,6 +25,14 @@ public interface SessionRegistry {
         return !loggedInElsewhere(session, userId);
     }
 
+    /**
+     * In the transaction of a login of {@code session} as {@code userId}, on a store other servers
+     * share: refuses it without {@code kick} when a live connection of another server holds the
+     * user, and records the login in the store, so that other servers kick theirs. The default, for
+     * a store nobody shares, does nothing.
+     */
+    default void loginShared(io.hetu.storage.Transaction tx, Session session, long userId, boolean kick) {}
+
     /** Gives up a {@link #claim} whose login did not commit. */
     default void release(Session session, long userId) {}
 

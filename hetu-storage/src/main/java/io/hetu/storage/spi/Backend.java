@@ -89,6 +89,14 @@ public interface Backend extends AutoCloseable {
     long lastSeq();
 
     /**
+     * Whether other processes commit to the same store (Redis): then what a server knows of its own
+     * connections is not the whole truth, and logins are shared through the store. The default: no.
+     */
+    default boolean shared() {
+        return false;
+    }
+
+    /**
      * Each table's rows and memory, in table-number order, read without stopping commits (so the
      * numbers of different tables may be of different moments); empty when the backend cannot tell
      * without reading every row (the default: Redis).
