@@ -137,6 +137,9 @@ public final class SharedLogins implements ChangeListener, AutoCloseable {
         if (!active || user == 0) {
             return;
         }
+        if (thread.isShutdown()) {
+            return; // the server is stopping: its lease goes, and with it what its logins held
+        }
         thread.execute(() -> {
             try {
                 database.transact(10, tx -> {
