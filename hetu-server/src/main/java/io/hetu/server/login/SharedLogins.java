@@ -137,22 +137,25 @@ public final class SharedLogins implements ChangeListener, AutoCloseable {
         if (!active || user == 0) {
             return;
         }
-        if (thread.isShutdown()) {
-            return; // the server is stopping: its lease goes, and with it what its logins held
+        try {
+            thread.execute(() -> release(connection, user));
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // The server is stopping: its lease goes, and with it what its logins held.
         }
-        thread.execute(() -> {
-            try {
-                database.transact(10, tx -> {
-                    UserLoginRow row = tx.getBy(UserLoginTable.USER, user);
-                    if (row != null && row.server() == server && row.connection() == connection) {
-                        tx.delete(UserLoginTable.TABLE, tx.id(row));
-                    }
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                LOG.debug("the login row of user {} was not released ({}); its lease ends it", user, e.toString());
-            }
-        });
+    }
+
+    private void release(long connection, long user) {
+        try {
+            database.transact(10, tx -> {
+                UserLoginRow row = tx.getBy(UserLoginTable.USER, user);
+                if (row != null && row.server() == server && row.connection() == connection) {
+                    tx.delete(UserLoginTable.TABLE, tx.id(row));
+                }
+                return null;
+            });
+        } catch (RuntimeException e) {
+            LOG.debug("the login row of user {} was not released ({}); its lease ends it", user, e.toString());
+        }
     }
 
     /** Kicks this server's connection of every user another server's login took over. */
