@@ -34,4 +34,12 @@ public @interface GameSystem {
 
     /** How many more times to run the call when its transaction conflicts; 0 runs it once. */
     int retry() default 10;
+
+    /**
+     * Whether running a call twice leaves what running it once does (it sets a position, it does
+     * not add to a balance). The server then does not remember its outcome for a call the SDK sends
+     * again after a lost connection (docs/SYSTEMS.md): it runs again, and the write that remembering
+     * costs is saved. Leave it false for anything that adds, spends or creates.
+     */
+    boolean idempotent() default false;
 }

@@ -100,9 +100,10 @@ final class CallHandler extends ChannelInboundHandlerAdapter {
         }
         long argumentsAt = call.argumentsAt();
         long argumentsLength = call.message().byteSize() - argumentsAt;
-        // A CALL_ONCE of a logged-in caller is looked up and remembered; anyone else's runs as a CALL.
+        // A CALL_ONCE of a logged-in caller is looked up and remembered; anyone else's runs as a CALL,
+        // and so does a call of a system that is safe to run twice.
         long user = session.caller();
-        long callId = user != 0 ? call.callId() : 0;
+        long callId = user != 0 && !entry.def().idempotent() ? call.callId() : 0;
         writer.clear().writeI8(Protocol.RESULT).writeI32(request);
         int seqAt = writer.size();
         writer.writeI64(0);

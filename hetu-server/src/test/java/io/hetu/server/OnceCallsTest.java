@@ -172,6 +172,19 @@ class OnceCallsTest {
     }
 
     @Test
+    void aSystemDeclaredIdempotentRunsAgainAndIsNotRemembered() throws Exception {
+        try (TestClient client = player(server, 7)) {
+            client.send(once(1, 12, "countAgain"));
+            assertEquals(1, value(reply(client)));
+            client.send(once(2, 12, "countAgain"));
+            assertEquals(2, value(reply(client)), "@GameSystem(idempotent = true): the same id runs again");
+        }
+        assertEquals(0, outcomes(), "and costs no outcome row");
+        assertTrue(app.system(TestSystems.id(app, "countAgain")).def().idempotent());
+        assertTrue(!app.system(TestSystems.id(app, "count")).def().idempotent());
+    }
+
+    @Test
     void beforeALoginTheIdIsIgnored() throws Exception {
         try (TestClient anonymous = TestClient.greeted(server.port(), app.schemaHash(), 2)) {
             anonymous.send(new Message(Protocol.CALL_ONCE).i32(1).i64(9).u16(system("mark")).i64(31).i32(1));

@@ -152,7 +152,8 @@ public final class SystemCollector {
         }
         TypeElement declaring = (TypeElement) method.getEnclosingElement();
         return Optional.of(new SystemModel(method, ClassName.get(declaring), name, namespace, permission, retry,
-                hook, params, returns, tickNanos, limit));
+                hook, params, returns, tickNanos, limit,
+                hook == SystemHook.CALL && method.getAnnotation(GameSystem.class).idempotent()));
     }
 
     /** The {@code @RateLimit} of a system clients call, or null (after an error too). */

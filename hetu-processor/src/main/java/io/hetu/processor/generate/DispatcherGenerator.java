@@ -120,7 +120,12 @@ public final class DispatcherGenerator {
 
     private CodeBlock systemDefs() {
         CodeBlock defs = model.systems().stream()
-                .map(s -> s.limit() != null
+                .map(s -> s.idempotent()
+                        ? CodeBlock.of("new $T($S, $S, $T.$L, $L, $T.$L, 0L, $L, true)", SYSTEM_DEF, s.namespace(),
+                                s.name(), Permission.class, s.permission().name(), s.retry(), HOOK, s.hook().name(),
+                                s.limit() == null ? CodeBlock.of("null") : CodeBlock.of("new $T($L, $L, $L)",
+                                        CALL_LIMIT, s.limit().perSecond(), s.limit().burst(), s.limit().perUser()))
+                        : s.limit() != null
                         ? CodeBlock.of("new $T($S, $S, $T.$L, $L, $T.$L, 0L, new $T($L, $L, $L))", SYSTEM_DEF,
                                 s.namespace(), s.name(), Permission.class, s.permission().name(), s.retry(), HOOK,
                                 s.hook().name(), CALL_LIMIT, s.limit().perSecond(), s.limit().burst(),

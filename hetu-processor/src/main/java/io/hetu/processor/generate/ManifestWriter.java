@@ -153,6 +153,9 @@ public final class ManifestWriter {
             limit.put("burst", system.limit().burst());
             limit.put("perUser", system.limit().perUser());
         }
+        if (system.idempotent()) {
+            node.put("idempotent", true);
+        }
         node.put("dispatcherClass", entry.dispatcher().dispatcherClass().canonicalName());
         node.put("index", entry.index());
         members(node.putArray("params"), system.params(), typeNames);

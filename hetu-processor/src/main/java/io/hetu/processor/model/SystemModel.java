@@ -20,6 +20,7 @@ import javax.lang.model.element.ExecutableElement;
  * @param returns the result type ({@link WireType.VoidType} for {@code void})
  * @param tickNanos for a tick, the time between runs in nanoseconds; 0 for others
  * @param limit the system's {@code @RateLimit}, or null
+ * @param idempotent {@code @GameSystem(idempotent = true)}: its outcomes are not remembered
  */
 public record SystemModel(
         ExecutableElement element,
@@ -32,7 +33,8 @@ public record SystemModel(
         List<WireType.Named> params,
         WireType returns,
         long tickNanos,
-        Limit limit) {
+        Limit limit,
+        boolean idempotent) {
 
     /** A {@code @RateLimit}: calls a second, burst, and whether counted per user. */
     public record Limit(double perSecond, int burst, boolean perUser) {}

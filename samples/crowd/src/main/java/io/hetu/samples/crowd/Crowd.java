@@ -15,8 +15,11 @@ public final class Crowd {
         ctx.elevate(userId, true);
     }
 
-    /** Moves the caller to {@code (x, y)}, creating its row on the first move; the cell follows the position. */
-    @GameSystem(namespace = "crowd", permission = Permission.USER, retry = 999)
+    /**
+     * Moves the caller to {@code (x, y)}, creating its row on the first move; the cell follows the
+     * position. Moving twice to the same place is moving once: idempotent, so not remembered.
+     */
+    @GameSystem(namespace = "crowd", permission = Permission.USER, retry = 999, idempotent = true)
     public static void move(SystemContext ctx, float x, float y) {
         ctx.upsert(PlayerTable.OWNER, ctx.caller()).x(x).y(y).cell(Grid.cellOf(x, y));
     }

@@ -15,8 +15,8 @@ public final class FirstGame {
         ctx.login(ctx.verifyToken(token), true);    // this connection is now that player
     }
 
-    /** Moves the caller's dot, creating it on the first move. */
-    @GameSystem(namespace = "ssw", permission = Permission.USER, retry = 999)
+    /** Moves the caller's dot, creating it on the first move; moving there twice is moving once. */
+    @GameSystem(namespace = "ssw", permission = Permission.USER, retry = 999, idempotent = true)
     public static void moveTo(SystemContext ctx, float x, float y) {
         ctx.upsert(PositionTable.OWNER, ctx.caller()).x(x).y(y);
     }
