@@ -15,8 +15,11 @@ public final class Game {
         ctx.elevate(userId, true);
     }
 
-    /** Moves the caller, creating its row on the first move. */
-    @GameSystem(namespace = "game", permission = Permission.USER, retry = 99)
+    /**
+     * Moves the caller, creating its row on the first move. Moving to a place twice is moving there
+     * once, so the server need not remember the call's outcome for a resend (docs: idempotent).
+     */
+    @GameSystem(namespace = "game", permission = Permission.USER, retry = 99, idempotent = true)
     public static void moveTo(SystemContext ctx, float x, float y) {
         ctx.upsert(PositionTable.OWNER, ctx.caller()).x(x).y(y);
     }
