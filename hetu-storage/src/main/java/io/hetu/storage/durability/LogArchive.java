@@ -47,6 +47,8 @@ public final class LogArchive implements AutoCloseable {
     private final Path log;
     private final ScheduledExecutorService thread;
     private volatile IOException lastFailure;
+    /** The last seq the archive holds, once read from it ({@link #held()}); -2 before. */
+    private long known = -2;
 
     private LogArchive(Durability durability, Path archive) throws IOException {
         this.durability = durability;
@@ -84,11 +86,21 @@ public final class LogArchive implements AutoCloseable {
      * every finished segment; returns the last seq the archive holds.
      */
     public synchronized long ship() throws IOException {
+        if (known == -2) {
+            known = held();
+        }
+        // Most passes find nothing new: no segment finished since the last one, and the archive
+        // still joins the log. Those need no pin (a pin measures the segment being written).
+        List<LogSegment> local = durability.wal().segments();
+        if (known >= 0 && !local.isEmpty() && local.getFirst().firstSeq() <= known + 1
+                && local.getLast().firstSeq() - 1 <= known) {
+            return known;
+        }
         try (BackupSource source = durability.beginBackup()) {
             List<BackupSource.SourceFile> segments = source.files().stream()
                     .filter(f -> WalFormat.firstSeqOf(Path.of(f.name())) >= 0)
                     .sorted(Comparator.comparingLong(f -> WalFormat.firstSeqOf(Path.of(f.name())))).toList();
-            long held = held();
+            long held = known;
             long firstLocal = segments.isEmpty() ? source.lastSeq() + 1 : WalFormat.firstSeqOf(Path.of(
                     segments.getFirst().name()));
             if (held < 0 || held + 1 < firstLocal) {
@@ -107,6 +119,7 @@ public final class LogArchive implements AutoCloseable {
                     }
                     writeHeld(last);
                     held = last;
+                    known = last;
                 }
             }
             return held;
@@ -143,6 +156,7 @@ public final class LogArchive implements AutoCloseable {
             LOG.info("Log archive: a new base backup {} (snapshot at seq {}, commits up to seq {})", written.dir(),
                     written.snapshotSeq(), written.lastSeq());
             writeHeld(written.lastSeq());
+            known = written.lastSeq();
             return written.lastSeq();
         }
     }
