@@ -116,8 +116,13 @@ public final class HetuServer implements AutoCloseable {
             }
 
             @Override
+            public boolean holds(long user) {
+                return sessions.holds(user);
+            }
+
+            @Override
             public void kick(long user, long keep, String reason) {
-                sessions.kick(user, reason);
+                sessions.kick(user, keep, reason);
             }
         });
         sessions.shared(logins);

@@ -53,10 +53,17 @@ final class SessionTable implements SessionRegistry {
         return byConnection.containsKey(connectionId);
     }
 
-    /** Closes this server's connection of {@code user} with KICKED (another server took the user over). */
-    synchronized void kick(long user, String reason) {
+    synchronized boolean holds(long user) {
+        return byUser.containsKey(user);
+    }
+
+    /**
+     * Closes this server's connection of {@code user} with KICKED (another server took the user
+     * over), unless it is connection {@code keep} (the one the store says holds the user now).
+     */
+    synchronized void kick(long user, long keep, String reason) {
         Connection holder = byUser.get(user);
-        if (holder != null) {
+        if (holder != null && holder.session().connectionId() != keep) {
             byUser.remove(user);
             holder.close(Codes.KICKED, reason, Protocol.CLOSE_KICKED);
         }

@@ -39,6 +39,9 @@ public final class SharedLogins implements ChangeListener, AutoCloseable {
         /** Whether this server has connection {@code connectionId} open. */
         boolean open(long connectionId);
 
+        /** Whether a connection of this server is logged in as {@code user}. */
+        boolean holds(long user);
+
         /** Closes this server's connection of {@code user}, if any, except {@code keep}, with KICKED. */
         void kick(long user, long keep, String reason);
     }
@@ -158,17 +161,38 @@ public final class SharedLogins implements ChangeListener, AutoCloseable {
         }
     }
 
-    /** Kicks this server's connection of every user another server's login took over. */
+    /**
+     * Kicks this server's connection of every user another server's login took over. The commit
+     * may be heard after a later login here took the user back, so the kick reads the user's row
+     * as it is now (on this class's thread, not the change stream's) and spares the connection it names.
+     */
     @Override
     public void onCommit(ChangeSet changes) {
         for (Change change : changes.changes()) {
             if (change.table() == UserLoginTable.TABLE && change.kind() != ChangeKind.DELETE) {
                 UserLogin login = UserLoginTable.TABLE.newRow().wrap(change.after(), 0).toRecord();
-                if (login.server() != server) {
-                    local.kick(login.user(), -1, "user " + login.user() + " logged in on another server");
+                if (login.server() != server && local.holds(login.user())) {
+                    try {
+                        thread.execute(() -> kickUnlessBack(login.user()));
+                    } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                        // The server is stopping: its connections are closing anyway.
+                    }
                 }
             }
         }
+    }
+
+    private void kickUnlessBack(long user) {
+        long keep;
+        try {
+            keep = database.transact(10, tx -> {
+                UserLoginRow row = tx.getBy(UserLoginTable.USER, user);
+                return row != null && row.server() == server ? row.connection() : -1L;
+            });
+        } catch (RuntimeException e) {
+            keep = -1; // the store cannot say: the commit heard is the newest news
+        }
+        local.kick(user, keep, "user " + user + " logged in on another server");
     }
 
     /** Gives up the lease (the connections' rows went with them). */
