@@ -9,12 +9,13 @@ import io.hetu.manifest.SchemaManifest;
 import io.hetu.manifest.SchemaManifest.FieldDef;
 import io.hetu.manifest.SchemaManifest.ParamDef;
 import io.hetu.manifest.SchemaManifest.TypeRef;
+import io.hetu.schema.RowCodec;
 import io.hetu.wire.WireFormatException;
 import io.hetu.wire.WireReader;
 import io.hetu.wire.WireWriter;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -186,6 +187,7 @@ final class WireJson {
     /** A row, from its layout bytes at {@code at}, as an object of its columns (and {@code id}). */
     static ObjectNode row(SchemaManifest.ComponentDef component, long id, ByteBuffer bytes, int at) {
         ByteBuffer row = bytes.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        MemorySegment segment = MemorySegment.ofBuffer(row.duplicate().clear());
         ObjectNode object = NODES.objectNode();
         object.put("id", id);
         int bitmap = component.nullBitmapOffset();
@@ -206,15 +208,12 @@ final class WireJson {
                 case "char" -> object.put(field.name(), String.valueOf(row.getChar(offset)));
                 case "enum8" -> object.put(field.name(), constant(field, Byte.toUnsignedInt(row.get(offset))));
                 case "enum16" -> object.put(field.name(), constant(field, Short.toUnsignedInt(row.getShort(offset))));
-                case "instant" -> object.put(field.name(), instantOf(row.getLong(offset)).toString());
+                case "instant" -> object.put(field.name(), RowCodec.nanosToInstant(row.getLong(offset)).toString());
                 case "duration" -> object.put(field.name(), Duration.ofNanos(row.getLong(offset)).toString());
-                case "string", "bytes" -> {
-                    int length = Short.toUnsignedInt(row.getShort(offset));
-                    byte[] content = new byte[Math.min(length, field.maxLength())];
-                    row.get(offset + 2, content);
-                    object.put(field.name(), field.type().equals("string")
-                            ? new String(content, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(content));
-                }
+                // The engine's own column codec, which also refuses a length over the column's maximum.
+                case "string" -> object.put(field.name(), RowCodec.readString(segment, offset, field.maxLength()));
+                case "bytes" -> object.put(field.name(), Base64.getEncoder().encodeToString(
+                        RowCodec.readBytes(segment, offset, field.maxLength())));
                 default -> object.put(field.name(), "<" + field.type() + ">");
             }
         }
@@ -241,10 +240,6 @@ final class WireJson {
 
     private static String constant(FieldDef field, int ordinal) {
         return ordinal < field.enumConstants().size() ? field.enumConstants().get(ordinal) : "#" + ordinal;
-    }
-
-    private static Instant instantOf(long nanos) {
-        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
     }
 
     private List<String> enumConstants(TypeRef type) {
@@ -278,7 +273,7 @@ final class WireJson {
 
     private static Instant instant(JsonNode value, String what) {
         try {
-            return value.isIntegralNumber() ? instantOf(value.longValue()) : Instant.parse(value.asText());
+            return value.isIntegralNumber() ? RowCodec.nanosToInstant(value.longValue()) : Instant.parse(value.asText());
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(what + ": '" + value.asText() + "' is not an ISO-8601 instant such as "
                     + "2026-12-04T10:00:00Z");

@@ -90,6 +90,9 @@ class InspectCommandsTest {
         assertEquals(0, label.code(), label.err());
         assertEquals("a b", database.transact(0, tx -> tx.getBy(io.hetu.server.fixtures.LabelTable.OWNER, 78L).text()),
                 "a string argument is taken as it is");
+        Run labels = operator("query", "servertest.Label", "--json");
+        assertEquals(0, labels.code(), labels.err());
+        assertTrue(labels.out().contains("\"owner\":78,\"text\":\"a b\""), "a string column read back: " + labels.out());
         Run tooLong = operator("call", "label", "78", "a text with spaces");
         assertEquals(Inspect.REJECTED, tooLong.code());
         assertTrue(tooLong.err().contains("INVALID_VALUE: Label.text"), tooLong.err());
