@@ -146,7 +146,10 @@ final class Connection implements Subscriber {
 
     /** HELLO was accepted: the connection joins the server's sessions, unless too many have not logged in. */
     boolean greet(int version) {
-        if (!server.sessions().addAnonymous(this, server.limits().maxAnonymousConnections())) {
+        // An operator proved the admin secret: a crowd of anonymous connections must not lock it out.
+        if (session.isOperator()) {
+            server.sessions().add(this);
+        } else if (!server.sessions().addAnonymous(this, server.limits().maxAnonymousConnections())) {
             return false;
         }
         this.version = version;

@@ -16,19 +16,44 @@ import org.junit.jupiter.api.Test;
 class AnonymousLimitTest {
 
     private static final int MAX = 3;
+    private static final String SECRET = "the operators' secret of this test";
 
     private ServedApp served;
     private final List<TestClient> clients = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        served = ServedApp.start(config -> config.withLimits(config.limits().withMaxAnonymousConnections(MAX)));
+        served = ServedApp.start(config -> config.withLimits(config.limits().withMaxAnonymousConnections(MAX)),
+                AdminConfig.defaults().withSecret(SECRET));
     }
 
     @AfterEach
     void stop() {
         clients.forEach(TestClient::close);
         served.close();
+    }
+
+    /** Whether a WebSocket whose upgrade carries the admin secret is welcomed now. */
+    private boolean operatorGetsIn() throws Exception {
+        java.util.concurrent.CompletableFuture<Byte> first = new java.util.concurrent.CompletableFuture<>();
+        java.net.http.WebSocket socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + SECRET)
+                .buildAsync(java.net.URI.create("ws://127.0.0.1:" + served.server.port() + "/hetu"),
+                        new java.net.http.WebSocket.Listener() {
+                            @Override
+                            public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws,
+                                    ByteBuffer data, boolean last) {
+                                first.complete(data.get(0));
+                                return null;
+                            }
+                        }).join();
+        try {
+            socket.sendBinary(ByteBuffer.wrap(new Message(Protocol.HELLO).u16(Protocol.VERSION)
+                    .str(served.app.schemaHash()).bytes()), true).join();
+            return first.get(10, java.util.concurrent.TimeUnit.SECONDS) == Protocol.WELCOME;
+        } finally {
+            socket.abort();
+        }
     }
 
     private TestClient greeted() throws Exception {
@@ -81,6 +106,7 @@ class AnonymousLimitTest {
                 throw new AssertionError("the closed connection's place was not freed");
             }
         }
+        assertTrue(operatorGetsIn(), "with the cap full an operator (the admin secret) still gets in");
         fifth.send(new Message(Protocol.CALL).i32(1).u16(served.system("whoAmI")));
         assertEquals(Protocol.REJECTED, fifth.next().get(0), "it got in, not logged in");
         assertTrue(fourth.isOpen() && anonymous.get(2).isOpen() && anonymous.getFirst().isOpen(),

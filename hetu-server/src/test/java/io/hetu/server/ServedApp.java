@@ -23,11 +23,16 @@ final class ServedApp implements AutoCloseable {
 
     /** Served with the default configuration changed by {@code config} (limits, auth, ...). */
     static ServedApp start(UnaryOperator<ServerConfig> config) throws Exception {
+        return start(config, AdminConfig.defaults());
+    }
+
+    /** Served with {@code config}'s changes and these admin settings (an admin secret, ...). */
+    static ServedApp start(UnaryOperator<ServerConfig> config, AdminConfig admin) throws Exception {
         App app = App.load(ServedApp.class.getClassLoader(), null);
         Database database = Embedded.inMemory(app.tables());
         try {
             HetuServer server = HetuServer.start(app, database,
-                    config.apply(ServerConfig.defaults().withHost("127.0.0.1").withPort(0)));
+                    config.apply(ServerConfig.defaults().withHost("127.0.0.1").withPort(0)), admin);
             return new ServedApp(app, database, server);
         } catch (Exception | Error e) {
             database.close();
