@@ -99,6 +99,8 @@ interface CallPending {
   readonly callId: bigint;
   readonly number: number;
   readonly retryable: boolean;
+  readonly systemId: number;
+  /** The encoded arguments. */
   readonly body: Uint8Array;
 }
 
@@ -298,10 +300,9 @@ export class HetuConnection {
       this.whenOpen(() => {
         const callId = this.callIdBase | BigInt(this.callCounter);
         this.callCounter = (this.callCounter + 1) % 0x100000000;
-        const frameBody = new Writer().u16(systemId).raw(body).finish();
         this.sendCall({
           kind: 'call', read: readResult, resolve: resolve as (value: unknown) => void, reject, callId,
-          number: ++this.callsSent, retryable: this.resume !== undefined, body: frameBody,
+          number: ++this.callsSent, retryable: this.resume !== undefined, systemId, body,
         });
       }, reject);
     });
@@ -310,7 +311,7 @@ export class HetuConnection {
   /** Sends a call as CALL_ONCE (docs/PROTOCOL.md, calls that run once): a first time, or again with its id. */
   private sendCall(call: CallPending): void {
     const request = this.requestIdFor(call);
-    this.send(new Writer().u8(CALL_ONCE).u32(request).u64(call.callId).raw(call.body).finish());
+    this.send(new Writer().u8(CALL_ONCE).u32(request).u64(call.callId).u16(call.systemId).raw(call.body).finish());
   }
 
   /** Subscribes to the row with this id. */
